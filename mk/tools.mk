@@ -3,7 +3,9 @@
 # all paths are relative to the repository root.
 #
 #   make tools          create/refresh the venvs (runs once, reused after)
-#   make lint-template  cfn-lint + sam validate --lint + checkov + SAM->CFN translate
+#   make lint-template  cfn-lint + sam validate --lint + checkov + template
+#                       contract/policy tests + SAM->CFN translation
+#   make translate-template  SAM -> plain CloudFormation JSON (+ a moto variant)
 #   make tools-clean    delete the venvs
 #
 # Two venvs, one stamp: checkov 3.3.x pins boto3==1.35.49 while aws-sam-cli
@@ -30,6 +32,7 @@ CHECKOV_REQUIREMENTS := tools/requirements-checkov.txt tools/constraints-checkov
 TEMPLATE ?= infra/template.yaml
 # SAM translated to plain CloudFormation (input for the moto stack tests).
 TEMPLATE_CFN ?= target/infra/template.cfn.json
+TEMPLATE_MOTO ?= target/infra/template.moto.json
 
 # PATH with the venv first, so cargo-lambda finds zig and sam finds cargo-lambda.
 TOOLS_ENV := env PATH="$(abspath $(VENV))/bin:$$PATH"
@@ -78,14 +81,22 @@ tools-lock:
 	  target/tools-lock/checkov/bin/pip freeze $(PIP_FLAGS) --all --exclude pip --exclude setuptools --exclude wheel; } > tools/constraints-checkov.txt
 	rm -rf target/tools-lock
 
+# $(TEMPLATE_CFN): the faithful translation. $(TEMPLATE_MOTO): the same with
+# moto workarounds (see moto_compat in tools/sam_translate.py); create the
+# stack in moto from that one. Function code is expected at
+# s3://ordersaga-artifacts/<Binary>.zip.
 translate-template: $(VENV)/.installed
-	@mkdir -p $(dir $(TEMPLATE_CFN))
+	@mkdir -p $(dir $(TEMPLATE_CFN)) $(dir $(TEMPLATE_MOTO))
 	$(AWS_DUMMY_ENV) $(VENV_PYTHON) tools/sam_translate.py $(TEMPLATE) $(TEMPLATE_CFN)
+	$(AWS_DUMMY_ENV) $(VENV_PYTHON) tools/sam_translate.py --moto-compat $(TEMPLATE) $(TEMPLATE_MOTO)
 
+# Zero findings allowed: cfn-lint fails on warnings too (exit code 4),
+# checkov on any failed check; suppressions live in the template with reasons.
 lint-template: $(VENV)/.installed
 	$(CFN_LINT) $(TEMPLATE)
 	$(AWS_DUMMY_ENV) $(SAM) validate --lint -t $(TEMPLATE)
 	$(CHECKOV) -f $(TEMPLATE) --framework cloudformation --quiet --compact --skip-download
+	TEMPLATE=$(TEMPLATE) $(AWS_DUMMY_ENV) $(VENV_PYTHON) tools/test_template.py
 	@mkdir -p $(dir $(TEMPLATE_CFN))
 	$(AWS_DUMMY_ENV) $(VENV_PYTHON) tools/sam_translate.py $(TEMPLATE) $(TEMPLATE_CFN)
 
