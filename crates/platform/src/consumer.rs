@@ -1,0 +1,47 @@
+//! The one delivery step every consumer shares: handle, then publish the
+//! outcome. Handlers record their outcome in the same transaction as their
+//! state change, and return the recorded outcome again for an event they
+//! already handled; so a crash between commit and publish is repaired by
+//! the retry, which publishes the same events (same ids) once more.
+
+use crate::{EventPublisher, PublishError, Retryable};
+use events::{OutgoingEvent, SagaEvent};
+use std::future::Future;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConsumerError<E> {
+    #[error(transparent)]
+    Handler(E),
+    #[error("outcome not published: {0}")]
+    Publish(#[from] PublishError),
+}
+
+impl<E: Retryable> Retryable for ConsumerError<E> {
+    fn is_retryable(&self) -> bool {
+        match self {
+            ConsumerError::Handler(e) => e.is_retryable(),
+            ConsumerError::Publish(e) => e.is_retryable(),
+        }
+    }
+}
+
+pub async fn handle_and_publish<P, F, Fut, E>(
+    publisher: &P,
+    event: SagaEvent,
+    handle: F,
+) -> Result<Vec<OutgoingEvent>, ConsumerError<E>>
+where
+    P: EventPublisher,
+    F: FnOnce(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
+{
+    let outcome = handle(event).await.map_err(ConsumerError::Handler)?;
+    if !outcome.is_empty() {
+        publisher.publish(&outcome).await?;
+        for e in &outcome {
+            tracing::info!(emitted = %e.detail_type, emitted_id = %e.event_id, "published");
+        }
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,19 @@
+//! What every service shares: the publishing port and its EventBridge
+//! adapter, idempotency records, SQS batch handling, configuration from the
+//! environment, the SQLite store handle, and telemetry.
+
+pub mod config;
+pub mod consumer;
+pub mod dynamo;
+pub mod error;
+pub mod eventbridge;
+pub mod metrics;
+pub mod publisher;
+pub mod sqlite;
+pub mod sqs;
+pub mod store;
+pub mod telemetry;
+
+pub use error::Retryable;
+pub use publisher::{EventPublisher, PublishError};
+pub use store::{Commit, StoreError};

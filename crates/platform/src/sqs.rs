@@ -1,0 +1,159 @@
+//! Turns an SQS batch of EventBridge events into handler calls, reporting
+//! each failed message by id so the rest of the batch is not retried
+//! (Lambda's `ReportBatchItemFailures`).
+
+use crate::Retryable;
+use crate::metrics;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use events::{BusEvent, SagaEvent};
+use std::fmt::Display;
+use std::future::Future;
+use tracing::Instrument;
+
+/// Runs `handle` on every message of the batch, in order, and returns the
+/// ids of the messages that failed. A message that cannot be parsed, or is of
+/// an unknown type, fails too: after `maxReceiveCount` receives SQS moves it
+/// to the queue's DLQ, where it is recorded instead of being dropped.
+pub async fn process_batch<F, Fut, E>(batch: SqsEvent, handle: F) -> SqsBatchResponse
+where
+    F: Fn(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: Display + Retryable,
+{
+    let mut response = SqsBatchResponse::default();
+    for message in batch.records {
+        let id = message.message_id.clone().unwrap_or_default();
+        if !process_message(&message, &handle).await {
+            response.batch_item_failures.push(failure(id));
+        }
+    }
+    response
+}
+
+fn failure(id: String) -> BatchItemFailure {
+    let mut f = BatchItemFailure::default();
+    f.item_identifier = id;
+    f
+}
+
+async fn process_message<F, Fut, E>(message: &SqsMessage, handle: &F) -> bool
+where
+    F: Fn(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: Display + Retryable,
+{
+    let message_id = message.message_id.as_deref().unwrap_or_default();
+    let body = message.body.as_deref().unwrap_or_default();
+    let event = match BusEvent::from_json(body).and_then(BusEvent::into_saga) {
+        Ok(event) => event,
+        Err(error) => {
+            tracing::error!(message_id, %error, "message is not a saga event; failing it so it reaches the DLQ");
+            metrics::count(metrics::HANDLER_FAILURES, 1.0);
+            return false;
+        }
+    };
+    let span = event_span(&event);
+    let result = handle(event).instrument(span.clone()).await;
+    let _entered = span.enter();
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::error!(message_id, %error, retryable = error.is_retryable(), "handler failed");
+            metrics::count(metrics::HANDLER_FAILURES, 1.0);
+            false
+        }
+    }
+}
+
+/// The span every log line of a handler runs in, so each line carries the
+/// order id, the event id and the correlation id.
+pub fn event_span(event: &SagaEvent) -> tracing::Span {
+    let m = event.metadata();
+    tracing::info_span!(
+        "event",
+        order_id = %event.order_id(),
+        event_id = %m.event_id,
+        correlation_id = %m.correlation_id,
+        detail_type = event.detail_type(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Debug)]
+    struct Boom;
+    impl Display for Boom {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("boom")
+        }
+    }
+    impl Retryable for Boom {
+        fn is_retryable(&self) -> bool {
+            true
+        }
+    }
+
+    fn message(id: &str, body: &str) -> SqsMessage {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.into());
+        m.body = Some(body.into());
+        m
+    }
+
+    fn example(slug: &str) -> String {
+        let path = format!(
+            "{}/../../events-schema/examples/{slug}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    fn batch(messages: Vec<SqsMessage>) -> SqsEvent {
+        let mut e = SqsEvent::default();
+        e.records = messages;
+        e
+    }
+
+    #[tokio::test]
+    async fn a_failing_message_does_not_fail_the_rest_of_its_batch() {
+        let seen = Mutex::new(Vec::new());
+        let batch = batch(vec![
+            message("m1", &example("order-placed")),
+            message("m2", &example("payment-failed")),
+            message("m3", &example("shipment-failed")),
+        ]);
+        let response = process_batch(batch, |e: SagaEvent| {
+            seen.lock().unwrap().push(e.detail_type());
+            let fail = e.detail_type() == "Payment Failed";
+            async move { if fail { Err(Boom) } else { Ok(()) } }
+        })
+        .await;
+        let failed: Vec<_> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_str())
+            .collect();
+        assert_eq!(failed, vec!["m2"]);
+        assert_eq!(seen.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn unparseable_and_unknown_messages_are_reported_as_failed() {
+        let unknown = example("order-placed").replace("Order Placed", "Order Teleported");
+        let batch = batch(vec![
+            message("garbage", "{not json"),
+            message("unknown", &unknown),
+            message("ok", &example("order-confirmed")),
+        ]);
+        let response = process_batch(batch, |_e: SagaEvent| async { Ok::<(), Boom>(()) }).await;
+        let failed: Vec<_> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_str())
+            .collect();
+        assert_eq!(failed, vec!["garbage", "unknown"]);
+    }
+}
