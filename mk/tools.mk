@@ -22,6 +22,9 @@
 # (or use $(CARGO_LAMBDA_BUILD)). The arm64 build also needs the Rust target:
 # `rustup target add aarch64-unknown-linux-gnu` (target `rust-arm64-target`).
 
+# Defining targets here must not steal the including Makefile's default goal.
+_TOOLS_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
 PYTHON ?= python3
 VENV := .venv
 CHECKOV_VENV := $(VENV)/checkov
@@ -103,3 +106,5 @@ lint-template: $(VENV)/.installed
 # cargo-lambda --arm64 cross-compiles to aarch64-unknown-linux-gnu.
 rust-arm64-target:
 	rustup target add aarch64-unknown-linux-gnu
+
+.DEFAULT_GOAL := $(_TOOLS_MK_DEFAULT_GOAL)
