@@ -1,0 +1,131 @@
+//! Matching throughput of this engine against quamina on the same events and
+//! rules, measured in one run: (a) the saga's rules, (b) thirty mixed rules,
+//! (c) a thousand exact rules; plus compiling 10,000 rules.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pattern::{MatchScratch, Matcher, MatcherBuilder, Pattern};
+use quamina::Quamina;
+
+#[path = "support/workloads.rs"]
+mod workloads;
+
+fn ours(rules: &[(String, String)]) -> Matcher<String> {
+    let mut builder = MatcherBuilder::new();
+    for (name, json) in rules {
+        let pattern = Pattern::parse(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        builder.add(name.clone(), pattern);
+    }
+    builder.build()
+}
+
+fn theirs(rules: &[(String, String)]) -> Quamina<String> {
+    let mut quamina = Quamina::new();
+    for (name, json) in rules {
+        quamina
+            .add_pattern(name.clone(), json)
+            .unwrap_or_else(|e| panic!("quamina rejects {name}: {e:?}"));
+    }
+    quamina
+}
+
+/// Both engines must agree before their speeds are compared.
+fn check_agreement(ours: &Matcher<String>, theirs: &Quamina<String>, events: &[String]) -> usize {
+    let mut total = 0;
+    for event in events {
+        let mut a: Vec<String> = ours
+            .matching_rules(event.as_bytes())
+            .expect("valid event")
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut b = theirs
+            .matches_for_event(event.as_bytes())
+            .expect("valid event");
+        a.sort();
+        b.sort();
+        b.dedup();
+        assert_eq!(a, b, "engines disagree on {event}");
+        total += a.len();
+    }
+    total
+}
+
+fn workload(c: &mut Criterion, group_name: &str, rules: &[(String, String)], events: &[String]) {
+    let matcher = ours(rules);
+    let quamina = theirs(rules);
+    let matches = check_agreement(&matcher, &quamina, events);
+    eprintln!(
+        "{group_name}: {} rules, {} events, {matches} matches in total, mean event size {} bytes",
+        rules.len(),
+        events.len(),
+        events.iter().map(String::len).sum::<usize>() / events.len()
+    );
+    let mut group = c.benchmark_group(group_name);
+    group.bench_function("ours", |b| {
+        let mut scratch = MatchScratch::default();
+        let mut out = Vec::new();
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            matcher
+                .matching_rules_into(black_box(events[i].as_bytes()), &mut scratch, &mut out)
+                .expect("valid event");
+            black_box(out.len())
+        });
+    });
+    group.bench_function("quamina", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            let hits = quamina
+                .matches_for_event(black_box(events[i].as_bytes()))
+                .expect("valid event");
+            black_box(hits.len())
+        });
+    });
+    group.finish();
+}
+
+fn matching(c: &mut Criterion) {
+    let events = workloads::order_events(64);
+    workload(c, "a_saga_rules", &workloads::saga_rules(), &events);
+    workload(c, "b_30_mixed_rules", &workloads::mixed_rules(), &events);
+    let exact = workloads::exact_rules(1000);
+    workload(
+        c,
+        "c_1000_exact_rules",
+        &exact,
+        &workloads::exact_events(1000, 64),
+    );
+}
+
+fn compiling(c: &mut Criterion) {
+    let rules = workloads::exact_rules(10_000);
+    let mixed = workloads::mixed_rules();
+    let rules: Vec<(String, String)> = rules
+        .into_iter()
+        .chain((0..10).flat_map(|_| mixed.clone()))
+        .take(10_000)
+        .collect();
+    let mut group = c.benchmark_group("compile_10000_rules");
+    group.sample_size(10);
+    group.bench_function("ours", |b| b.iter(|| black_box(ours(&rules)).len()));
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = matching, compiling
+}
+criterion_main!(benches);

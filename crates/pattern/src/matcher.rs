@@ -1,0 +1,307 @@
+//! All the rules of a bus compiled into one matcher.
+//!
+//! Rules share one field trie, so an event is read once, pruned to the fields
+//! any rule names. Most rules require some field to equal one of a few
+//! strings (`source`, `detail-type`); such a rule is filed under those strings
+//! in a hash index of its most selective field, and an event only evaluates
+//! the rules its own strings select, plus the few rules that have no such
+//! field. Matching cost therefore grows with the rules that could match, not
+//! with the rules loaded.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::error::EventError;
+use crate::event::Node;
+use crate::pattern::Pattern;
+use crate::reader;
+use crate::tree::{Field, Obj};
+use crate::trie::{FieldTrie, ROOT};
+
+/// Collects rules, then compiles them with [`MatcherBuilder::build`].
+#[derive(Debug, Clone)]
+pub struct MatcherBuilder<R = String> {
+    rules: Vec<(R, Pattern)>,
+}
+
+impl<R> Default for MatcherBuilder<R> {
+    fn default() -> Self {
+        Self { rules: Vec::new() }
+    }
+}
+
+/// A field path with exact-string values, and the rules filed under each.
+#[derive(Debug)]
+struct AnchorIndex {
+    path: Vec<u32>,
+    rules_by_value: HashMap<Box<str>, Vec<u32>>,
+}
+
+/// Every rule of a bus, compiled together.
+#[derive(Debug)]
+pub struct Matcher<R = String> {
+    names: Vec<R>,
+    rules: Vec<Obj<u32>>,
+    trie: FieldTrie,
+    anchors: Vec<AnchorIndex>,
+    unanchored: Vec<u32>,
+}
+
+/// Reusable working memory for [`Matcher::matching_rules_into`]; it grows to
+/// the number of rules once and is then reused, so matching a stream of
+/// events allocates nothing that outlives one event.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    stamps: Vec<u32>,
+    generation: u32,
+    candidates: Vec<u32>,
+    matched: Vec<u32>,
+}
+
+impl<R> MatcherBuilder<R> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a rule; names need not be unique.
+    pub fn add(&mut self, name: R, pattern: Pattern) -> &mut Self {
+        self.rules.push((name, pattern));
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    pub fn build(self) -> Matcher<R> {
+        let mut trie = FieldTrie::default();
+        let mut names = Vec::with_capacity(self.rules.len());
+        let mut rules = Vec::with_capacity(self.rules.len());
+        for (name, pattern) in self.rules {
+            rules.push(pattern.tree().compile(&mut trie, ROOT));
+            names.push(name);
+        }
+        let (anchors, unanchored) = index_rules(&rules);
+        Matcher {
+            names,
+            rules,
+            trie,
+            anchors,
+            unanchored,
+        }
+    }
+}
+
+type Candidate<'r> = (Vec<u32>, Vec<&'r str>);
+
+/// Fields a rule requires to equal one of some strings: a chain of plain
+/// objects (not inside `$or`) ending in a list of exact strings only.
+fn exact_fields<'r>(obj: &'r Obj<u32>, path: &mut Vec<u32>, out: &mut Vec<Candidate<'r>>) {
+    for (id, field) in &obj.fields {
+        path.push(*id);
+        match field {
+            Field::Obj(inner) => exact_fields(inner, path, out),
+            Field::Leaf(leaf) => {
+                let values: Option<Vec<&str>> = leaf.ops.iter().map(|op| op.exact_str()).collect();
+                if let Some(values) = values
+                    && !values.is_empty()
+                    && !leaf.exists_true
+                    && !leaf.exists_false
+                {
+                    out.push((path.clone(), values));
+                }
+            }
+        }
+        path.pop();
+    }
+}
+
+fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
+    let per_rule: Vec<Vec<Candidate<'_>>> = rules
+        .iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            exact_fields(rule, &mut Vec::new(), &mut out);
+            out
+        })
+        .collect();
+    // A field is selective when rules spread over many distinct values of it.
+    let mut distinct: HashMap<&[u32], HashSet<&str>> = HashMap::new();
+    for (path, values) in per_rule.iter().flatten() {
+        distinct
+            .entry(path)
+            .or_default()
+            .extend(values.iter().copied());
+    }
+    let mut anchors: Vec<AnchorIndex> = Vec::new();
+    let mut anchor_of_path: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut unanchored = Vec::new();
+    for (rule, candidates) in per_rule.iter().enumerate() {
+        let rule = rule as u32;
+        let best = candidates.iter().max_by(|a, b| {
+            let score = |(path, values): &Candidate<'_>| {
+                distinct.get(path.as_slice()).map_or(0, HashSet::len) as f64 / values.len() as f64
+            };
+            score(a).total_cmp(&score(b))
+        });
+        let Some((path, values)) = best else {
+            unanchored.push(rule);
+            continue;
+        };
+        let slot = *anchor_of_path.entry(path.clone()).or_insert_with(|| {
+            anchors.push(AnchorIndex {
+                path: path.clone(),
+                rules_by_value: HashMap::new(),
+            });
+            anchors.len() - 1
+        });
+        for value in values {
+            let list = anchors[slot]
+                .rules_by_value
+                .entry((*value).into())
+                .or_default();
+            if list.last() != Some(&rule) {
+                list.push(rule);
+            }
+        }
+    }
+    (anchors, unanchored)
+}
+
+/// Calls `visit` with each string at `path`, looking through arrays.
+fn strings_at<'n>(node: &'n Node<'_>, path: &[u32], visit: &mut impl FnMut(&'n str)) {
+    match (node, path.split_first()) {
+        (Node::Arr(items), _) => items.iter().for_each(|item| strings_at(item, path, visit)),
+        (Node::Str(s), None) => visit(s),
+        (Node::Obj(_), Some((id, rest))) => {
+            if let Some(child) = node.field(*id) {
+                strings_at(child, rest, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl<R> Matcher<R> {
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Rule names in the order they were added.
+    pub fn names(&self) -> &[R] {
+        &self.names
+    }
+
+    /// The names of the rules `event` (JSON text) matches, in rule order.
+    pub fn matching_rules(&self, event: &[u8]) -> Result<Vec<&R>, EventError> {
+        let mut out = Vec::new();
+        self.matching_rules_into(event, &mut MatchScratch::default(), &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`Matcher::matching_rules`], reusing `scratch` and `out` (which is
+    /// cleared first) so that a hot loop does not allocate per event.
+    pub fn matching_rules_into<'m>(
+        &'m self,
+        event: &[u8],
+        scratch: &mut MatchScratch,
+        out: &mut Vec<&'m R>,
+    ) -> Result<(), EventError> {
+        out.clear();
+        let root = reader::read_event(event, &self.trie)?;
+        self.evaluate(&root, scratch);
+        out.extend(scratch.matched.iter().map(|&i| &self.names[i as usize]));
+        Ok(())
+    }
+
+    /// The indices (in [`Matcher::names`]) of the rules `event` matches.
+    pub fn matching_indices(
+        &self,
+        event: &[u8],
+        scratch: &mut MatchScratch,
+        out: &mut Vec<usize>,
+    ) -> Result<(), EventError> {
+        out.clear();
+        let root = reader::read_event(event, &self.trie)?;
+        self.evaluate(&root, scratch);
+        out.extend(scratch.matched.iter().map(|&i| i as usize));
+        Ok(())
+    }
+
+    /// The names of the rules a parsed event matches; non-objects match none.
+    pub fn matching_rules_for_value(&self, event: &Value) -> Vec<&R> {
+        if !event.is_object() {
+            return Vec::new();
+        }
+        let root = Node::from_value(event, &self.trie, ROOT);
+        let mut scratch = MatchScratch::default();
+        self.evaluate(&root, &mut scratch);
+        scratch
+            .matched
+            .iter()
+            .map(|&i| &self.names[i as usize])
+            .collect()
+    }
+
+    fn evaluate(&self, root: &Node<'_>, scratch: &mut MatchScratch) {
+        scratch.begin(self.rules.len());
+        for anchor in &self.anchors {
+            strings_at(root, &anchor.path, &mut |value| {
+                if let Some(rules) = anchor.rules_by_value.get(value) {
+                    for &rule in rules {
+                        scratch.propose(rule);
+                    }
+                }
+            });
+        }
+        for &rule in &self.unanchored {
+            scratch.propose(rule);
+        }
+        let MatchScratch {
+            candidates,
+            matched,
+            ..
+        } = scratch;
+        matched.extend(
+            candidates
+                .iter()
+                .copied()
+                .filter(|&rule| self.rules[rule as usize].matches(Some(root))),
+        );
+        matched.sort_unstable();
+    }
+}
+
+impl MatchScratch {
+    fn begin(&mut self, rules: usize) {
+        if self.stamps.len() != rules {
+            self.stamps = vec![0; rules];
+            self.generation = 0;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamps.fill(0);
+            self.generation = 1;
+        }
+        self.candidates.clear();
+        self.matched.clear();
+    }
+
+    /// Queues a rule for evaluation once per event.
+    fn propose(&mut self, rule: u32) {
+        let stamp = &mut self.stamps[rule as usize];
+        if *stamp != self.generation {
+            *stamp = self.generation;
+            self.candidates.push(rule);
+        }
+    }
+}

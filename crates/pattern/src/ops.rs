@@ -1,0 +1,148 @@
+//! The compiled form of one value in a pattern's match list, and how it tests
+//! one scalar of an event.
+
+use crate::event::Node;
+use crate::number::Range;
+use crate::text::{self, Cidr, Wildcard};
+
+/// One entry of a field's match list (exists is kept apart, see `Leaf`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Op {
+    ExactStr(Box<str>),
+    /// Numbers compare by value: `key` when inside the numeric range, else the
+    /// parsed double (e.g. account ids written as numbers).
+    ExactNum {
+        value: f64,
+        key: Option<i64>,
+    },
+    ExactBool(bool),
+    ExactNull,
+    Prefix(Box<str>),
+    PrefixIgnoreCase(Box<str>),
+    Suffix(Box<str>),
+    SuffixIgnoreCase(Box<str>),
+    EqualsIgnoreCase(Box<str>),
+    Wildcard(Wildcard),
+    Numeric(Range),
+    Cidr(Cidr),
+    AnythingBut(Negated),
+}
+
+/// What an `anything-but` excludes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Negated {
+    Strings(Vec<Box<str>>),
+    Numbers(Vec<i64>),
+    Prefixes(Vec<Box<str>>),
+    Suffixes(Vec<Box<str>>),
+    IgnoreCase(Vec<Box<str>>),
+    Wildcards(Vec<Wildcard>),
+}
+
+impl Op {
+    /// Tests one scalar (never an array or object) of the event.
+    pub(crate) fn matches(&self, value: &Node<'_>) -> bool {
+        match (self, value) {
+            (Op::ExactStr(want), Node::Str(have)) => **want == **have,
+            (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key) {
+                (Some(want), Some(have_key)) => *want == have_key,
+                (None, None) => *value == have.value,
+                _ => false,
+            },
+            (Op::ExactBool(want), Node::Bool(have)) => want == have,
+            (Op::ExactNull, Node::Null) => true,
+            (Op::Prefix(want), Node::Str(have)) => have.starts_with(&**want),
+            (Op::PrefixIgnoreCase(want), Node::Str(have)) => text::prefix_ignore_case(have, want),
+            (Op::Suffix(want), Node::Str(have)) => have.ends_with(&**want),
+            (Op::SuffixIgnoreCase(want), Node::Str(have)) => text::suffix_ignore_case(have, want),
+            (Op::EqualsIgnoreCase(want), Node::Str(have)) => text::equals_ignore_case(have, want),
+            (Op::Wildcard(wildcard), Node::Str(have)) => wildcard.matches(have),
+            (Op::Numeric(range), Node::Num(have)) => {
+                have.key.is_some_and(|key| range.contains(key))
+            }
+            (Op::Cidr(cidr), Node::Str(have)) => cidr.contains(have),
+            (Op::AnythingBut(negated), value) => !negated.excludes(value),
+            _ => false,
+        }
+    }
+
+    /// The string this op requires verbatim, if it is an exact string match;
+    /// the multi-rule matcher indexes rules by these.
+    pub(crate) fn exact_str(&self) -> Option<&str> {
+        match self {
+            Op::ExactStr(want) => Some(want),
+            _ => None,
+        }
+    }
+}
+
+impl Negated {
+    /// Whether `value` is one of the excluded values. Values of another type
+    /// are never excluded: `{"anything-but": "x"}` matches `null` and `5`,
+    /// since EventBridge compares the JSON text, where `null` is not `"x"`.
+    fn excludes(&self, value: &Node<'_>) -> bool {
+        match (self, value) {
+            (Negated::Strings(list), Node::Str(have)) => list.iter().any(|s| **s == **have),
+            (Negated::Numbers(keys), Node::Num(have)) => {
+                have.key.is_some_and(|key| keys.contains(&key))
+            }
+            (Negated::Prefixes(list), Node::Str(have)) => {
+                list.iter().any(|p| have.starts_with(&**p))
+            }
+            (Negated::Suffixes(list), Node::Str(have)) => list.iter().any(|s| have.ends_with(&**s)),
+            (Negated::IgnoreCase(list), Node::Str(have)) => {
+                list.iter().any(|s| text::equals_ignore_case(have, s))
+            }
+            (Negated::Wildcards(list), Node::Str(have)) => list.iter().any(|w| w.matches(have)),
+            _ => false,
+        }
+    }
+}
+
+/// The compiled match list of one leaf field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Leaf {
+    pub ops: Vec<Op>,
+    pub exists_true: bool,
+    pub exists_false: bool,
+}
+
+impl Leaf {
+    /// Matches the event's value at this field (`None` when absent).
+    ///
+    /// Per the event-ruler README ("Exists matching"), existence is about leaf
+    /// values: `null` is a value, while an object or an empty array holds no
+    /// leaf, so `exists: false` matches them and `exists: true` does not.
+    pub(crate) fn matches(&self, value: Option<&Node<'_>>) -> bool {
+        if self.exists_true || self.exists_false {
+            let present = value.is_some_and(has_leaf);
+            if (self.exists_true && present) || (self.exists_false && !present) {
+                return true;
+            }
+        }
+        match value {
+            Some(value) if !self.ops.is_empty() => any_scalar(value, &|scalar| {
+                self.ops.iter().any(|op| op.matches(scalar))
+            }),
+            _ => false,
+        }
+    }
+}
+
+fn has_leaf(value: &Node<'_>) -> bool {
+    match value {
+        Node::Obj(_) => false,
+        Node::Arr(items) => items.iter().any(has_leaf),
+        _ => true,
+    }
+}
+
+/// An array in the event matches when any element does; nested arrays are
+/// flattened the same way. Depth is bounded by the event nesting limit.
+fn any_scalar(value: &Node<'_>, test: &dyn Fn(&Node<'_>) -> bool) -> bool {
+    match value {
+        Node::Obj(_) => false,
+        Node::Arr(items) => items.iter().any(|item| any_scalar(item, test)),
+        scalar => test(scalar),
+    }
+}

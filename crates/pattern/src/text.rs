@@ -1,0 +1,220 @@
+//! String comparisons: case-insensitive forms, wildcards and CIDR blocks.
+
+use std::net::IpAddr;
+
+/// Lower-cases a pattern operand once, at compile time.
+pub(crate) fn lower(text: &str) -> Box<str> {
+    text.to_lowercase().into_boxed_str()
+}
+
+fn lowered_cmp(value: &str, lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
+    if value.is_ascii() {
+        return ascii_cmp(value, lowered, cmp);
+    }
+    cmp(&value.to_lowercase(), lowered)
+}
+
+fn ascii_cmp(value: &str, lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
+    // Short ASCII values are lowered on the stack to keep matching allocation-free.
+    let mut buf = [0u8; 256];
+    if value.len() <= buf.len() {
+        for (dst, src) in buf.iter_mut().zip(value.bytes()) {
+            *dst = src.to_ascii_lowercase();
+        }
+        match std::str::from_utf8(&buf[..value.len()]) {
+            Ok(lowered_value) => cmp(lowered_value, lowered),
+            Err(_) => false,
+        }
+    } else {
+        cmp(&value.to_ascii_lowercase(), lowered)
+    }
+}
+
+pub(crate) fn equals_ignore_case(value: &str, lowered: &str) -> bool {
+    lowered_cmp(value, lowered, |a, b| a == b)
+}
+
+pub(crate) fn prefix_ignore_case(value: &str, lowered: &str) -> bool {
+    lowered_cmp(value, lowered, |a, b| a.starts_with(b))
+}
+
+pub(crate) fn suffix_ignore_case(value: &str, lowered: &str) -> bool {
+    lowered_cmp(value, lowered, |a, b| a.ends_with(b))
+}
+
+/// A compiled `wildcard` value: literal pieces separated by `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Wildcard {
+    pieces: Vec<Box<str>>,
+}
+
+impl Wildcard {
+    /// Parses per the event-ruler README ("Wildcard matching"): `\*` is a
+    /// literal star, `\\` a literal backslash, any other escape is rejected and
+    /// so are two consecutive wildcard characters.
+    pub(crate) fn parse(text: &str) -> Result<Self, &'static str> {
+        let mut pieces = Vec::new();
+        let mut current = String::new();
+        let mut chars = text.chars();
+        let mut previous_was_star = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    match chars.next() {
+                        Some(escaped @ ('*' | '\\')) => current.push(escaped),
+                        _ => return Err("a backslash may only escape '*' or '\\'"),
+                    }
+                    previous_was_star = false;
+                }
+                '*' => {
+                    if previous_was_star {
+                        return Err("consecutive wildcard characters are not allowed");
+                    }
+                    pieces.push(std::mem::take(&mut current).into_boxed_str());
+                    previous_was_star = true;
+                }
+                other => {
+                    current.push(other);
+                    previous_was_star = false;
+                }
+            }
+        }
+        pieces.push(current.into_boxed_str());
+        Ok(Self { pieces })
+    }
+
+    pub(crate) fn matches(&self, value: &str) -> bool {
+        let (first, rest) = match self.pieces.split_first() {
+            Some(split) => split,
+            None => return false,
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return value == &**first;
+        };
+        if value.len() < first.len() + last.len()
+            || !value.starts_with(&**first)
+            || !value.ends_with(&**last)
+        {
+            return false;
+        }
+        // Greedy leftmost placement of each middle piece is optimal: placing a
+        // piece earlier never removes options for the pieces after it.
+        let mut window = &value[first.len()..value.len() - last.len()];
+        for piece in middle {
+            match window.find(&**piece) {
+                Some(at) => window = &window[at + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// A compiled `cidr` block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cidr {
+    V4 { network: u32, mask: u32 },
+    V6 { network: u128, mask: u128 },
+}
+
+impl Cidr {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        let (address, length) = match text.split_once('/') {
+            Some((address, length)) => {
+                if length.is_empty() || !length.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                (address, Some(length.parse::<u32>().ok()?))
+            }
+            None => (text, None),
+        };
+        match address.parse::<IpAddr>().ok()? {
+            IpAddr::V4(ip) => {
+                let length = length.unwrap_or(32);
+                if length > 32 {
+                    return None;
+                }
+                let mask = u32::MAX.checked_shl(32 - length).unwrap_or(0);
+                Some(Cidr::V4 {
+                    network: u32::from(ip) & mask,
+                    mask,
+                })
+            }
+            IpAddr::V6(ip) => {
+                let length = length.unwrap_or(128);
+                if length > 128 {
+                    return None;
+                }
+                let mask = u128::MAX.checked_shl(128 - length).unwrap_or(0);
+                Some(Cidr::V6 {
+                    network: u128::from(ip) & mask,
+                    mask,
+                })
+            }
+        }
+    }
+
+    pub(crate) fn contains(&self, value: &str) -> bool {
+        match (self, value.parse::<IpAddr>()) {
+            (Cidr::V4 { network, mask }, Ok(IpAddr::V4(ip))) => u32::from(ip) & mask == *network,
+            (Cidr::V6 { network, mask }, Ok(IpAddr::V6(ip))) => u128::from(ip) & mask == *network,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wildcard(text: &str) -> Wildcard {
+        Wildcard::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn wildcards_match_any_run_of_characters() {
+        assert!(wildcard("Simple*Service").matches("SimpleQueueService"));
+        assert!(wildcard("Simple*Service").matches("SimpleService"));
+        assert!(!wildcard("Simple*Service").matches("SimpleServ"));
+        assert!(wildcard("*/lib/*").matches("/usr/lib/x.so"));
+        assert!(wildcard("a*b*a").matches("aba"));
+        assert!(!wildcard("a*a").matches("a"));
+        assert!(wildcard("*").matches(""));
+    }
+
+    #[test]
+    fn escaped_stars_and_backslashes_are_literal() {
+        assert!(wildcard(r"a\*b").matches("a*b"));
+        assert!(!wildcard(r"a\*b").matches("axb"));
+        assert!(wildcard(r"a\\*").matches(r"a\bc"));
+    }
+
+    #[test]
+    fn malformed_wildcards_are_rejected() {
+        assert!(Wildcard::parse("a**b").is_err());
+        assert!(Wildcard::parse(r"a\b").is_err());
+        assert!(Wildcard::parse("trailing\\").is_err());
+        assert!(Wildcard::parse(r"*\**").is_ok());
+    }
+
+    #[test]
+    fn cidr_blocks_contain_their_addresses() {
+        let v4 = Cidr::parse("10.0.0.0/24").expect("valid");
+        assert!(v4.contains("10.0.0.255"));
+        assert!(!v4.contains("10.0.1.0"));
+        assert!(!v4.contains("not an ip"));
+        let v6 = Cidr::parse("2001:db8::/32").expect("valid");
+        assert!(v6.contains("2001:db8:1::1"));
+        assert!(!v6.contains("2001:db9::1"));
+        assert!(Cidr::parse("10.0.0.0/33").is_none());
+        assert!(Cidr::parse("10.0.0/8").is_none());
+        assert!(Cidr::parse("0.0.0.0/0").expect("valid").contains("1.2.3.4"));
+    }
+
+    #[test]
+    fn ignore_case_comparisons_handle_unicode() {
+        assert!(equals_ignore_case("ÉVÉNEMENT", &lower("événement")));
+        assert!(prefix_ignore_case("EventBridge", "eventb"));
+        assert!(suffix_ignore_case("IMAGE.PNG", ".png"));
+    }
+}

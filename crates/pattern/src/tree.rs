@@ -1,0 +1,92 @@
+//! The structure of a pattern, generic over how fields are named: by string
+//! after validation, by trie id once compiled into a matcher.
+
+use crate::event::Node;
+use crate::ops::Leaf;
+use crate::trie::FieldTrie;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Obj<K> {
+    pub fields: Vec<(K, Field<K>)>,
+    /// Each group is one `$or`: at least one of its branches must match.
+    pub ors: Vec<Vec<Obj<K>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Field<K> {
+    Obj(Obj<K>),
+    Leaf(Leaf),
+}
+
+impl Obj<String> {
+    /// Resolves field names to ids, adding them to `trie`.
+    pub(crate) fn compile(&self, trie: &mut FieldTrie, node: u32) -> Obj<u32> {
+        Obj {
+            fields: self
+                .fields
+                .iter()
+                .map(|(name, field)| {
+                    let id = trie.insert(node, name);
+                    let field = match field {
+                        Field::Obj(obj) => Field::Obj(obj.compile(trie, id)),
+                        Field::Leaf(leaf) => Field::Leaf(leaf.clone()),
+                    };
+                    (id, field)
+                })
+                .collect(),
+            ors: self
+                .ors
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|branch| branch.compile(trie, node))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Obj<u32> {
+    /// Matches the event value found at this object's path (`None` if absent).
+    ///
+    /// When the event holds an array of objects, one element must satisfy the
+    /// whole sub-pattern: fields from different elements never combine. This
+    /// is the array consistency of event-ruler's `rulesForJSONEvent` (README,
+    /// "JSON Array Matching").
+    pub(crate) fn matches(&self, value: Option<&Node<'_>>) -> bool {
+        match value {
+            Some(Node::Arr(items)) => {
+                let mut saw_container = false;
+                for item in items {
+                    if matches!(item, Node::Obj(_) | Node::Arr(_)) {
+                        saw_container = true;
+                        if self.matches(Some(item)) {
+                            return true;
+                        }
+                    }
+                }
+                !saw_container && self.matches_fields(None)
+            }
+            Some(node @ Node::Obj(_)) => self.matches_fields(Some(node)),
+            // A scalar where an object is expected has no fields.
+            _ => self.matches_fields(None),
+        }
+    }
+
+    fn matches_fields(&self, object: Option<&Node<'_>>) -> bool {
+        let fields_match = self.fields.iter().all(|(id, field)| {
+            let value = object.and_then(|o| o.field(*id));
+            match field {
+                Field::Obj(obj) => obj.matches(value),
+                Field::Leaf(leaf) => leaf.matches(value),
+            }
+        });
+        fields_match
+            && self
+                .ors
+                .iter()
+                .all(|group| group.iter().any(|branch| branch.matches_fields(object)))
+    }
+}

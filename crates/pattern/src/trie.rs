@@ -1,0 +1,67 @@
+//! The tree of field names that any compiled pattern refers to.
+//!
+//! The event reader consults it to keep only the fields some rule can look at
+//! and to skip everything else without building it, which is most of an event.
+//! A field is identified by the id of its trie node, so matching compares
+//! integers rather than strings.
+
+use std::collections::HashMap;
+
+/// Past this many children a node switches from a linear scan to a hash map.
+const LINEAR_LIMIT: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    keys: Vec<(Box<str>, u32)>,
+    map: Option<HashMap<Box<str>, u32>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldTrie {
+    nodes: Vec<TrieNode>,
+}
+
+/// The id of the trie root, i.e. the event object itself.
+pub(crate) const ROOT: u32 = 0;
+
+impl Default for FieldTrie {
+    fn default() -> Self {
+        Self {
+            nodes: vec![TrieNode::default()],
+        }
+    }
+}
+
+impl FieldTrie {
+    pub(crate) fn child(&self, node: u32, key: &str) -> Option<u32> {
+        let node = self.nodes.get(node as usize)?;
+        match &node.map {
+            Some(map) => map.get(key).copied(),
+            None => node
+                .keys
+                .iter()
+                .find(|(name, _)| **name == *key)
+                .map(|(_, id)| *id),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, parent: u32, key: &str) -> u32 {
+        if let Some(existing) = self.child(parent, key) {
+            return existing;
+        }
+        let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        self.nodes.push(TrieNode::default());
+        let node = &mut self.nodes[parent as usize];
+        node.keys.push((key.into(), id));
+        match &mut node.map {
+            Some(map) => {
+                map.insert(key.into(), id);
+            }
+            None if node.keys.len() > LINEAR_LIMIT => {
+                node.map = Some(node.keys.iter().cloned().collect());
+            }
+            None => {}
+        }
+        id
+    }
+}

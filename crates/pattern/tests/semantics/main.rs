@@ -1,0 +1,52 @@
+//! Behaviour of patterns, one test binary for all of it.
+
+mod arrays_and_nesting;
+mod docs_examples;
+mod edge_cases;
+mod matcher;
+mod robustness;
+mod validation;
+
+use pattern::{MatcherBuilder, Pattern, PatternError};
+
+/// Matches `event` against `pattern` through every entry point and insists
+/// they agree, so each test also checks the single-pattern reader, the
+/// `serde_json::Value` path and the multi-rule matcher against each other.
+pub fn matches(pattern: &str, event: &str) -> bool {
+    let compiled = Pattern::parse(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+    let by_bytes = compiled
+        .matches_json(event.as_bytes())
+        .unwrap_or_else(|e| panic!("{event}: {e}"));
+    // serde_json refuses numbers beyond f64 (1e400) that the event reader accepts.
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(event) {
+        assert_eq!(
+            by_bytes,
+            compiled.matches(&value),
+            "value path disagrees for {pattern} / {event}"
+        );
+    }
+    let mut builder = MatcherBuilder::new();
+    builder.add(
+        "decoy",
+        Pattern::parse(r#"{"source": ["nothing.matches.this"]}"#).expect("valid"),
+    );
+    builder.add("rule", compiled);
+    let matcher = builder.build();
+    let matched = matcher
+        .matching_rules(event.as_bytes())
+        .expect("valid event");
+    assert_eq!(
+        by_bytes,
+        matched == [&"rule"],
+        "matcher disagrees for {pattern} / {event}"
+    );
+    by_bytes
+}
+
+/// Parses a pattern that must be invalid and returns the error.
+pub fn rejects(pattern: &str) -> PatternError {
+    match Pattern::parse(pattern) {
+        Ok(_) => panic!("pattern should be rejected: {pattern}"),
+        Err(e) => e,
+    }
+}

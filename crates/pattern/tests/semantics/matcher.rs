@@ -1,0 +1,144 @@
+//! The multi-rule matcher.
+
+use pattern::{EventError, MatchScratch, MatcherBuilder, Pattern};
+
+fn rule(json: &str) -> Pattern {
+    Pattern::parse(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+#[test]
+fn the_matcher_returns_every_matching_rule_in_rule_order() {
+    let mut builder = MatcherBuilder::new();
+    builder
+        .add("by-source", rule(r#"{"source": ["orders"]}"#))
+        .add(
+            "by-type",
+            rule(r#"{"detail-type": ["OrderPlaced", "OrderCancelled"]}"#),
+        )
+        .add(
+            "by-amount",
+            rule(r#"{"detail": {"amount": [{"numeric": [">=", 100]}]}}"#),
+        )
+        .add("other", rule(r#"{"source": ["payments"]}"#))
+        .add(
+            "by-source-again",
+            rule(r#"{"source": ["orders"], "detail-type": ["OrderPlaced"]}"#),
+        );
+    let matcher = builder.build();
+    let event = br#"{"source": "orders", "detail-type": "OrderPlaced", "detail": {"amount": 150}}"#;
+    let matched = matcher.matching_rules(event).expect("valid event");
+    assert_eq!(
+        matched,
+        [&"by-source", &"by-type", &"by-amount", &"by-source-again"]
+    );
+}
+
+#[test]
+fn scratch_buffers_can_be_reused_across_events() {
+    let mut builder = MatcherBuilder::new();
+    for i in 0..100 {
+        builder.add(
+            i,
+            rule(&format!(
+                r#"{{"source": ["s{i}"], "detail-type": ["t{}"]}}"#,
+                i % 7
+            )),
+        );
+    }
+    let matcher = builder.build();
+    let mut scratch = MatchScratch::default();
+    let mut out = Vec::new();
+    for i in 0..1000 {
+        let event = format!(
+            r#"{{"source": "s{}", "detail-type": "t{}"}}"#,
+            i % 100,
+            i % 7
+        );
+        matcher
+            .matching_rules_into(event.as_bytes(), &mut scratch, &mut out)
+            .expect("valid event");
+        let source = i % 100;
+        let expected: Vec<&i32> = if source % 7 == i % 7 {
+            vec![&source]
+        } else {
+            vec![]
+        };
+        assert_eq!(out, expected, "event {i}");
+    }
+}
+
+#[test]
+fn rules_without_exact_fields_are_still_evaluated() {
+    let mut builder = MatcherBuilder::new();
+    builder.add("prefix", rule(r#"{"source": [{"prefix": "ord"}]}"#));
+    builder.add(
+        "or",
+        rule(r#"{"$or": [{"source": ["x"]}, {"source": ["orders"]}]}"#),
+    );
+    builder.add(
+        "absent",
+        rule(r#"{"detail": {"missing": [{"exists": false}]}}"#),
+    );
+    let matcher = builder.build();
+    let matched = matcher
+        .matching_rules(br#"{"source": "orders"}"#)
+        .expect("valid");
+    assert_eq!(matched, [&"prefix", &"or", &"absent"]);
+}
+
+#[test]
+fn exact_strings_inside_arrays_select_their_rules() {
+    let mut builder = MatcherBuilder::new();
+    builder.add(
+        "r",
+        rule(r#"{"resources": ["b"], "detail": {"items": {"sku": ["x"]}}}"#),
+    );
+    let matcher = builder.build();
+    let event = br#"{"resources": ["a", "b"], "detail": {"items": [{"sku": "y"}, {"sku": "x"}]}}"#;
+    assert_eq!(matcher.matching_rules(event).expect("valid"), [&"r"]);
+}
+
+#[test]
+fn invalid_events_are_errors() {
+    let matcher = {
+        let mut builder = MatcherBuilder::new();
+        builder.add("r", rule(r#"{"source": ["a"]}"#));
+        builder.build()
+    };
+    assert_eq!(matcher.matching_rules(b"[1]"), Err(EventError::NotAnObject));
+    assert!(matches!(
+        matcher.matching_rules(b"{\"a\": }"),
+        Err(EventError::Syntax { .. })
+    ));
+    assert!(matches!(
+        matcher.matching_rules(b"{\"a\": \"\xff\"}"),
+        Err(EventError::InvalidUtf8 { .. })
+    ));
+    assert!(matches!(
+        matcher.matching_rules(b"{} x"),
+        Err(EventError::Syntax { .. })
+    ));
+    assert!(matches!(
+        matcher.matching_rules(b""),
+        Err(EventError::Syntax { .. })
+    ));
+    // Unreferenced parts are validated too.
+    assert!(matches!(
+        matcher.matching_rules(br#"{"source": "a", "other": [1, 2,]}"#),
+        Err(EventError::Syntax { .. })
+    ));
+}
+
+#[test]
+fn matching_a_parsed_value_agrees_with_matching_text() {
+    let mut builder = MatcherBuilder::new();
+    builder.add("r", rule(r#"{"detail": {"n": [{"numeric": [">", 1]}]}}"#));
+    let matcher = builder.build();
+    let value = serde_json::json!({"detail": {"n": 2}});
+    assert_eq!(matcher.matching_rules_for_value(&value), [&"r"]);
+    assert!(
+        matcher
+            .matching_rules_for_value(&serde_json::json!([1]))
+            .is_empty()
+    );
+}
