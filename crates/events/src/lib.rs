@@ -17,7 +17,7 @@ pub use envelope::{Envelope, Metadata, SCHEMA_VERSION};
 pub use error::{EventError, ValidationError};
 pub use ids::{EventId, OrderId};
 pub use payloads::*;
-pub use saga_event::{EventKind, SagaEvent};
+pub use saga_event::{EventKind, SagaEvent, outcome};
 pub use values::{
     CountryCode, Currency, CustomerId, Money, OrderLine, PaymentToken, PricedLine, PromotionCode,
     Quantity, Reason, ReasonCode, ShippingAddress, Sku,

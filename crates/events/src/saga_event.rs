@@ -155,3 +155,19 @@ impl SagaEvent {
         }
     }
 }
+
+/// The outgoing event a consumer emits in reaction to `cause`: its id is
+/// derived from the cause and its detail type comes from the payload type.
+pub fn outcome<T>(
+    cause: &crate::Metadata,
+    data: T,
+    now: chrono::DateTime<chrono::Utc>,
+) -> OutgoingEvent
+where
+    T: Payload,
+    Envelope<T>: Into<SagaEvent>,
+{
+    Envelope::caused_by(cause, T::DETAIL_TYPE, data, now)
+        .into()
+        .to_outgoing()
+}

@@ -5,7 +5,9 @@
 //! the retry, which publishes the same events (same ids) once more.
 
 use crate::{EventPublisher, PublishError, Retryable};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use events::{OutgoingEvent, SagaEvent};
+use std::fmt::Display;
 use std::future::Future;
 use thiserror::Error;
 
@@ -44,4 +46,20 @@ where
         }
     }
     Ok(outcome)
+}
+
+/// What a service's SQS-triggered Lambda does with one batch: each message
+/// is handled and its outcome published; failed messages are reported by id.
+pub async fn consume_batch<P, F, Fut, E>(
+    publisher: &P,
+    batch: SqsEvent,
+    handle: F,
+) -> SqsBatchResponse
+where
+    P: EventPublisher,
+    F: Fn(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
+    E: Display + Retryable,
+{
+    crate::sqs::process_batch(batch, |event| handle_and_publish(publisher, event, &handle)).await
 }

@@ -14,10 +14,10 @@ use tracing::Instrument;
 /// ids of the messages that failed. A message that cannot be parsed, or is of
 /// an unknown type, fails too: after `maxReceiveCount` receives SQS moves it
 /// to the queue's DLQ, where it is recorded instead of being dropped.
-pub async fn process_batch<F, Fut, E>(batch: SqsEvent, handle: F) -> SqsBatchResponse
+pub async fn process_batch<F, Fut, T, E>(batch: SqsEvent, handle: F) -> SqsBatchResponse
 where
     F: Fn(SagaEvent) -> Fut,
-    Fut: Future<Output = Result<(), E>>,
+    Fut: Future<Output = Result<T, E>>,
     E: Display + Retryable,
 {
     let mut response = SqsBatchResponse::default();
@@ -36,10 +36,10 @@ fn failure(id: String) -> BatchItemFailure {
     f
 }
 
-async fn process_message<F, Fut, E>(message: &SqsMessage, handle: &F) -> bool
+async fn process_message<F, Fut, T, E>(message: &SqsMessage, handle: &F) -> bool
 where
     F: Fn(SagaEvent) -> Fut,
-    Fut: Future<Output = Result<(), E>>,
+    Fut: Future<Output = Result<T, E>>,
     E: Display + Retryable,
 {
     let message_id = message.message_id.as_deref().unwrap_or_default();
@@ -56,7 +56,7 @@ where
     let result = handle(event).instrument(span.clone()).await;
     let _entered = span.enter();
     match result {
-        Ok(()) => true,
+        Ok(_) => true,
         Err(error) => {
             tracing::error!(message_id, %error, retryable = error.is_retryable(), "handler failed");
             metrics::count(metrics::HANDLER_FAILURES, 1.0);
