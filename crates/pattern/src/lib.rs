@@ -29,6 +29,7 @@ mod ops;
 mod parse;
 mod pattern;
 mod reader;
+mod slots;
 mod text;
 mod tree;
 mod trie;

@@ -14,8 +14,10 @@ use serde_json::Value;
 
 use crate::error::EventError;
 use crate::event::Node;
+use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
+use crate::slots::{self, Slot};
 use crate::tree::{Field, Obj};
 use crate::trie::{FieldTrie, ROOT};
 
@@ -43,6 +45,8 @@ struct AnchorIndex {
 pub struct Matcher<R = String> {
     names: Vec<R>,
     rules: Vec<Obj<u32>>,
+    /// The `$or`-free rules as leaf lists, evaluated through a slot table.
+    flat: Vec<Option<Vec<(u32, Leaf)>>>,
     trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
@@ -87,9 +91,11 @@ impl<R> MatcherBuilder<R> {
             names.push(name);
         }
         let (anchors, unanchored) = index_rules(&rules);
+        let flat = rules.iter().map(Obj::flatten).collect();
         Matcher {
             names,
             rules,
+            flat,
             trie,
             anchors,
             unanchored,
@@ -254,14 +260,21 @@ impl<R> Matcher<R> {
 
     fn evaluate(&self, root: &Node<'_>, scratch: &mut MatchScratch) {
         scratch.begin(self.rules.len());
+        let mut table: Vec<Slot<'_, '_>> = Vec::new();
+        slots::fill(root, &mut table, self.trie.len());
         for anchor in &self.anchors {
-            strings_at(root, &anchor.path, &mut |value| {
+            let mut propose = |value: &str| {
                 if let Some(rules) = anchor.rules_by_value.get(value) {
                     for &rule in rules {
                         scratch.propose(rule);
                     }
                 }
-            });
+            };
+            match anchor.path.last().map(|&id| table[id as usize]) {
+                Some(Slot::Direct(value)) => strings_at(value, &[], &mut propose),
+                Some(Slot::InArray) => strings_at(root, &anchor.path, &mut propose),
+                _ => {}
+            }
         }
         for &rule in &self.unanchored {
             scratch.propose(rule);
@@ -271,12 +284,13 @@ impl<R> Matcher<R> {
             matched,
             ..
         } = scratch;
-        matched.extend(
-            candidates
-                .iter()
-                .copied()
-                .filter(|&rule| self.rules[rule as usize].matches(Some(root))),
-        );
+        matched.extend(candidates.iter().copied().filter(|&rule| {
+            let rule = rule as usize;
+            self.flat[rule]
+                .as_deref()
+                .and_then(|conditions| slots::evaluate(conditions, &table))
+                .unwrap_or_else(|| self.rules[rule].matches(Some(root)))
+        }));
         matched.sort_unstable();
     }
 }

@@ -78,7 +78,11 @@ impl<'a> Reader<'a, '_> {
     /// Reads one value; builds it only when `field` names a trie node.
     fn value(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node<'a>>, EventError> {
         self.skip_ws();
-        let keep = field.is_some();
+        if field.is_none() {
+            self.skip_value(depth)?;
+            return Ok(None);
+        }
+        let keep = true;
         match self.peek() {
             Some(b'{') | Some(b'[') if depth > MAX_NESTING_DEPTH => Err(EventError::TooDeep {
                 limit: MAX_NESTING_DEPTH,
@@ -97,6 +101,88 @@ impl<'a> Reader<'a, '_> {
             Some(_) => Err(self.fail("expected a value")),
             None => Err(self.fail("unexpected end of input")),
         }
+    }
+
+    /// Validates and steps over one value without building anything. It is
+    /// iterative, tracking open containers in a bit stack (1 = object), so
+    /// skipped parts cost no recursion; the nesting limit still applies.
+    fn skip_value(&mut self, depth: usize) -> Result<(), EventError> {
+        let mut open: u128 = 0;
+        let mut level = 0usize;
+        'value: loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(c @ (b'{' | b'[')) => {
+                    if depth + level > MAX_NESTING_DEPTH || level >= 127 {
+                        return Err(EventError::TooDeep {
+                            limit: MAX_NESTING_DEPTH,
+                        });
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    let is_object = c == b'{';
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.pos += 1;
+                    } else {
+                        open = (open << 1) | u128::from(is_object);
+                        level += 1;
+                        if is_object {
+                            self.skip_key()?;
+                        }
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    self.string(false)?;
+                }
+                Some(b't') => {
+                    self.literal("true", Node::Null, false)?;
+                }
+                Some(b'f') => {
+                    self.literal("false", Node::Null, false)?;
+                }
+                Some(b'n') => {
+                    self.literal("null", Node::Null, false)?;
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number(false)?;
+                }
+                Some(_) => return Err(self.fail("expected a value")),
+                None => return Err(self.fail("unexpected end of input")),
+            }
+            // A value is complete: close containers until one continues.
+            loop {
+                if level == 0 {
+                    return Ok(());
+                }
+                let in_object = open & 1 == 1;
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if in_object {
+                            self.skip_key()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if in_object => {}
+                    Some(b']') if !in_object => {}
+                    _ => return Err(self.fail("expected ',' or the end of a container")),
+                }
+                self.pos += 1;
+                open >>= 1;
+                level -= 1;
+            }
+        }
+    }
+
+    /// Steps over `"key":` inside an object being skipped.
+    fn skip_key(&mut self) -> Result<(), EventError> {
+        self.expect(b'"', "expected a string key")?;
+        self.string(false)?;
+        self.expect(b':', "expected ':' after a key")
     }
 
     fn object(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node<'a>>, EventError> {
@@ -193,6 +279,7 @@ impl<'a> Reader<'a, '_> {
             }
             _ => return Err(self.fail("invalid number")),
         }
+        let integral = !matches!(self.peek(), Some(b'.' | b'e' | b'E'));
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if self.digits() == 0 {
@@ -211,10 +298,14 @@ impl<'a> Reader<'a, '_> {
         if !keep {
             return Ok(None);
         }
-        // Out-of-range text parses to infinity, which compares as nothing.
-        let value = self.text[start..self.pos]
-            .parse::<f64>()
-            .unwrap_or(f64::NAN);
+        let text = &self.text[start..self.pos];
+        let value = if integral && text.len() <= 16 {
+            // Up to 15 digits an integer converts to a double exactly.
+            text.parse::<i64>().map_or(f64::NAN, |n| n as f64)
+        } else {
+            // Out-of-range text parses to infinity, which compares as nothing.
+            text.parse::<f64>().unwrap_or(f64::NAN)
+        };
         Ok(Some(Node::Num(Num::new(value))))
     }
 
@@ -222,17 +313,15 @@ impl<'a> Reader<'a, '_> {
     /// it contains escapes; `None` when not kept.
     fn string(&mut self, keep: bool) -> Result<Option<Cow<'a, str>>, EventError> {
         let start = self.pos;
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(keep.then(|| Cow::Borrowed(&self.text[start..self.pos - 1])));
-                }
-                Some(b'\\') => break,
-                Some(0x00..=0x1f) => return Err(self.fail("control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.fail("unterminated string")),
+        self.pos = plain_run_end(self.bytes, self.pos);
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                return Ok(keep.then(|| Cow::Borrowed(&self.text[start..self.pos - 1])));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.fail("control character in a string")),
+            None => return Err(self.fail("unterminated string")),
         }
         let mut owned = String::from(&self.text[start..self.pos]);
         loop {
@@ -245,19 +334,11 @@ impl<'a> Reader<'a, '_> {
                     self.pos += 1;
                     let unescaped = self.escape()?;
                     owned.push(unescaped);
-                }
-                Some(0x00..=0x1f) => return Err(self.fail("control character in a string")),
-                Some(_) => {
-                    // Copy a whole run of plain characters at once.
                     let run_start = self.pos;
-                    while let Some(b) = self.peek() {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos = plain_run_end(self.bytes, self.pos);
                     owned.push_str(&self.text[run_start..self.pos]);
                 }
+                Some(_) => return Err(self.fail("control character in a string")),
                 None => return Err(self.fail("unterminated string")),
             }
         }
@@ -309,5 +390,57 @@ impl<'a> Reader<'a, '_> {
         }
         self.pos += 4;
         Ok(code)
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Flags the bytes of `word` that are zero; the lowest flag is exact, which
+/// is all that `plain_run_end` uses.
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGHS
+}
+
+/// The index of the first quote, backslash or control byte at or after `pos`
+/// (or the end). Strings are most of an event's bytes, so this looks at eight
+/// bytes per step.
+fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
+        let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let special = quotes | backslashes | controls;
+        if special != 0 {
+            return pos + (special.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_run_end;
+
+    #[test]
+    fn plain_runs_stop_at_the_first_special_byte() {
+        let text = "abcdefghijkl\"xyz";
+        assert_eq!(plain_run_end(text.as_bytes(), 0), 12);
+        assert_eq!(plain_run_end(b"abcdefgh\\", 0), 8);
+        assert_eq!(plain_run_end(b"ab\x01cdefghij", 0), 2);
+        assert_eq!(plain_run_end("caf\u{e9}   \"".as_bytes(), 0), 8);
+        assert_eq!(plain_run_end(b"        ", 0), 8);
+        assert_eq!(plain_run_end(b"\x1f       ", 0), 0);
+        assert_eq!(plain_run_end(b"a", 0), 1);
     }
 }

@@ -45,6 +45,11 @@ impl FieldTrie {
         }
     }
 
+    /// How many fields (including the root); ids are below this.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
     pub(crate) fn insert(&mut self, parent: u32, key: &str) -> u32 {
         if let Some(existing) = self.child(parent, key) {
             return existing;
