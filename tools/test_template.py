@@ -25,6 +25,8 @@ from typing import Any
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
+# Import the sibling script without leaving tools/__pycache__ in the work tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sam_translate import moto_compat, translate  # noqa: E402
 from samtranslator.yaml_helper import yaml_parse  # noqa: E402
