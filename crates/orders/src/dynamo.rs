@@ -1,0 +1,333 @@
+//! The order store over DynamoDB (Lambda). Items of the orders table:
+//!
+//! | item | PK | SK |
+//! |---|---|---|
+//! | order | `ORDER#<id>` | `ORDER` |
+//! | timeline entry | `ORDER#<id>` | `EVENT#<occurredAt>#<eventId>` |
+//! | outbox event | `OUTBOX#<eventId>` | `OUTBOX` (expires after a day) |
+//! | idempotency record | `EVENT#<eventId>` | `CONSUMER#orders` (platform) |
+//!
+//! An order and its outbox item are written by one `TransactWriteItems`,
+//! conditional on the order not existing; the table's stream feeds the
+//! outbox items to the relay.
+
+use crate::CONSUMER;
+use crate::domain::OrderStatus;
+use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};
+use crate::relay::{OUTBOX_EVENT_ATTRIBUTE, OUTBOX_PK_PREFIX};
+use crate::timeline::TimelineEntry;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
+use chrono::{DateTime, Utc};
+use events::{EventId, OrderId, OutgoingEvent};
+use platform::dynamo::{Item, failed_conditions, get_s, key, n, s};
+use platform::{Commit, StoreError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Outbox items expire a day after they are written: the stream keeps a
+/// record 24 hours, so by then the relay has published it or given it to
+/// its DLQ.
+pub const OUTBOX_TTL_SECS: i64 = 24 * 3600;
+
+const ORDER_SK: &str = "ORDER";
+const EVENT_SK_PREFIX: &str = "EVENT#";
+
+#[derive(Clone)]
+pub struct DynamoOrderStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoOrderStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn put(&self, item: Item, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned))
+            .set_return_values_on_condition_check_failure(
+                condition.map(|_| ReturnValuesOnConditionCheckFailure::AllOld),
+            )
+            .build()
+            .map_err(invalid)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<(), SdkError<TransactWriteItemsError>> {
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map(drop)
+    }
+
+    /// The order item, read strongly consistent.
+    async fn order_item(&self, order: OrderId) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(order_pk(order), ORDER_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::call)?;
+        Ok(out.item)
+    }
+
+    /// The item whose condition failed in a cancelled transaction, as
+    /// returned by `ALL_OLD`, or read again if the service did not return it.
+    async fn old_item(
+        &self,
+        err: &SdkError<TransactWriteItemsError>,
+        index: usize,
+        order: OrderId,
+    ) -> Result<Option<Item>, StoreError> {
+        let returned = match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+                .cancellation_reasons()
+                .get(index)
+                .and_then(|r| r.item())
+                .filter(|item| !item.is_empty())
+                .cloned(),
+            _ => None,
+        };
+        match returned {
+            Some(item) => Ok(Some(item)),
+            None => self.order_item(order).await,
+        }
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("invalid DynamoDB request: {e}"))
+}
+
+fn order_pk(order: OrderId) -> String {
+    format!("ORDER#{order}")
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn json_attr<T: DeserializeOwned>(item: &Item, name: &str) -> Result<T, StoreError> {
+    serde_json::from_str(get_s(item, name)?)
+        .map_err(|e| StoreError::Corrupt(format!("attribute {name}: {e}")))
+}
+
+fn time_attr(item: &Item, name: &str) -> Result<DateTime<Utc>, StoreError> {
+    json_attr(item, name)
+}
+
+fn status_attr(item: &Item) -> Result<OrderStatus, StoreError> {
+    let text = get_s(item, "status")?;
+    OrderStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("order status {text:?}")))
+}
+
+/// Fields are stored as JSON text (`lines`, `reason`, times as JSON
+/// strings), so one serde definition reads and writes them.
+fn order_item(order: &Order, request_hash: &str) -> Result<Item, StoreError> {
+    let mut item = key(order_pk(order.order_id), ORDER_SK);
+    item.insert("orderId".into(), s(order.order_id.to_string()));
+    item.insert("status".into(), s(order.status.as_str()));
+    item.insert("customerId".into(), s(order.customer_id.as_str()));
+    item.insert("lines".into(), s(to_json(&order.lines)?));
+    if let Some(reason) = &order.reason {
+        item.insert("reason".into(), s(to_json(reason)?));
+    }
+    item.insert("requestHash".into(), s(request_hash));
+    item.insert("createdAt".into(), s(to_json(&order.created_at)?));
+    item.insert("updatedAt".into(), s(to_json(&order.updated_at)?));
+    Ok(item)
+}
+
+fn parse_order(item: &Item) -> Result<(Order, String), StoreError> {
+    let id = get_s(item, "orderId")?;
+    let order = Order {
+        order_id: OrderId::parse(id)
+            .ok_or_else(|| StoreError::Corrupt(format!("order id {id:?}")))?,
+        status: status_attr(item)?,
+        customer_id: events::CustomerId::parse(get_s(item, "customerId")?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        lines: json_attr(item, "lines")?,
+        reason: match item.get("reason") {
+            Some(_) => Some(json_attr(item, "reason")?),
+            None => None,
+        },
+        created_at: time_attr(item, "createdAt")?,
+        updated_at: time_attr(item, "updatedAt")?,
+    };
+    Ok((order, get_s(item, "requestHash")?.to_owned()))
+}
+
+fn timeline_item(order: OrderId, entry: &TimelineEntry) -> Result<Item, StoreError> {
+    let mut item = key(
+        order_pk(order),
+        format!("{EVENT_SK_PREFIX}{}", entry.sort_key()),
+    );
+    item.insert("entry".into(), s(to_json(entry)?));
+    Ok(item)
+}
+
+fn outbox_item(event: &OutgoingEvent, now: DateTime<Utc>) -> Result<Item, StoreError> {
+    let mut item = key(format!("{OUTBOX_PK_PREFIX}{}", event.event_id), "OUTBOX");
+    item.insert(OUTBOX_EVENT_ATTRIBUTE.into(), s(to_json(event)?));
+    item.insert("orderId".into(), s(event.order_id.to_string()));
+    item.insert("expiresAt".into(), n(now.timestamp() + OUTBOX_TTL_SECS));
+    Ok(item)
+}
+
+impl OrderStore for DynamoOrderStore {
+    async fn place(
+        &self,
+        order: &Order,
+        request_hash: &str,
+        outbox: &OutgoingEvent,
+    ) -> Result<Placed, StoreError> {
+        let items = vec![
+            self.put(
+                order_item(order, request_hash)?,
+                Some("attribute_not_exists(PK)"),
+            )?,
+            self.put(outbox_item(outbox, order.created_at)?, None)?,
+        ];
+        let Err(err) = self.transact(items).await else {
+            return Ok(Placed::Created);
+        };
+        if !failed_conditions(&err).is_some_and(|failed| failed.contains(&0)) {
+            return Err(StoreError::call(err));
+        }
+        let Some(item) = self.old_item(&err, 0, order.order_id).await? else {
+            return Err(StoreError::Unavailable(
+                "order write was refused but the order is not there; retry".into(),
+            ));
+        };
+        let (existing, hash) = parse_order(&item)?;
+        Ok(Placed::Existing {
+            order: existing,
+            same_request: hash == request_hash,
+        })
+    }
+
+    async fn get(&self, order: OrderId) -> Result<Option<OrderView>, StoreError> {
+        let mut found = None;
+        let mut timeline = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk")
+                .expression_attribute_values(":pk", s(order_pk(order)))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::call)?;
+            for item in out.items() {
+                let sk = get_s(item, "SK")?;
+                if sk == ORDER_SK {
+                    found = Some(parse_order(item)?.0);
+                } else if sk.starts_with(EVENT_SK_PREFIX) {
+                    timeline.push(json_attr(item, "entry")?);
+                }
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(found.map(|order| OrderView { order, timeline }))
+    }
+
+    async fn processed(&self, event: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
+        platform::dynamo::processed_outcome(&self.client, &self.table, CONSUMER, event).await
+    }
+
+    async fn record_timeline(
+        &self,
+        order: OrderId,
+        entry: &TimelineEntry,
+    ) -> Result<(), StoreError> {
+        // Same event, same key, same content: writing it again is harmless.
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(timeline_item(order, entry)?))
+            .send()
+            .await
+            .map_err(StoreError::call)?;
+        Ok(())
+    }
+
+    async fn transition(&self, change: &Transition) -> Result<Commit<Transitioned>, StoreError> {
+        let Transition {
+            order, cause, at, ..
+        } = *change;
+        let mut set = "SET #status = :to, updatedAt = :now".to_owned();
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(order_pk(order), ORDER_SK)))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":to", s(change.to.as_str()))
+            .expression_attribute_values(":pending", s(OrderStatus::Pending.as_str()))
+            .expression_attribute_values(":now", s(to_json(&at)?))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        if let Some(reason) = &change.reason {
+            set.push_str(", reason = :reason");
+            update = update.expression_attribute_values(":reason", s(to_json(reason)?));
+        }
+        let update = update.update_expression(set).build().map_err(invalid)?;
+        let items = vec![
+            TransactWriteItem::builder().update(update).build(),
+            platform::dynamo::mark_processed(
+                &self.table,
+                CONSUMER,
+                cause,
+                &change.outcome,
+                at.timestamp(),
+            )?,
+        ];
+        let Err(err) = self.transact(items).await else {
+            return Ok(Commit::Done(Transitioned::Applied));
+        };
+        let Some(failed) = failed_conditions(&err) else {
+            return Err(StoreError::call(err));
+        };
+        if failed.contains(&1) {
+            return match self.processed(cause).await? {
+                Some(recorded) => Ok(Commit::AlreadyProcessed(recorded)),
+                None => Err(StoreError::Unavailable(
+                    "idempotency record reported but not found; retry".into(),
+                )),
+            };
+        }
+        match self.old_item(&err, 0, order).await? {
+            None => Ok(Commit::Done(Transitioned::UnknownOrder)),
+            Some(item) => match status_attr(&item)? {
+                OrderStatus::Pending => Err(StoreError::Unavailable(
+                    "order changed during the transition; retry".into(),
+                )),
+                status => Ok(Commit::Done(Transitioned::NotPending(status))),
+            },
+        }
+    }
+}
