@@ -1,0 +1,29 @@
+//! The Lambda adapter: an SQS batch of bus events in, the ids of the
+//! messages that failed out (`ReportBatchItemFailures`).
+
+use crate::handler;
+use crate::ports::{Carrier, ShipmentStore};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use chrono::Utc;
+use platform::EventPublisher;
+
+pub async fn consume<S, C, P>(
+    store: &S,
+    carrier: &C,
+    publisher: &P,
+    batch: SqsEvent,
+) -> SqsBatchResponse
+where
+    S: ShipmentStore,
+    C: Carrier,
+    P: EventPublisher,
+{
+    platform::sqs::process_batch(batch, |event| async move {
+        platform::consumer::handle_and_publish(publisher, event, |e| {
+            handler::handle(store, carrier, e, Utc::now())
+        })
+        .await
+        .map(drop)
+    })
+    .await
+}
