@@ -27,10 +27,17 @@ pub(crate) fn read_event<'a>(json: &'a [u8], trie: &FieldTrie) -> Result<Node<'a
     };
     reader.skip_ws();
     if reader.peek() != Some(b'{') {
-        return Err(match reader.peek() {
-            None => reader.fail("empty input"),
-            Some(_) => EventError::NotAnObject,
-        });
+        if reader.peek().is_none() {
+            return Err(reader.fail("empty input"));
+        }
+        // Valid JSON that is not an object is a different mistake from text
+        // that is not JSON at all.
+        reader.skip_value(1)?;
+        reader.skip_ws();
+        if reader.pos != reader.bytes.len() {
+            return Err(reader.fail("trailing characters after the event"));
+        }
+        return Err(EventError::NotAnObject);
     }
     let root = reader.value(1, Some(ROOT))?;
     reader.skip_ws();

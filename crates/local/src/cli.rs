@@ -1,0 +1,72 @@
+//! Argument parsing and dispatch.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "saga",
+    version,
+    about = "Order saga tooling: EventBridge pattern commands"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Tests whether an event matches an event pattern, like
+    /// `aws events test-event-pattern`.
+    TestEventPattern(TestEventPatternArgs),
+    /// Shows which rules, and so which targets, each event of a file reaches.
+    Match(MatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestEventPatternArgs {
+    /// The event pattern: JSON text, or file://path.
+    #[arg(long)]
+    pub event_pattern: String,
+    /// The event: JSON text, or file://path.
+    #[arg(long)]
+    pub event: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("rule_source").required(true).args(["template", "rules"])))]
+pub struct MatchArgs {
+    /// A CloudFormation/SAM template whose AWS::Events::Rule resources to use.
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// A JSON object mapping rule names to event patterns.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Events, one JSON object per line.
+    #[arg(long)]
+    pub events: PathBuf,
+}
+
+/// Runs the tool; errors go to stderr with a non-zero exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::TestEventPattern(args) => commands::test_event_pattern::run(&args, &mut out),
+        Command::Match(args) => commands::match_events::run(&args, &mut out),
+    };
+    let flushed = out.flush();
+    match result.and_then(|code| flushed.map(|()| code).map_err(Into::into)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

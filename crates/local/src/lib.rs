@@ -1,0 +1,6 @@
+//! The `saga` command-line tool. `main.rs` only calls [`cli::main`].
+
+pub mod cli;
+pub mod commands;
+pub mod input;
+pub mod template;

@@ -1,0 +1,50 @@
+//! Runs the real `saga` binary, as a user would.
+
+mod match_command;
+mod template_loading;
+mod test_event_pattern;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn saga(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_saga"))
+        .args(args)
+        .output()
+        .expect("the saga binary runs");
+    Run {
+        status,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+pub fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `saga match` with a fixture template over the fixture events.
+pub fn match_template(template: &str) -> Run {
+    saga(&[
+        "match",
+        "--template",
+        &fixture(template),
+        "--events",
+        &fixture("events.jsonl"),
+    ])
+}
