@@ -43,7 +43,8 @@ impl DeadLetter {
             (Some(code), Some(text)) => Some(format!("{code}: {text}")),
             (code, text) => code.or(text).or_else(|| attribute(message, "ErrorMessage")),
         };
-        let attempts = attribute(message, "Attempts")
+        let attempts = attribute(message, "RETRY_ATTEMPTS")
+            .or_else(|| attribute(message, "Attempts"))
             .or_else(|| message.attributes.get("ApproximateReceiveCount").cloned())
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);

@@ -1,0 +1,62 @@
+# ordersaga — every command a user or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+# One target dir for every profile and tool, so nothing is built twice.
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+
+include mk/tools.mk
+
+.PHONY: help run test test-rust lint fmt schema build sam-build deploy bench fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
+
+run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS)
+	@if $(CARGO) metadata --no-deps --format-version 1 | grep -q '"name":"saga"'; then \
+	  $(CARGO) run --release -p local --bin saga -- run --template infra/template.yaml; \
+	else \
+	  echo "The local runtime (saga run) is not built yet: see issue 4. Today: 'make test', and 'cargo run -p local --bin saga -- test-event-pattern ...'."; \
+	fi
+
+test: tools lint test-rust ## every test: fmt, clippy, template lint and policy tests, then every Rust test
+
+test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI)
+	$(CARGO) test --workspace --all-targets --locked
+	$(CARGO) test --workspace --doc --locked
+
+lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, checkov
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(MAKE) lint-template
+
+fmt: ## format the Rust code
+	$(CARGO) fmt --all
+
+schema: ## regenerate events-schema/schemas from the Rust event types
+	UPDATE_SCHEMAS=1 $(CARGO) test -p events --test contracts --locked
+
+build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64)
+	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || $(MAKE) rust-arm64-target
+	$(CARGO_LAMBDA_BUILD) --workspace --locked
+	@ls -1 $(CARGO_TARGET_DIR)/lambda/*/bootstrap
+
+sam-build: tools ## sam build (runs cargo lambda for every function of the template)
+	cd infra && $(TOOLS_ENV) ../$(SAM) build --beta-features
+
+deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
+	cd infra && ../$(SAM) deploy $(ARGS)
+
+bench: ## criterion benchmarks of the pattern engine (figures are printed)
+	$(CARGO) bench -p pattern
+
+fuzz: ## bounded-time fuzzing (needs a nightly toolchain and cargo-fuzz)
+	@if $(CARGO) +nightly --version >/dev/null 2>&1 && $(CARGO) fuzz --version >/dev/null 2>&1; then \
+	  for t in $$($(CARGO) +nightly fuzz list --fuzz-dir fuzz); do \
+	    $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done; \
+	else echo "make fuzz needs 'rustup toolchain install nightly' and 'cargo install cargo-fuzz'"; exit 1; fi
+
+clean: ## remove build output and the local tool venvs
+	$(CARGO) clean
+	rm -rf .venv .aws-sam
