@@ -5,8 +5,7 @@ use crate::ports::Authorization;
 use chrono::{DateTime, Utc};
 use events::{
     Envelope, InventoryReserved, Money, OrderId, OrderLine, OutgoingEvent, PaymentAuthorized,
-    PaymentFailed, PaymentRefunded, Reason, ReasonCode, SagaEvent, ShipmentFailed,
-    detail_type as dt,
+    PaymentFailed, PaymentRefunded, Reason, ReasonCode, ShipmentFailed, outcome,
 };
 
 /// Where an order's payment stands.
@@ -63,7 +62,7 @@ pub fn authorization_outcome(
 ) -> (PaymentRecord, Vec<OutgoingEvent>) {
     let data = &cause.data;
     let amount = data.amount.clone();
-    let (record, event): (_, SagaEvent) = match authorization {
+    match authorization {
         Authorization::Approved { payment_id } => {
             let authorized = PaymentAuthorized {
                 order_id: data.order_id,
@@ -84,9 +83,7 @@ pub fn authorization_outcome(
                 amount,
                 status: PaymentStatus::Authorized,
             };
-            let event =
-                Envelope::caused_by(&cause.metadata, dt::PAYMENT_AUTHORIZED, authorized, now);
-            (record, event.into())
+            (record, vec![outcome(&cause.metadata, authorized, now)])
         }
         Authorization::Declined { reason } => {
             let failed = PaymentFailed {
@@ -99,11 +96,9 @@ pub fn authorization_outcome(
                 amount,
                 status: PaymentStatus::Declined,
             };
-            let event = Envelope::caused_by(&cause.metadata, dt::PAYMENT_FAILED, failed, now);
-            (record, event.into())
+            (record, vec![outcome(&cause.metadata, failed, now)])
         }
-    };
-    (record, vec![event.to_outgoing()])
+    }
 }
 
 /// Payment Refunded for a refunded payment, carrying the shipment's failure
@@ -120,9 +115,7 @@ pub fn refund_outcome(
         amount: amount.clone(),
         reason: cause.data.reason.clone(),
     };
-    let event: SagaEvent =
-        Envelope::caused_by(&cause.metadata, dt::PAYMENT_REFUNDED, refunded, now).into();
-    vec![event.to_outgoing()]
+    vec![outcome(&cause.metadata, refunded, now)]
 }
 
 #[cfg(test)]

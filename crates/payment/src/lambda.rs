@@ -18,12 +18,8 @@ where
     G: PaymentGateway,
     P: EventPublisher,
 {
-    platform::sqs::process_batch(batch, |event| async move {
-        platform::consumer::handle_and_publish(publisher, event, |e| {
-            handler::handle(store, gateway, e, Utc::now())
-        })
-        .await
-        .map(drop)
+    platform::consumer::consume_batch(publisher, batch, |e| {
+        handler::handle(store, gateway, e, Utc::now())
     })
     .await
 }

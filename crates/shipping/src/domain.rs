@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use events::{
-    Envelope, OutgoingEvent, PaymentAuthorized, Reason, ReasonCode, SagaEvent, ShipmentFailed,
-    ShipmentScheduled, detail_type as dt,
+    Envelope, OutgoingEvent, PaymentAuthorized, Reason, ReasonCode, ShipmentFailed,
+    ShipmentScheduled, outcome,
 };
 
 /// A shipment a carrier accepted.
@@ -42,7 +42,7 @@ pub fn booking_outcome(
     now: DateTime<Utc>,
 ) -> Vec<OutgoingEvent> {
     let data = &cause.data;
-    let event: SagaEvent = match booking {
+    let event = match booking {
         Booking::Scheduled(shipment) => {
             let scheduled = ShipmentScheduled {
                 order_id: data.order_id,
@@ -52,15 +52,15 @@ pub fn booking_outcome(
                 lines: data.lines.clone(),
                 amount: data.amount.clone(),
             };
-            Envelope::caused_by(&cause.metadata, dt::SHIPMENT_SCHEDULED, scheduled, now).into()
+            outcome(&cause.metadata, scheduled, now)
         }
         Booking::Refused { reason } => {
             let failed = ShipmentFailed {
                 order_id: data.order_id,
                 reason: Reason::new(ReasonCode::ShipmentFailed, reason.clone()),
             };
-            Envelope::caused_by(&cause.metadata, dt::SHIPMENT_FAILED, failed, now).into()
+            outcome(&cause.metadata, failed, now)
         }
     };
-    vec![event.to_outgoing()]
+    vec![event]
 }

@@ -1,0 +1,255 @@
+//! The shipping consumer against the real SQLite adapter and the simulated
+//! carrier (wrapped only to count calls: the carrier is the external system
+//! a second parcel would reach).
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use chrono::{DateTime, TimeZone, Utc};
+use events::{
+    BusEvent, CountryCode, Envelope, EventId, OrderId, OrderLine, OutgoingEvent, PaymentAuthorized,
+    ReasonCode, SagaEvent, ShippingAddress, detail_type as dt,
+};
+use platform::consumer::handle_and_publish;
+use platform::sqlite::Db;
+use platform::{EventPublisher, PublishError};
+use shipping::{
+    Booking, Carrier, CarrierError, ShipmentStore, SimulatedCarrier, SqliteShipmentStore, handle,
+};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn example_text(slug: &str) -> String {
+    let path = format!(
+        "{}/../../events-schema/examples/{slug}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn example(slug: &str) -> SagaEvent {
+    BusEvent::from_json(&example_text(slug))
+        .and_then(BusEvent::into_saga)
+        .unwrap()
+}
+
+/// The example Payment Authorized, shipping to `country`.
+fn authorized_to(country: &str) -> Envelope<PaymentAuthorized> {
+    let SagaEvent::PaymentAuthorized(mut e) = example("payment-authorized") else {
+        unreachable!("the example is a Payment Authorized")
+    };
+    e.data.ship_to.country = CountryCode::parse(country).unwrap();
+    e
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 1).unwrap()
+}
+
+fn store() -> SqliteShipmentStore {
+    SqliteShipmentStore::new(Db::in_memory().unwrap()).unwrap()
+}
+
+fn parse(event: &OutgoingEvent) -> SagaEvent {
+    SagaEvent::parse(
+        &event.source,
+        &event.detail_type,
+        serde_json::from_str(&event.detail).unwrap(),
+    )
+    .unwrap()
+}
+
+#[derive(Default)]
+struct CountingCarrier {
+    inner: SimulatedCarrier,
+    calls: AtomicUsize,
+}
+
+impl Carrier for CountingCarrier {
+    async fn schedule(
+        &self,
+        order: OrderId,
+        ship_to: &ShippingAddress,
+        lines: &[OrderLine],
+    ) -> Result<Booking, CarrierError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.schedule(order, ship_to, lines).await
+    }
+}
+
+#[derive(Default)]
+struct RecordingPublisher {
+    fail: bool,
+    published: Mutex<Vec<OutgoingEvent>>,
+}
+
+impl EventPublisher for RecordingPublisher {
+    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
+        if self.fail {
+            return Err(PublishError::Transport("bus unreachable".into()));
+        }
+        self.published.lock().unwrap().extend_from_slice(events);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_order_to_great_britain_is_scheduled_and_emits_shipment_scheduled() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let cause = authorized_to("GB");
+    let outcome = handle(&store, &carrier, cause.clone().into(), now())
+        .await
+        .unwrap();
+
+    let SagaEvent::ShipmentScheduled(e) = parse(&outcome[0]) else {
+        panic!("expected Shipment Scheduled, got {outcome:?}");
+    };
+    assert_eq!(outcome.len(), 1);
+    assert_eq!(e.data.order_id, cause.data.order_id);
+    assert_eq!(e.data.lines, cause.data.lines);
+    assert_eq!(e.data.amount, cause.data.amount);
+    assert_eq!(e.data.carrier, "SimPost");
+    assert!(e.data.shipment_id.starts_with("shp_"));
+    assert!(e.data.tracking_number.starts_with("SIM"));
+    assert_eq!(
+        e.metadata.event_id,
+        EventId::derive(cause.metadata.event_id, dt::SHIPMENT_SCHEDULED)
+    );
+    let stored = store.shipment(cause.data.order_id).await.unwrap();
+    assert!(matches!(stored, Some(Booking::Scheduled(s)) if s.shipment_id == e.data.shipment_id));
+}
+
+#[tokio::test]
+async fn an_order_to_antarctica_fails_with_shipment_failed_naming_the_country() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let cause = authorized_to("AQ");
+    let outcome = handle(&store, &carrier, cause.clone().into(), now())
+        .await
+        .unwrap();
+
+    let SagaEvent::ShipmentFailed(e) = parse(&outcome[0]) else {
+        panic!("expected Shipment Failed, got {outcome:?}");
+    };
+    assert_eq!(e.data.reason.code, ReasonCode::ShipmentFailed);
+    assert_eq!(e.data.reason.message, "no carrier serves AQ");
+    assert_eq!(e.metadata.causation_id, cause.metadata.event_id);
+    let stored = store.shipment(cause.data.order_id).await.unwrap();
+    assert!(matches!(stored, Some(Booking::Refused { .. })));
+}
+
+#[tokio::test]
+async fn the_unserved_countries_are_configurable() {
+    let store = store();
+    let carrier = SimulatedCarrier::new("GB,FR".parse().unwrap());
+    let outcome = handle(&store, &carrier, authorized_to("GB").into(), now())
+        .await
+        .unwrap();
+    assert_eq!(outcome[0].detail_type, dt::SHIPMENT_FAILED);
+}
+
+#[tokio::test]
+async fn a_duplicate_payment_authorized_schedules_once_and_re_emits_the_identical_outcome() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let first = handle(&store, &carrier, authorized_to("GB").into(), now())
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::minutes(5);
+    let second = handle(&store, &carrier, authorized_to("GB").into(), later)
+        .await
+        .unwrap();
+
+    assert_eq!(first, second);
+    assert_eq!(carrier.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let down = RecordingPublisher {
+        fail: true,
+        ..Default::default()
+    };
+    let handler = |e| handle(&store, &carrier, e, now());
+    assert!(
+        handle_and_publish(&down, authorized_to("AQ").into(), handler)
+            .await
+            .is_err()
+    );
+
+    let up = RecordingPublisher::default();
+    let handler = |e| handle(&store, &carrier, e, now());
+    handle_and_publish(&up, authorized_to("AQ").into(), handler)
+        .await
+        .unwrap();
+
+    let published = up.published.lock().unwrap().clone();
+    let cause = authorized_to("AQ").metadata.event_id;
+    assert_eq!(
+        Some(published.clone()),
+        store.processed(cause).await.unwrap()
+    );
+    assert_eq!(
+        published[0].event_id,
+        EventId::derive(cause, dt::SHIPMENT_FAILED)
+    );
+    assert_eq!(carrier.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn another_payment_authorized_for_an_order_already_booked_books_nothing_and_emits_nothing() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    handle(&store, &carrier, authorized_to("GB").into(), now())
+        .await
+        .unwrap();
+    let mut other = authorized_to("GB");
+    other.metadata.event_id = EventId::derive(other.metadata.event_id, "replayed");
+
+    let outcome = handle(&store, &carrier, other.into(), now()).await.unwrap();
+    assert!(outcome.is_empty());
+    assert_eq!(carrier.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn events_of_other_types_are_ignored() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    for slug in [
+        "order-placed",
+        "inventory-reserved",
+        "shipment-failed",
+        "payment-refunded",
+    ] {
+        let outcome = handle(&store, &carrier, example(slug), now())
+            .await
+            .unwrap();
+        assert!(outcome.is_empty(), "{slug}");
+    }
+    assert_eq!(carrier.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn the_lambda_adapter_publishes_the_outcome_of_each_message() {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let publisher = RecordingPublisher::default();
+    let message = |id: &str, body: String| {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.into());
+        m.body = Some(body);
+        m
+    };
+    let mut batch = SqsEvent::default();
+    batch.records = vec![
+        message("authorized", example_text("payment-authorized")),
+        message("ignored", example_text("order-placed")),
+        message("garbage", "{".into()),
+    ];
+
+    let response = shipping::lambda::consume(&store, &carrier, &publisher, batch).await;
+
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, vec!["garbage"]);
+    let published = publisher.published.lock().unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].detail_type, dt::SHIPMENT_SCHEDULED);
+}
