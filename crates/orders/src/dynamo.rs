@@ -331,3 +331,7 @@ impl OrderStore for DynamoOrderStore {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "dynamo_tests.rs"]
+mod tests;
