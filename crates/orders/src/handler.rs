@@ -7,8 +7,7 @@ use crate::ports::{OrderStore, Transition, Transitioned};
 use crate::timeline::TimelineEntry;
 use chrono::{DateTime, Utc};
 use events::{
-    Envelope, Metadata, OrderCancelled, OrderConfirmed, OrderId, OutgoingEvent, Reason, SagaEvent,
-    detail_type,
+    Metadata, OrderCancelled, OrderConfirmed, OrderId, OutgoingEvent, Reason, SagaEvent, outcome,
 };
 use platform::{Commit, Retryable, StoreError, metrics};
 use thiserror::Error;
@@ -51,15 +50,14 @@ pub async fn handle<S: OrderStore>(
     store
         .record_timeline(order, &TimelineEntry::of(&event))
         .await?;
-    let (to, reason, outcome) = match &event {
+    let (to, reason, emitted) = match &event {
         SagaEvent::ShipmentScheduled(e) => {
             let data = OrderConfirmed {
                 order_id: order,
                 amount: e.data.amount.clone(),
                 tracking_number: e.data.tracking_number.clone(),
             };
-            let outcome = caused_by(&cause, detail_type::ORDER_CONFIRMED, data, now);
-            (OrderStatus::Confirmed, None, outcome)
+            (OrderStatus::Confirmed, None, outcome(&cause, data, now))
         }
         SagaEvent::InventoryReservationFailed(e) => cancel(&cause, order, &e.data.reason, now),
         SagaEvent::InventoryReleased(e) => cancel(&cause, order, &e.data.reason, now),
@@ -76,7 +74,7 @@ pub async fn handle<S: OrderStore>(
         to,
         reason,
         cause: cause.event_id,
-        outcome: vec![outcome],
+        outcome: vec![emitted],
         at: now,
     };
     match store.transition(&change).await? {
@@ -121,15 +119,9 @@ fn cancel(
         order_id: order,
         reason: reason.clone(),
     };
-    let outcome = caused_by(cause, detail_type::ORDER_CANCELLED, data, now);
-    (OrderStatus::Cancelled, Some(reason.clone()), outcome)
-}
-
-fn caused_by<T>(cause: &Metadata, kind: &str, data: T, now: DateTime<Utc>) -> OutgoingEvent
-where
-    Envelope<T>: Into<SagaEvent>,
-{
-    Envelope::caused_by(cause, kind, data, now)
-        .into()
-        .to_outgoing()
+    (
+        OrderStatus::Cancelled,
+        Some(reason.clone()),
+        outcome(cause, data, now),
+    )
 }

@@ -8,8 +8,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use platform::EventPublisher;
-use platform::consumer::handle_and_publish;
-use platform::sqs::process_batch;
+use platform::consumer::consume_batch;
 
 pub async fn consume<S: OrderStore, P: EventPublisher>(
     store: &S,
@@ -18,12 +17,8 @@ pub async fn consume<S: OrderStore, P: EventPublisher>(
 ) -> SqsBatchResponse {
     // Boxed: the nested futures are otherwise too deep for the compiler's
     // layout computation of the binary's main future.
-    Box::pin(process_batch(batch, |event| async {
-        handle_and_publish(publisher, event, |event| {
-            crate::handle(store, event, chrono::Utc::now())
-        })
-        .await
-        .map(drop)
+    Box::pin(consume_batch(publisher, batch, |event| {
+        crate::handle(store, event, chrono::Utc::now())
     }))
     .await
 }
