@@ -33,15 +33,21 @@ pub fn bytes(body: &Value) -> Vec<u8> {
     body.to_string().into_bytes()
 }
 
-/// The example event of that kind, as a rule target receives it.
-pub fn example(kind: EventKind) -> SagaEvent {
+/// The example event of that kind as JSON text, as a rule target receives it.
+pub fn example_json(kind: EventKind) -> String {
     let path = format!(
         "{}/../../events-schema/examples/{}.json",
         env!("CARGO_MANIFEST_DIR"),
         kind.slug()
     );
-    let text = std::fs::read_to_string(path).unwrap();
-    BusEvent::from_json(&text).unwrap().into_saga().unwrap()
+    std::fs::read_to_string(path).unwrap()
+}
+
+pub fn example(kind: EventKind) -> SagaEvent {
+    BusEvent::from_json(&example_json(kind))
+        .unwrap()
+        .into_saga()
+        .unwrap()
 }
 
 /// An outgoing event as its consumers receive it.
