@@ -1,7 +1,10 @@
 //! The event as the matcher sees it: only the fields some pattern names,
-//! borrowed from the input where possible.
-
-use std::borrow::Cow;
+//! stored in a reusable arena.
+//!
+//! Nodes refer to their children and strings by offsets instead of owning
+//! them, so one [`Tree`] can be cleared and refilled for every event: a
+//! stream of events allocates nothing once the arena has grown to the
+//! largest event, and memory stays bounded by that event's size.
 
 use serde_json::Value;
 
@@ -25,53 +28,173 @@ impl Num {
     }
 }
 
+/// A run of an arena vector (or of text), by offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
+/// Where a string's characters are: in the event text when it had no
+/// escapes, else unescaped into the tree's own buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    Event(Span),
+    Unescaped(Span),
+}
+
 /// A pruned event value. Object entries carry the trie id of their key.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node<'a> {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Node {
     Null,
     Bool(bool),
     Num(Num),
-    Str(Cow<'a, str>),
-    Arr(Vec<Node<'a>>),
-    Obj(Vec<(u32, Node<'a>)>),
+    Str(Text),
+    Arr(Span),
+    Obj(Span),
 }
 
-impl<'a> Node<'a> {
-    pub(crate) fn field(&self, id: u32) -> Option<&Node<'a>> {
-        match self {
-            Node::Obj(entries) => entries.iter().find(|(key, _)| *key == id).map(|(_, v)| v),
-            _ => None,
+/// The arena one event is read into.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    pub(crate) entries: Vec<(u32, Node)>,
+    pub(crate) items: Vec<Node>,
+    pub(crate) strings: String,
+    /// Children of the containers being read, moved into `entries` or
+    /// `items` when their container closes so that siblings are contiguous.
+    pub(crate) open_entries: Vec<(u32, Node)>,
+    pub(crate) open_items: Vec<Node>,
+    pub(crate) root: Option<Node>,
+}
+
+/// A read event: its tree plus the text its strings point into.
+#[derive(Clone, Copy)]
+pub(crate) struct Event<'t> {
+    pub tree: &'t Tree,
+    pub text: &'t str,
+}
+
+impl Tree {
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+        self.items.clear();
+        self.strings.clear();
+        self.open_entries.clear();
+        self.open_items.clear();
+        self.root = None;
+    }
+
+    fn span(len_before: usize, len_after: usize) -> Span {
+        Span {
+            start: len_before as u32,
+            len: (len_after - len_before) as u32,
         }
+    }
+
+    /// Closes an object whose entries start at `base` of `open_entries`.
+    pub(crate) fn close_object(&mut self, base: usize) -> Node {
+        let start = self.entries.len();
+        self.entries.extend(self.open_entries.drain(base..));
+        Node::Obj(Self::span(start, self.entries.len()))
+    }
+
+    pub(crate) fn close_array(&mut self, base: usize) -> Node {
+        let start = self.items.len();
+        self.items.extend(self.open_items.drain(base..));
+        Node::Arr(Self::span(start, self.items.len()))
+    }
+
+    /// Adds an entry to the open object starting at `base`; a repeated key
+    /// keeps its last value, as serde_json does.
+    pub(crate) fn push_entry(&mut self, base: usize, key: u32, node: Node) {
+        match self.open_entries[base..]
+            .iter_mut()
+            .find(|(k, _)| *k == key)
+        {
+            Some(entry) => entry.1 = node,
+            None => self.open_entries.push((key, node)),
+        }
+    }
+
+    pub(crate) fn unescaped(&mut self, text: &str) -> Text {
+        let start = self.strings.len();
+        self.strings.push_str(text);
+        Text::Unescaped(Self::span(start, self.strings.len()))
     }
 
     /// Prunes a `serde_json::Value` to the fields in `trie`. Values nested
     /// deeper than the nesting limit are dropped (treated as absent), which
     /// keeps the recursion bounded for values built by hand.
-    pub(crate) fn from_value(value: &'a Value, trie: &FieldTrie, node: u32) -> Self {
-        Self::from_value_at(value, trie, node, 1)
+    pub(crate) fn fill_from_value(&mut self, value: &Value, trie: &FieldTrie, node: u32) {
+        self.clear();
+        let root = self.from_value_at(value, trie, node, 1);
+        self.root = Some(root);
     }
 
-    fn from_value_at(value: &'a Value, trie: &FieldTrie, node: u32, depth: usize) -> Self {
+    fn from_value_at(&mut self, value: &Value, trie: &FieldTrie, node: u32, depth: usize) -> Node {
         match value {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(*b),
             Value::Number(n) => Node::Num(Num::new(n.as_f64().unwrap_or(f64::NAN))),
-            Value::String(s) => Node::Str(Cow::Borrowed(s)),
-            _ if depth >= MAX_NESTING_DEPTH => Node::Obj(Vec::new()),
-            Value::Array(items) => Node::Arr(
-                items
-                    .iter()
-                    .map(|item| Self::from_value_at(item, trie, node, depth + 1))
-                    .collect(),
-            ),
-            Value::Object(map) => Node::Obj(
-                map.iter()
-                    .filter_map(|(key, item)| {
-                        let child = trie.child(node, key)?;
-                        Some((child, Self::from_value_at(item, trie, child, depth + 1)))
-                    })
-                    .collect(),
-            ),
+            Value::String(s) => Node::Str(self.unescaped(s)),
+            _ if depth >= MAX_NESTING_DEPTH => Node::Obj(Span { start: 0, len: 0 }),
+            Value::Array(items) => {
+                let base = self.open_items.len();
+                for item in items {
+                    let child = self.from_value_at(item, trie, node, depth + 1);
+                    self.open_items.push(child);
+                }
+                self.close_array(base)
+            }
+            Value::Object(map) => {
+                let base = self.open_entries.len();
+                for (key, item) in map {
+                    if let Some(id) = trie.child(node, key) {
+                        let child = self.from_value_at(item, trie, id, depth + 1);
+                        self.push_entry(base, id, child);
+                    }
+                }
+                self.close_object(base)
+            }
+        }
+    }
+}
+
+impl<'t> Event<'t> {
+    pub(crate) fn root(&self) -> Option<&'t Node> {
+        self.tree.root.as_ref()
+    }
+
+    pub(crate) fn str(&self, text: Text) -> &'t str {
+        match text {
+            Text::Event(span) => self.text.get(span.range()).unwrap_or_default(),
+            Text::Unescaped(span) => self.tree.strings.get(span.range()).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn entries(&self, span: Span) -> &'t [(u32, Node)] {
+        self.tree.entries.get(span.range()).unwrap_or_default()
+    }
+
+    pub(crate) fn items(&self, span: Span) -> &'t [Node] {
+        self.tree.items.get(span.range()).unwrap_or_default()
+    }
+
+    /// The value of field `id` when `node` is an object that has it.
+    pub(crate) fn field(&self, node: &Node, id: u32) -> Option<&'t Node> {
+        match node {
+            Node::Obj(span) => self
+                .entries(*span)
+                .iter()
+                .find(|(key, _)| *key == id)
+                .map(|(_, value)| value),
+            _ => None,
         }
     }
 }

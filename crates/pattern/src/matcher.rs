@@ -13,11 +13,11 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use crate::error::EventError;
-use crate::event::Node;
+use crate::event::{Event, Node, Tree};
 use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
-use crate::slots::{self, Slot};
+use crate::slots::{Slot, SlotTable};
 use crate::tree::{Field, Obj};
 use crate::trie::{FieldTrie, ROOT};
 
@@ -52,11 +52,14 @@ pub struct Matcher<R = String> {
     unanchored: Vec<u32>,
 }
 
-/// Reusable working memory for [`Matcher::matching_rules_into`]; it grows to
-/// the number of rules once and is then reused, so matching a stream of
-/// events allocates nothing that outlives one event.
+/// Reusable working memory for [`Matcher::matching_rules_into`]: the arena
+/// events are read into and per-rule bookkeeping. It grows to the largest
+/// event and the number of rules, then is reused, so matching a stream of
+/// events does not allocate and its memory stays bounded.
 #[derive(Debug, Default)]
 pub struct MatchScratch {
+    tree: Tree,
+    slots: SlotTable,
     stamps: Vec<u32>,
     generation: u32,
     candidates: Vec<u32>,
@@ -180,13 +183,17 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
 }
 
 /// Calls `visit` with each string at `path`, looking through arrays.
-fn strings_at<'n>(node: &'n Node<'_>, path: &[u32], visit: &mut impl FnMut(&'n str)) {
+fn strings_at<'t>(node: &'t Node, path: &[u32], event: Event<'t>, visit: &mut impl FnMut(&'t str)) {
     match (node, path.split_first()) {
-        (Node::Arr(items), _) => items.iter().for_each(|item| strings_at(item, path, visit)),
-        (Node::Str(s), None) => visit(s),
+        (Node::Arr(items), _) => {
+            for item in event.items(*items) {
+                strings_at(item, path, event, visit);
+            }
+        }
+        (Node::Str(text), None) => visit(event.str(*text)),
         (Node::Obj(_), Some((id, rest))) => {
-            if let Some(child) = node.field(*id) {
-                strings_at(child, rest, visit);
+            if let Some(child) = event.field(node, *id) {
+                strings_at(child, rest, event, visit);
             }
         }
         _ => {}
@@ -223,8 +230,7 @@ impl<R> Matcher<R> {
         out: &mut Vec<&'m R>,
     ) -> Result<(), EventError> {
         out.clear();
-        let root = reader::read_event(event, &self.trie)?;
-        self.evaluate(&root, scratch);
+        self.evaluate_json(event, scratch)?;
         out.extend(scratch.matched.iter().map(|&i| &self.names[i as usize]));
         Ok(())
     }
@@ -237,8 +243,7 @@ impl<R> Matcher<R> {
         out: &mut Vec<usize>,
     ) -> Result<(), EventError> {
         out.clear();
-        let root = reader::read_event(event, &self.trie)?;
-        self.evaluate(&root, scratch);
+        self.evaluate_json(event, scratch)?;
         out.extend(scratch.matched.iter().map(|&i| i as usize));
         Ok(())
     }
@@ -248,9 +253,16 @@ impl<R> Matcher<R> {
         if !event.is_object() {
             return Vec::new();
         }
-        let root = Node::from_value(event, &self.trie, ROOT);
         let mut scratch = MatchScratch::default();
-        self.evaluate(&root, &mut scratch);
+        let mut tree = std::mem::take(&mut scratch.tree);
+        tree.fill_from_value(event, &self.trie, ROOT);
+        self.evaluate(
+            Event {
+                tree: &tree,
+                text: "",
+            },
+            &mut scratch,
+        );
         scratch
             .matched
             .iter()
@@ -258,11 +270,26 @@ impl<R> Matcher<R> {
             .collect()
     }
 
-    fn evaluate(&self, root: &Node<'_>, scratch: &mut MatchScratch) {
+    fn evaluate_json(&self, json: &[u8], scratch: &mut MatchScratch) -> Result<(), EventError> {
+        let mut tree = std::mem::take(&mut scratch.tree);
+        let result = reader::read_event(json, &self.trie, &mut tree).map(|text| {
+            self.evaluate(Event { tree: &tree, text }, scratch);
+        });
+        scratch.tree = tree;
+        result
+    }
+
+    fn evaluate(&self, event: Event<'_>, scratch: &mut MatchScratch) {
         scratch.begin(self.rules.len());
-        let mut table: Vec<Slot<'_, '_>> = Vec::new();
-        slots::fill(root, &mut table, self.trie.len());
+        let Some(root) = event.root() else {
+            return;
+        };
+        scratch.slots.fill(event, self.trie.len());
         for anchor in &self.anchors {
+            let Some(&leaf) = anchor.path.last() else {
+                continue;
+            };
+            let slot = scratch.slots.get(leaf, event);
             let mut propose = |value: &str| {
                 if let Some(rules) = anchor.rules_by_value.get(value) {
                     for &rule in rules {
@@ -270,10 +297,10 @@ impl<R> Matcher<R> {
                     }
                 }
             };
-            match anchor.path.last().map(|&id| table[id as usize]) {
-                Some(Slot::Direct(value)) => strings_at(value, &[], &mut propose),
-                Some(Slot::InArray) => strings_at(root, &anchor.path, &mut propose),
-                _ => {}
+            match slot {
+                Slot::Direct(value) => strings_at(value, &[], event, &mut propose),
+                Slot::InArray => strings_at(root, &anchor.path, event, &mut propose),
+                Slot::Absent => {}
             }
         }
         for &rule in &self.unanchored {
@@ -282,14 +309,15 @@ impl<R> Matcher<R> {
         let MatchScratch {
             candidates,
             matched,
+            slots,
             ..
         } = scratch;
         matched.extend(candidates.iter().copied().filter(|&rule| {
             let rule = rule as usize;
             self.flat[rule]
                 .as_deref()
-                .and_then(|conditions| slots::evaluate(conditions, &table))
-                .unwrap_or_else(|| self.rules[rule].matches(Some(root)))
+                .and_then(|conditions| slots.evaluate(conditions, event))
+                .unwrap_or_else(|| self.rules[rule].matches(Some(root), event))
         }));
         matched.sort_unstable();
     }

@@ -1,7 +1,7 @@
 //! The compiled form of one value in a pattern's match list, and how it tests
 //! one scalar of an event.
 
-use crate::event::Node;
+use crate::event::{Event, Node};
 use crate::number::Range;
 use crate::text::{self, Cidr, Wildcard};
 
@@ -41,9 +41,11 @@ pub(crate) enum Negated {
 
 impl Op {
     /// Tests one scalar (never an array or object) of the event.
-    pub(crate) fn matches(&self, value: &Node<'_>) -> bool {
+    pub(crate) fn matches(&self, value: &Node, event: Event<'_>) -> bool {
+        if let Node::Str(text) = value {
+            return self.matches_str(event.str(*text));
+        }
         match (self, value) {
-            (Op::ExactStr(want), Node::Str(have)) => **want == **have,
             (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key) {
                 (Some(want), Some(have_key)) => *want == have_key,
                 (None, None) => *value == have.value,
@@ -51,17 +53,29 @@ impl Op {
             },
             (Op::ExactBool(want), Node::Bool(have)) => want == have,
             (Op::ExactNull, Node::Null) => true,
-            (Op::Prefix(want), Node::Str(have)) => have.starts_with(&**want),
-            (Op::PrefixIgnoreCase(want), Node::Str(have)) => text::prefix_ignore_case(have, want),
-            (Op::Suffix(want), Node::Str(have)) => have.ends_with(&**want),
-            (Op::SuffixIgnoreCase(want), Node::Str(have)) => text::suffix_ignore_case(have, want),
-            (Op::EqualsIgnoreCase(want), Node::Str(have)) => text::equals_ignore_case(have, want),
-            (Op::Wildcard(wildcard), Node::Str(have)) => wildcard.matches(have),
             (Op::Numeric(range), Node::Num(have)) => {
                 have.key.is_some_and(|key| range.contains(key))
             }
-            (Op::Cidr(cidr), Node::Str(have)) => cidr.contains(have),
-            (Op::AnythingBut(negated), value) => !negated.excludes(value),
+            (Op::AnythingBut(negated), Node::Num(have)) => !negated.excludes_number(have.key),
+            // Values of another type are never excluded: `{"anything-but":
+            // "x"}` matches `null` and `true`, since EventBridge compares the
+            // JSON text, where `null` is not `"x"`.
+            (Op::AnythingBut(_), _) => true,
+            _ => false,
+        }
+    }
+
+    fn matches_str(&self, have: &str) -> bool {
+        match self {
+            Op::ExactStr(want) => **want == *have,
+            Op::Prefix(want) => have.starts_with(&**want),
+            Op::PrefixIgnoreCase(want) => text::prefix_ignore_case(have, want),
+            Op::Suffix(want) => have.ends_with(&**want),
+            Op::SuffixIgnoreCase(want) => text::suffix_ignore_case(have, want),
+            Op::EqualsIgnoreCase(want) => text::equals_ignore_case(have, want),
+            Op::Wildcard(wildcard) => wildcard.matches(have),
+            Op::Cidr(cidr) => cidr.contains(have),
+            Op::AnythingBut(negated) => !negated.excludes_str(have),
             _ => false,
         }
     }
@@ -77,23 +91,20 @@ impl Op {
 }
 
 impl Negated {
-    /// Whether `value` is one of the excluded values. Values of another type
-    /// are never excluded: `{"anything-but": "x"}` matches `null` and `5`,
-    /// since EventBridge compares the JSON text, where `null` is not `"x"`.
-    fn excludes(&self, value: &Node<'_>) -> bool {
-        match (self, value) {
-            (Negated::Strings(list), Node::Str(have)) => list.iter().any(|s| **s == **have),
-            (Negated::Numbers(keys), Node::Num(have)) => {
-                have.key.is_some_and(|key| keys.contains(&key))
-            }
-            (Negated::Prefixes(list), Node::Str(have)) => {
-                list.iter().any(|p| have.starts_with(&**p))
-            }
-            (Negated::Suffixes(list), Node::Str(have)) => list.iter().any(|s| have.ends_with(&**s)),
-            (Negated::IgnoreCase(list), Node::Str(have)) => {
-                list.iter().any(|s| text::equals_ignore_case(have, s))
-            }
-            (Negated::Wildcards(list), Node::Str(have)) => list.iter().any(|w| w.matches(have)),
+    fn excludes_str(&self, have: &str) -> bool {
+        match self {
+            Negated::Strings(list) => list.iter().any(|s| **s == *have),
+            Negated::Numbers(_) => false,
+            Negated::Prefixes(list) => list.iter().any(|p| have.starts_with(&**p)),
+            Negated::Suffixes(list) => list.iter().any(|s| have.ends_with(&**s)),
+            Negated::IgnoreCase(list) => list.iter().any(|s| text::equals_ignore_case(have, s)),
+            Negated::Wildcards(list) => list.iter().any(|w| w.matches(have)),
+        }
+    }
+
+    fn excludes_number(&self, key: Option<i64>) -> bool {
+        match self {
+            Negated::Numbers(keys) => key.is_some_and(|key| keys.contains(&key)),
             _ => false,
         }
     }
@@ -113,36 +124,39 @@ impl Leaf {
     /// Per the event-ruler README ("Exists matching"), existence is about leaf
     /// values: `null` is a value, while an object or an empty array holds no
     /// leaf, so `exists: false` matches them and `exists: true` does not.
-    pub(crate) fn matches(&self, value: Option<&Node<'_>>) -> bool {
+    pub(crate) fn matches(&self, value: Option<&Node>, event: Event<'_>) -> bool {
         if self.exists_true || self.exists_false {
-            let present = value.is_some_and(has_leaf);
+            let present = value.is_some_and(|value| has_leaf(value, event));
             if (self.exists_true && present) || (self.exists_false && !present) {
                 return true;
             }
         }
         match value {
-            Some(value) if !self.ops.is_empty() => any_scalar(value, &|scalar| {
-                self.ops.iter().any(|op| op.matches(scalar))
+            Some(value) if !self.ops.is_empty() => any_scalar(value, event, &|scalar| {
+                self.ops.iter().any(|op| op.matches(scalar, event))
             }),
             _ => false,
         }
     }
 }
 
-fn has_leaf(value: &Node<'_>) -> bool {
+fn has_leaf(value: &Node, event: Event<'_>) -> bool {
     match value {
         Node::Obj(_) => false,
-        Node::Arr(items) => items.iter().any(has_leaf),
+        Node::Arr(items) => event.items(*items).iter().any(|item| has_leaf(item, event)),
         _ => true,
     }
 }
 
 /// An array in the event matches when any element does; nested arrays are
 /// flattened the same way. Depth is bounded by the event nesting limit.
-fn any_scalar(value: &Node<'_>, test: &dyn Fn(&Node<'_>) -> bool) -> bool {
+fn any_scalar(value: &Node, event: Event<'_>, test: &dyn Fn(&Node) -> bool) -> bool {
     match value {
         Node::Obj(_) => false,
-        Node::Arr(items) => items.iter().any(|item| any_scalar(item, test)),
+        Node::Arr(items) => event
+            .items(*items)
+            .iter()
+            .any(|item| any_scalar(item, event, test)),
         scalar => test(scalar),
     }
 }

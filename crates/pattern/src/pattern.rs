@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::MAX_NESTING_DEPTH;
 use crate::error::{EventError, PatternError};
-use crate::event::Node;
+use crate::event::{Event, Tree};
 use crate::parse;
 use crate::reader;
 use crate::tree::Obj;
@@ -52,14 +52,21 @@ impl Pattern {
         if !event.is_object() {
             return false;
         }
-        let node = Node::from_value(event, &self.trie, ROOT);
-        self.compiled.matches(Some(&node))
+        let mut tree = Tree::default();
+        tree.fill_from_value(event, &self.trie, ROOT);
+        let event = Event {
+            tree: &tree,
+            text: "",
+        };
+        self.compiled.matches(event.root(), event)
     }
 
     /// Whether the event JSON matches; errors if it is not a JSON object.
     pub fn matches_json(&self, event: &[u8]) -> Result<bool, EventError> {
-        let node = reader::read_event(event, &self.trie)?;
-        Ok(self.compiled.matches(Some(&node)))
+        let mut tree = Tree::default();
+        let text = reader::read_event(event, &self.trie, &mut tree)?;
+        let event = Event { tree: &tree, text };
+        Ok(self.compiled.matches(event.root(), event))
     }
 
     pub(crate) fn tree(&self) -> &Obj<String> {

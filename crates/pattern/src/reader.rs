@@ -7,15 +7,19 @@
 //! event is rejected no matter which rules are loaded. Recursion is bounded by
 //! [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH), checked before descending.
 
-use std::borrow::Cow;
-
 use crate::MAX_NESTING_DEPTH;
 use crate::error::EventError;
-use crate::event::{Node, Num};
+use crate::event::{Node, Num, Span, Text, Tree};
 use crate::trie::{FieldTrie, ROOT};
 
-/// Reads `json` as an event object pruned to the fields in `trie`.
-pub(crate) fn read_event<'a>(json: &'a [u8], trie: &FieldTrie) -> Result<Node<'a>, EventError> {
+/// Reads `json` into `tree` as an event object pruned to the fields in
+/// `trie`, returning the text the tree's strings point into.
+pub(crate) fn read_event<'a>(
+    json: &'a [u8],
+    trie: &FieldTrie,
+    tree: &mut Tree,
+) -> Result<&'a str, EventError> {
+    tree.clear();
     let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
@@ -24,6 +28,7 @@ pub(crate) fn read_event<'a>(json: &'a [u8], trie: &FieldTrie) -> Result<Node<'a
         bytes: json,
         pos: 0,
         trie,
+        tree,
     };
     reader.skip_ws();
     if reader.peek() != Some(b'{') {
@@ -44,7 +49,8 @@ pub(crate) fn read_event<'a>(json: &'a [u8], trie: &FieldTrie) -> Result<Node<'a
     if reader.pos != reader.bytes.len() {
         return Err(reader.fail("trailing characters after the event"));
     }
-    root.ok_or(EventError::NotAnObject)
+    reader.tree.root = root;
+    Ok(text)
 }
 
 struct Reader<'a, 't> {
@@ -52,9 +58,10 @@ struct Reader<'a, 't> {
     bytes: &'a [u8],
     pos: usize,
     trie: &'t FieldTrie,
+    tree: &'t mut Tree,
 }
 
-impl<'a> Reader<'a, '_> {
+impl Reader<'_, '_> {
     fn fail(&self, reason: &'static str) -> EventError {
         EventError::Syntax {
             offset: self.pos,
@@ -83,7 +90,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// Reads one value; builds it only when `field` names a trie node.
-    fn value(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node<'a>>, EventError> {
+    fn value(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
         self.skip_ws();
         if field.is_none() {
             self.skip_value(depth)?;
@@ -192,60 +199,67 @@ impl<'a> Reader<'a, '_> {
         self.expect(b':', "expected ':' after a key")
     }
 
-    fn object(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node<'a>>, EventError> {
+    fn object(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
         self.pos += 1;
-        let mut entries = Vec::new();
+        let base = self.tree.open_entries.len();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(field.map(|_| Node::Obj(entries)));
+            return Ok(field.map(|_| self.tree.close_object(base)));
         }
         loop {
             self.expect(b'"', "expected a string key")?;
             let key = self.string(field.is_some())?;
             self.expect(b':', "expected ':' after a key")?;
-            let child = match (&key, field) {
-                (Some(key), Some(parent)) => self.trie.child(parent, key),
+            let child = match (key, field) {
+                (Some(key), Some(parent)) => {
+                    let key = match key {
+                        Text::Event(span) => {
+                            &self.text[span.start as usize..(span.start + span.len) as usize]
+                        }
+                        Text::Unescaped(span) => {
+                            &self.tree.strings
+                                [span.start as usize..(span.start + span.len) as usize]
+                        }
+                    };
+                    self.trie.child(parent, key)
+                }
                 _ => None,
             };
             if let (Some(value), Some(child)) = (self.value(depth + 1, child)?, child) {
-                // A repeated key keeps its last value, as serde_json does.
-                match entries.iter_mut().find(|(key, _)| *key == child) {
-                    Some(entry) => entry.1 = value,
-                    None => entries.push((child, value)),
-                }
+                self.tree.push_entry(base, child, value);
             }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(field.map(|_| Node::Obj(entries)));
+                    return Ok(field.map(|_| self.tree.close_object(base)));
                 }
                 _ => return Err(self.fail("expected ',' or '}' in an object")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node<'a>>, EventError> {
+    fn array(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.tree.open_items.len();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(field.map(|_| Node::Arr(items)));
+            return Ok(field.map(|_| self.tree.close_array(base)));
         }
         loop {
             // Arrays are transparent to field paths, so elements keep `field`.
             if let Some(item) = self.value(depth + 1, field)? {
-                items.push(item);
+                self.tree.open_items.push(item);
             }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(field.map(|_| Node::Arr(items)));
+                    return Ok(field.map(|_| self.tree.close_array(base)));
                 }
                 _ => return Err(self.fail("expected ',' or ']' in an array")),
             }
@@ -255,9 +269,9 @@ impl<'a> Reader<'a, '_> {
     fn literal(
         &mut self,
         word: &'static str,
-        node: Node<'a>,
+        node: Node,
         keep: bool,
-    ) -> Result<Option<Node<'a>>, EventError> {
+    ) -> Result<Option<Node>, EventError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(keep.then_some(node))
@@ -274,7 +288,7 @@ impl<'a> Reader<'a, '_> {
         self.pos - start
     }
 
-    fn number(&mut self, keep: bool) -> Result<Option<Node<'a>>, EventError> {
+    fn number(&mut self, keep: bool) -> Result<Option<Node>, EventError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -316,34 +330,46 @@ impl<'a> Reader<'a, '_> {
         Ok(Some(Node::Num(Num::new(value))))
     }
 
-    /// Reads a string body (the opening quote is consumed). Borrowed unless
-    /// it contains escapes; `None` when not kept.
-    fn string(&mut self, keep: bool) -> Result<Option<Cow<'a, str>>, EventError> {
+    /// Reads a string body (the opening quote is consumed): a span of the
+    /// event text unless it contains escapes; `None` when not kept.
+    fn string(&mut self, keep: bool) -> Result<Option<Text>, EventError> {
         let start = self.pos;
         self.pos = plain_run_end(self.bytes, self.pos);
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                return Ok(keep.then(|| Cow::Borrowed(&self.text[start..self.pos - 1])));
+                return Ok(keep.then_some(Text::Event(Span {
+                    start: start as u32,
+                    len: (self.pos - 1 - start) as u32,
+                })));
             }
             Some(b'\\') => {}
             Some(_) => return Err(self.fail("control character in a string")),
             None => return Err(self.fail("unterminated string")),
         }
-        let mut owned = String::from(&self.text[start..self.pos]);
+        let unescaped_start = self.tree.strings.len();
+        if keep {
+            self.tree.strings.push_str(&self.text[start..self.pos]);
+        }
         loop {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(keep.then_some(Cow::Owned(owned)));
+                    let len = self.tree.strings.len() - unescaped_start;
+                    return Ok(keep.then_some(Text::Unescaped(Span {
+                        start: unescaped_start as u32,
+                        len: len as u32,
+                    })));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
                     let unescaped = self.escape()?;
-                    owned.push(unescaped);
                     let run_start = self.pos;
                     self.pos = plain_run_end(self.bytes, self.pos);
-                    owned.push_str(&self.text[run_start..self.pos]);
+                    if keep {
+                        self.tree.strings.push(unescaped);
+                        self.tree.strings.push_str(&self.text[run_start..self.pos]);
+                    }
                 }
                 Some(_) => return Err(self.fail("control character in a string")),
                 None => return Err(self.fail("unterminated string")),

@@ -3,64 +3,93 @@
 //! Most rules are a conjunction of leaf conditions on paths that cross no
 //! array of objects. For those, looking a leaf up in this table is enough;
 //! only fields found inside arrays need the element-by-element walk of
-//! `Obj::matches` to keep array consistency.
+//! `Obj::matches` to keep array consistency. The table holds indices into
+//! the tree's entries, so it is reused from event to event.
 
-use crate::event::Node;
+use crate::event::{Event, Node};
 use crate::ops::Leaf;
 
+const ABSENT: u32 = u32::MAX;
+const IN_ARRAY: u32 = u32::MAX - 1;
+
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Slot<'n, 'a> {
+pub(crate) enum Slot<'t> {
     Absent,
     /// The field's only value, reached through objects alone.
-    Direct(&'n Node<'a>),
+    Direct(&'t Node),
     /// Seen inside an array of objects: only the tree walk is exact.
     InArray,
 }
 
-pub(crate) fn fill<'n, 'a>(root: &'n Node<'a>, slots: &mut Vec<Slot<'n, 'a>>, fields: usize) {
-    slots.clear();
-    slots.resize(fields, Slot::Absent);
-    visit(root, false, slots);
+#[derive(Debug, Default)]
+pub(crate) struct SlotTable {
+    slots: Vec<u32>,
 }
 
-fn visit<'n, 'a>(node: &'n Node<'a>, in_array: bool, slots: &mut [Slot<'n, 'a>]) {
-    match node {
-        Node::Obj(entries) => {
-            for (id, child) in entries {
-                if let Some(slot) = slots.get_mut(*id as usize) {
-                    *slot = if in_array {
-                        Slot::InArray
-                    } else {
-                        Slot::Direct(child)
-                    };
+impl SlotTable {
+    pub(crate) fn fill(&mut self, event: Event<'_>, fields: usize) {
+        self.slots.clear();
+        self.slots.resize(fields, ABSENT);
+        if let Some(root) = event.root() {
+            self.visit(root, false, event);
+        }
+    }
+
+    fn visit(&mut self, node: &Node, in_array: bool, event: Event<'_>) {
+        match node {
+            Node::Obj(span) => {
+                for (offset, (id, child)) in event.entries(*span).iter().enumerate() {
+                    if let Some(slot) = self.slots.get_mut(*id as usize) {
+                        *slot = if in_array {
+                            IN_ARRAY
+                        } else {
+                            span.start + offset as u32
+                        };
+                    }
+                    self.visit(child, in_array, event);
                 }
-                visit(child, in_array, slots);
             }
+            Node::Arr(span) => {
+                for item in event.items(*span) {
+                    self.visit(item, true, event);
+                }
+            }
+            _ => {}
         }
-        Node::Arr(items) => items.iter().for_each(|item| visit(item, true, slots)),
-        _ => {}
     }
-}
 
-/// Evaluates a flattened rule; `None` when a field is inside an array and
-/// the caller must walk the tree instead.
-pub(crate) fn evaluate(conditions: &[(u32, Leaf)], slots: &[Slot<'_, '_>]) -> Option<bool> {
-    let mut needs_walk = false;
-    for (id, leaf) in conditions {
-        let holds = match slots.get(*id as usize).copied().unwrap_or(Slot::Absent) {
-            Slot::Direct(value) => leaf.matches(Some(value)),
-            // Absent everywhere, even inside arrays, so no element has it.
-            Slot::Absent => leaf.matches(None),
-            Slot::InArray => {
-                needs_walk = true;
-                continue;
-            }
-        };
-        // A condition failing on its only possible value fails the rule,
-        // whatever the array elements hold.
-        if !holds {
-            return Some(false);
+    pub(crate) fn get<'t>(&self, id: u32, event: Event<'t>) -> Slot<'t> {
+        match self.slots.get(id as usize).copied().unwrap_or(ABSENT) {
+            ABSENT => Slot::Absent,
+            IN_ARRAY => Slot::InArray,
+            entry => event
+                .tree
+                .entries
+                .get(entry as usize)
+                .map_or(Slot::Absent, |(_, node)| Slot::Direct(node)),
         }
     }
-    (!needs_walk).then_some(true)
+
+    /// Evaluates a flattened rule; `None` when a field is inside an array
+    /// and the caller must walk the tree instead.
+    pub(crate) fn evaluate(&self, conditions: &[(u32, Leaf)], event: Event<'_>) -> Option<bool> {
+        let mut needs_walk = false;
+        for (id, leaf) in conditions {
+            let holds = match self.get(*id, event) {
+                Slot::Direct(value) => leaf.matches(Some(value), event),
+                // Absent everywhere, even inside arrays, so no element has it.
+                Slot::Absent => leaf.matches(None, event),
+                Slot::InArray => {
+                    needs_walk = true;
+                    continue;
+                }
+            };
+            // A condition failing on its only possible value fails the rule,
+            // whatever the array elements hold.
+            if !holds {
+                return Some(false);
+            }
+        }
+        (!needs_walk).then_some(true)
+    }
 }

@@ -1,7 +1,7 @@
 //! The structure of a pattern, generic over how fields are named: by string
 //! after validation, by trie id once compiled into a matcher.
 
-use crate::event::Node;
+use crate::event::{Event, Node};
 use crate::ops::Leaf;
 use crate::trie::FieldTrie;
 
@@ -76,38 +76,39 @@ impl Obj<u32> {
     /// whole sub-pattern: fields from different elements never combine. This
     /// is the array consistency of event-ruler's `rulesForJSONEvent` (README,
     /// "JSON Array Matching").
-    pub(crate) fn matches(&self, value: Option<&Node<'_>>) -> bool {
+    pub(crate) fn matches(&self, value: Option<&Node>, event: Event<'_>) -> bool {
         match value {
             Some(Node::Arr(items)) => {
                 let mut saw_container = false;
-                for item in items {
+                for item in event.items(*items) {
                     if matches!(item, Node::Obj(_) | Node::Arr(_)) {
                         saw_container = true;
-                        if self.matches(Some(item)) {
+                        if self.matches(Some(item), event) {
                             return true;
                         }
                     }
                 }
-                !saw_container && self.matches_fields(None)
+                !saw_container && self.matches_fields(None, event)
             }
-            Some(node @ Node::Obj(_)) => self.matches_fields(Some(node)),
+            Some(node @ Node::Obj(_)) => self.matches_fields(Some(node), event),
             // A scalar where an object is expected has no fields.
-            _ => self.matches_fields(None),
+            _ => self.matches_fields(None, event),
         }
     }
 
-    fn matches_fields(&self, object: Option<&Node<'_>>) -> bool {
+    fn matches_fields(&self, object: Option<&Node>, event: Event<'_>) -> bool {
         let fields_match = self.fields.iter().all(|(id, field)| {
-            let value = object.and_then(|o| o.field(*id));
+            let value = object.and_then(|o| event.field(o, *id));
             match field {
-                Field::Obj(obj) => obj.matches(value),
-                Field::Leaf(leaf) => leaf.matches(value),
+                Field::Obj(obj) => obj.matches(value, event),
+                Field::Leaf(leaf) => leaf.matches(value, event),
             }
         });
         fields_match
-            && self
-                .ors
-                .iter()
-                .all(|group| group.iter().any(|branch| branch.matches_fields(object)))
+            && self.ors.iter().all(|group| {
+                group
+                    .iter()
+                    .any(|branch| branch.matches_fields(object, event))
+            })
     }
 }
