@@ -15,6 +15,7 @@ use crate::CONSUMER;
 use crate::domain::OrderStatus;
 use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};
 use crate::relay::{OUTBOX_EVENT_ATTRIBUTE, OUTBOX_PK_PREFIX};
+use crate::stored::{self, OrderFields, time, to_json};
 use crate::timeline::TimelineEntry;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -26,7 +27,6 @@ use chrono::{DateTime, Utc};
 use events::{EventId, OrderId, OutgoingEvent};
 use platform::dynamo::{Item, failed_conditions, get_s, key, n, s};
 use platform::{Commit, StoreError};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Outbox items expire a day after they are written: the stream keeps a
@@ -122,58 +122,47 @@ fn order_pk(order: OrderId) -> String {
     format!("ORDER#{order}")
 }
 
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 fn json_attr<T: DeserializeOwned>(item: &Item, name: &str) -> Result<T, StoreError> {
     serde_json::from_str(get_s(item, name)?)
         .map_err(|e| StoreError::Corrupt(format!("attribute {name}: {e}")))
 }
 
-fn time_attr(item: &Item, name: &str) -> Result<DateTime<Utc>, StoreError> {
-    json_attr(item, name)
-}
-
-fn status_attr(item: &Item) -> Result<OrderStatus, StoreError> {
-    let text = get_s(item, "status")?;
-    OrderStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("order status {text:?}")))
-}
-
-/// Fields are stored as JSON text (`lines`, `reason`, times as JSON
-/// strings), so one serde definition reads and writes them.
 fn order_item(order: &Order, request_hash: &str) -> Result<Item, StoreError> {
+    let f = OrderFields::of(order, request_hash)?;
     let mut item = key(order_pk(order.order_id), ORDER_SK);
-    item.insert("orderId".into(), s(order.order_id.to_string()));
-    item.insert("status".into(), s(order.status.as_str()));
-    item.insert("customerId".into(), s(order.customer_id.as_str()));
-    item.insert("lines".into(), s(to_json(&order.lines)?));
-    if let Some(reason) = &order.reason {
-        item.insert("reason".into(), s(to_json(reason)?));
+    let fields = [
+        ("orderId", f.order_id),
+        ("status", f.status),
+        ("customerId", f.customer_id),
+        ("lines", f.lines),
+        ("createdAt", f.created_at),
+        ("updatedAt", f.updated_at),
+        ("requestHash", f.request_hash),
+    ];
+    item.extend(fields.map(|(name, value)| (name.to_owned(), s(value))));
+    if let Some(reason) = f.reason {
+        item.insert("reason".into(), s(reason));
     }
-    item.insert("requestHash".into(), s(request_hash));
-    item.insert("createdAt".into(), s(to_json(&order.created_at)?));
-    item.insert("updatedAt".into(), s(to_json(&order.updated_at)?));
     Ok(item)
 }
 
 fn parse_order(item: &Item) -> Result<(Order, String), StoreError> {
-    let id = get_s(item, "orderId")?;
-    let order = Order {
-        order_id: OrderId::parse(id)
-            .ok_or_else(|| StoreError::Corrupt(format!("order id {id:?}")))?,
-        status: status_attr(item)?,
-        customer_id: events::CustomerId::parse(get_s(item, "customerId")?)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        lines: json_attr(item, "lines")?,
-        reason: match item.get("reason") {
-            Some(_) => Some(json_attr(item, "reason")?),
-            None => None,
-        },
-        created_at: time_attr(item, "createdAt")?,
-        updated_at: time_attr(item, "updatedAt")?,
+    let text = |name| get_s(item, name).map(str::to_owned);
+    let reason = match item.get("reason") {
+        Some(_) => Some(text("reason")?),
+        None => None,
     };
-    Ok((order, get_s(item, "requestHash")?.to_owned()))
+    OrderFields {
+        order_id: text("orderId")?,
+        status: text("status")?,
+        customer_id: text("customerId")?,
+        lines: text("lines")?,
+        reason,
+        created_at: text("createdAt")?,
+        updated_at: text("updatedAt")?,
+        request_hash: text("requestHash")?,
+    }
+    .parse()
 }
 
 fn timeline_item(order: OrderId, entry: &TimelineEntry) -> Result<Item, StoreError> {
@@ -289,7 +278,7 @@ impl OrderStore for DynamoOrderStore {
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":to", s(change.to.as_str()))
             .expression_attribute_values(":pending", s(OrderStatus::Pending.as_str()))
-            .expression_attribute_values(":now", s(to_json(&at)?))
+            .expression_attribute_values(":now", s(time(at)))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         if let Some(reason) = &change.reason {
             set.push_str(", reason = :reason");
@@ -322,7 +311,7 @@ impl OrderStore for DynamoOrderStore {
         }
         match self.old_item(&err, 0, order).await? {
             None => Ok(Commit::Done(Transitioned::UnknownOrder)),
-            Some(item) => match status_attr(&item)? {
+            Some(item) => match stored::status(get_s(&item, "status")?)? {
                 OrderStatus::Pending => Err(StoreError::Unavailable(
                     "order changed during the transition; retry".into(),
                 )),

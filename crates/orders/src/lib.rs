@@ -12,6 +12,7 @@ pub mod lambda;
 pub mod ports;
 pub mod relay;
 pub mod sqlite;
+mod stored;
 pub mod timeline;
 
 pub use api::{ApiResponse, get_order, place_order, route};

@@ -5,14 +5,12 @@
 use crate::CONSUMER;
 use crate::domain::OrderStatus;
 use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};
+use crate::stored::{self, OrderFields, from_json, time, to_json};
 use crate::timeline::TimelineEntry;
-use chrono::{DateTime, SecondsFormat, Utc};
-use events::{CustomerId, EventId, OrderId, OutgoingEvent};
+use events::{EventId, OrderId, OutgoingEvent};
 use platform::sqlite::{Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
@@ -91,67 +89,27 @@ impl SqliteOrderStore {
     }
 }
 
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
-}
-
-/// The raw columns of an order row, parsed outside rusqlite's callback.
-struct OrderRow([Option<String>; 8]);
-
-impl OrderRow {
-    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        let mut columns: [Option<String>; 8] = Default::default();
-        for (i, column) in columns.iter_mut().enumerate() {
-            *column = row.get(i)?;
-        }
-        Ok(Self(columns))
-    }
-
-    fn parse(self) -> Result<(Order, String), StoreError> {
-        let [id, status, customer, lines, reason, created, updated, hash] = self.0;
-        let text = |c: Option<String>| c.ok_or_else(|| StoreError::Corrupt("null column".into()));
-        let id = text(id)?;
-        let order = Order {
-            order_id: OrderId::parse(&id)
-                .ok_or_else(|| StoreError::Corrupt(format!("order id {id:?}")))?,
-            status: parse_status(&text(status)?)?,
-            customer_id: CustomerId::parse(text(customer)?)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            lines: from_json(&text(lines)?)?,
-            reason: reason.map(|r| from_json(&r)).transpose()?,
-            created_at: parse_time(&text(created)?)?,
-            updated_at: parse_time(&text(updated)?)?,
-        };
-        Ok((order, text(hash)?))
-    }
-}
-
-fn parse_status(text: &str) -> Result<OrderStatus, StoreError> {
-    OrderStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("order status {text:?}")))
+fn read_order(row: &Row<'_>) -> rusqlite::Result<OrderFields> {
+    Ok(OrderFields {
+        order_id: row.get(0)?,
+        status: row.get(1)?,
+        customer_id: row.get(2)?,
+        lines: row.get(3)?,
+        reason: row.get(4)?,
+        created_at: row.get(5)?,
+        updated_at: row.get(6)?,
+        request_hash: row.get(7)?,
+    })
 }
 
 fn load_order(tx: &Transaction<'_>, order: OrderId) -> Result<Option<(Order, String)>, StoreError> {
     tx.query_row(
         &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"),
         params![order.to_string()],
-        OrderRow::read,
+        read_order,
     )
     .optional()?
-    .map(OrderRow::parse)
+    .map(OrderFields::parse)
     .transpose()
 }
 
@@ -169,19 +127,20 @@ impl OrderStore for SqliteOrderStore {
                     same_request: hash == request_hash,
                 });
             }
+            let f = OrderFields::of(order, request_hash)?;
             tx.execute(
                 &format!(
                     "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                 ),
                 params![
-                    order.order_id.to_string(),
-                    order.status.as_str(),
-                    order.customer_id.as_str(),
-                    to_json(&order.lines)?,
-                    order.reason.as_ref().map(to_json).transpose()?,
-                    time(order.created_at),
-                    time(order.updated_at),
-                    request_hash,
+                    f.order_id,
+                    f.status,
+                    f.customer_id,
+                    f.lines,
+                    f.reason,
+                    f.created_at,
+                    f.updated_at,
+                    f.request_hash,
                 ],
             )?;
             tx.execute(
@@ -254,7 +213,7 @@ impl OrderStore for SqliteOrderStore {
             let Some(status) = status else {
                 return Ok(Commit::Done(Transitioned::UnknownOrder));
             };
-            let status = parse_status(&status)?;
+            let status = stored::status(&status)?;
             if status != OrderStatus::Pending {
                 return Ok(Commit::Done(Transitioned::NotPending(status)));
             }
