@@ -133,11 +133,11 @@ impl Tree {
     /// keeps the recursion bounded for values built by hand.
     pub(crate) fn fill_from_value(&mut self, value: &Value, trie: &FieldTrie, node: u32) {
         self.clear();
-        let root = self.from_value_at(value, trie, node, 1);
+        let root = self.add_value(value, trie, node, 1);
         self.root = Some(root);
     }
 
-    fn from_value_at(&mut self, value: &Value, trie: &FieldTrie, node: u32, depth: usize) -> Node {
+    fn add_value(&mut self, value: &Value, trie: &FieldTrie, node: u32, depth: usize) -> Node {
         match value {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(*b),
@@ -147,7 +147,7 @@ impl Tree {
             Value::Array(items) => {
                 let base = self.open_items.len();
                 for item in items {
-                    let child = self.from_value_at(item, trie, node, depth + 1);
+                    let child = self.add_value(item, trie, node, depth + 1);
                     self.open_items.push(child);
                 }
                 self.close_array(base)
@@ -156,7 +156,7 @@ impl Tree {
                 let base = self.open_entries.len();
                 for (key, item) in map {
                     if let Some(id) = trie.child(node, key) {
-                        let child = self.from_value_at(item, trie, id, depth + 1);
+                        let child = self.add_value(item, trie, id, depth + 1);
                         self.push_entry(base, id, child);
                     }
                 }
