@@ -63,3 +63,19 @@ where
 {
     crate::sqs::process_batch(batch, |event| handle_and_publish(publisher, event, &handle)).await
 }
+
+/// [`consume_batch`] that also says why each message failed.
+pub async fn consume_batch_detailed<P, F, Fut, E>(
+    publisher: &P,
+    batch: SqsEvent,
+    handle: F,
+) -> Vec<crate::sqs::FailedMessage>
+where
+    P: EventPublisher,
+    F: Fn(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
+    E: Display + Retryable,
+{
+    crate::sqs::process_batch_detailed(batch, |event| handle_and_publish(publisher, event, &handle))
+        .await
+}

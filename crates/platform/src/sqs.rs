@@ -21,22 +21,43 @@ where
     E: Display + Retryable,
 {
     let mut response = SqsBatchResponse::default();
-    for message in batch.records {
-        let id = message.message_id.clone().unwrap_or_default();
-        if !process_message(&message, &handle).await {
-            response.batch_item_failures.push(failure(id));
-        }
+    for failed in process_batch_detailed(batch, handle).await {
+        let mut f = BatchItemFailure::default();
+        f.item_identifier = failed.message_id;
+        response.batch_item_failures.push(f);
     }
     response
 }
 
-fn failure(id: String) -> BatchItemFailure {
-    let mut f = BatchItemFailure::default();
-    f.item_identifier = id;
-    f
+/// A message of a batch that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedMessage {
+    pub message_id: String,
+    pub error: String,
 }
 
-async fn process_message<F, Fut, T, E>(message: &SqsMessage, handle: &F) -> bool
+/// [`process_batch`] that also says why each message failed; the local
+/// runtime keeps the error with the message, as the error attributes of a
+/// dead letter.
+pub async fn process_batch_detailed<F, Fut, T, E>(batch: SqsEvent, handle: F) -> Vec<FailedMessage>
+where
+    F: Fn(SagaEvent) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: Display + Retryable,
+{
+    let mut failed = Vec::new();
+    for message in batch.records {
+        if let Err(error) = process_message(&message, &handle).await {
+            failed.push(FailedMessage {
+                message_id: message.message_id.unwrap_or_default(),
+                error,
+            });
+        }
+    }
+    failed
+}
+
+async fn process_message<F, Fut, T, E>(message: &SqsMessage, handle: &F) -> Result<(), String>
 where
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<T, E>>,
@@ -49,18 +70,18 @@ where
         Err(error) => {
             tracing::error!(message_id, %error, "message is not a saga event; failing it so it reaches the DLQ");
             metrics::count(metrics::HANDLER_FAILURES, 1.0);
-            return false;
+            return Err(error.to_string());
         }
     };
     let span = event_span(&event);
     let result = handle(event).instrument(span.clone()).await;
     let _entered = span.enter();
     match result {
-        Ok(_) => true,
+        Ok(_) => Ok(()),
         Err(error) => {
             tracing::error!(message_id, %error, retryable = error.is_retryable(), "handler failed");
             metrics::count(metrics::HANDLER_FAILURES, 1.0);
-            false
+            Err(error.to_string())
         }
     }
 }

@@ -9,7 +9,9 @@
 //! and failing with an error that names the resource and property.
 
 mod error;
+mod function;
 mod intrinsic;
+mod queue;
 mod rule;
 mod value;
 
@@ -18,7 +20,9 @@ use std::path::Path;
 use serde_yaml_ng::{Mapping, Value};
 
 pub use error::TemplateError;
+pub use function::{FunctionEvent, FunctionResource};
 pub use intrinsic::ResourceRef;
+pub use queue::QueueResource;
 pub use rule::{EventRule, RetryPolicy, RuleState, RuleTarget, TargetInput};
 
 /// One entry of the template's `Resources` section.
@@ -28,12 +32,19 @@ pub struct Resource {
     pub resource_type: String,
     /// The raw `Properties` mapping (empty when absent), intrinsics included.
     pub properties: Mapping,
+    /// The resource's `Metadata` (empty when absent); SAM keeps a Rust
+    /// function's `BuildProperties.Binary` there.
+    pub metadata: Mapping,
 }
 
 /// A parsed template: its resources, in the order they were written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     resources: Vec<Resource>,
+    /// `Parameters`, for the defaults a local run uses.
+    pub parameters: Mapping,
+    /// SAM's `Globals` (e.g. `Globals.Function.Environment`).
+    pub globals: Mapping,
 }
 
 impl Template {
@@ -56,7 +67,17 @@ impl Template {
             .iter()
             .map(|(id, body)| Resource::from_yaml(id, body))
             .collect::<Result<_, _>>()?;
-        Ok(Self { resources })
+        let section = |name: &str| {
+            root.get(name)
+                .and_then(Value::as_mapping)
+                .cloned()
+                .unwrap_or_default()
+        };
+        Ok(Self {
+            resources,
+            parameters: section("Parameters"),
+            globals: section("Globals"),
+        })
     }
 
     pub fn resources(&self) -> &[Resource] {
@@ -70,6 +91,29 @@ impl Template {
         self.resources
             .iter()
             .filter(move |r| r.resource_type == resource_type)
+    }
+
+    /// Every `AWS::SQS::Queue`, in template order.
+    pub fn queues(&self) -> Result<Vec<QueueResource>, TemplateError> {
+        self.resources_of_type(queue::RESOURCE_TYPE)
+            .map(QueueResource::from_resource)
+            .collect()
+    }
+
+    /// Every `AWS::Serverless::Function`, in template order.
+    pub fn functions(&self) -> Result<Vec<FunctionResource>, TemplateError> {
+        self.resources_of_type(function::RESOURCE_TYPE)
+            .map(|r| FunctionResource::from_resource(r, &self.globals))
+            .collect()
+    }
+
+    /// A parameter's `Default`, as text.
+    pub fn parameter_default(&self, name: &str) -> Option<String> {
+        match self.parameters.get(name)?.get("Default")? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
     }
 
     /// Every `AWS::Events::Rule`, in template order.
@@ -108,10 +152,15 @@ impl Resource {
                 });
             }
         };
+        let metadata = match body.get("Metadata") {
+            Some(Value::Mapping(map)) => map.clone(),
+            _ => Mapping::new(),
+        };
         Ok(Self {
             logical_id,
             resource_type,
             properties,
+            metadata,
         })
     }
 }

@@ -1,0 +1,328 @@
+//! From `infra/template.yaml` to the runtime's [`Wiring`]: the bus, its
+//! rules and targets, the queues and their redrive policies, the functions'
+//! event sources and routes, and the archive. Anything the local runtime
+//! would have to ignore to run gets an error naming the resource and the
+//! property, so a local run never silently differs from the template.
+
+use crate::template::{
+    FunctionEvent, ResourceRef, RuleState, TargetInput, Template, TemplateError,
+};
+use runtime::{
+    ApiHandler, ConsumerHandler, ConsumerSpec, InputSpec, QueueSpec, Redrive, RouteSpec, RuleSpec,
+    TargetSpec, Wiring,
+};
+use serde_yaml_ng::Value;
+use std::collections::BTreeSet;
+
+/// Resource types that take no part in local delivery: permissions, logs,
+/// alarms, the API's own resource (its routes come from the functions), and
+/// tables (each service keeps its table in the SQLite database).
+const NO_LOCAL_EFFECT: &[&str] = &[
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::Logs::LogGroup",
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Dashboard",
+    "AWS::SQS::QueuePolicy",
+    "AWS::Events::EventBusPolicy",
+    "AWS::Lambda::Permission",
+    "AWS::Serverless::HttpApi",
+    "AWS::DynamoDB::Table",
+];
+
+fn invalid(resource: &str, property: &str, reason: impl Into<String>) -> TemplateError {
+    TemplateError::InvalidProperty {
+        resource: resource.to_owned(),
+        property: property.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn unsupported(resource: &str, property: &str) -> TemplateError {
+    TemplateError::UnsupportedProperty {
+        resource: resource.to_owned(),
+        property: property.to_owned(),
+    }
+}
+
+pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
+    let handled: BTreeSet<&str> = [
+        "AWS::Events::EventBus",
+        "AWS::Events::Rule",
+        "AWS::Events::Archive",
+        "AWS::SQS::Queue",
+        "AWS::Serverless::Function",
+    ]
+    .into();
+    for r in template.resources() {
+        if !handled.contains(r.resource_type.as_str())
+            && !NO_LOCAL_EFFECT.contains(&r.resource_type.as_str())
+        {
+            return Err(unsupported(
+                &r.logical_id,
+                &format!("Type: {}", r.resource_type),
+            ));
+        }
+    }
+    let (bus_id, bus_name) = bus(template)?;
+    let queues: Vec<QueueSpec> = template
+        .queues()?
+        .into_iter()
+        .map(|q| QueueSpec {
+            name: q.logical_id,
+            visibility_timeout: q.visibility_timeout,
+            redrive: q
+                .redrive
+                .map(|(dead_letter_queue, max_receive_count)| Redrive {
+                    dead_letter_queue,
+                    max_receive_count,
+                }),
+        })
+        .collect();
+    let queue_ids: BTreeSet<&str> = queues.iter().map(|q| q.name.as_str()).collect();
+    let mut rules = Vec::new();
+    for rule in template.event_rules()? {
+        let id = rule.logical_id.as_str();
+        if rule.event_bus.as_ref().and_then(ResourceRef::logical_id) != Some(bus_id.as_str()) {
+            return Err(invalid(
+                id,
+                "EventBusName",
+                format!("must be !Ref {bus_id}: the local runtime emulates that bus only"),
+            ));
+        }
+        if rule.schedule_expression.is_some() {
+            return Err(unsupported(id, "ScheduleExpression"));
+        }
+        let pattern_json = rule
+            .event_pattern
+            .as_ref()
+            .ok_or_else(|| invalid(id, "EventPattern", "is required"))?;
+        let pattern = pattern::Pattern::from_value(pattern_json)
+            .map_err(|e| invalid(id, "EventPattern", e.to_string()))?;
+        let mut targets = Vec::new();
+        for t in &rule.targets {
+            let queue = t
+                .arn
+                .logical_id()
+                .filter(|q| queue_ids.contains(q))
+                .ok_or_else(|| {
+                    invalid(
+                        id,
+                        &format!("Targets.{}.Arn", t.id),
+                        "must be !GetAtt <Queue>.Arn of an SQS queue of this template",
+                    )
+                })?;
+            let input = match &t.input {
+                TargetInput::Event => InputSpec::Event,
+                TargetInput::Constant(text) => InputSpec::Constant(text.clone()),
+                TargetInput::Path(path) => InputSpec::Path(path.clone()),
+                TargetInput::Transformer { paths, template } => InputSpec::Transformer {
+                    paths: paths.iter().cloned().collect(),
+                    template: template.clone(),
+                },
+            };
+            input
+                .check()
+                .map_err(|reason| invalid(id, &format!("Targets.{}", t.id), reason))?;
+            targets.push(TargetSpec {
+                id: t.id.clone(),
+                queue: queue.to_owned(),
+                input,
+            });
+        }
+        rules.push(RuleSpec {
+            name: rule.logical_id.clone(),
+            pattern,
+            enabled: !matches!(rule.state, RuleState::Disabled),
+            targets,
+        });
+    }
+    let mut consumers = Vec::new();
+    let mut routes = Vec::new();
+    let mut outbox_relay = false;
+    for f in template.functions()? {
+        for event in &f.events {
+            match event {
+                FunctionEvent::Sqs {
+                    queue,
+                    batch_size,
+                    report_batch_item_failures,
+                } => {
+                    let handler = ConsumerHandler::for_binary(&f.binary).ok_or_else(|| {
+                        invalid(
+                            &f.logical_id,
+                            "Metadata.BuildProperties.Binary",
+                            format!("{} is not an SQS consumer of this project", f.binary),
+                        )
+                    })?;
+                    consumers.push(ConsumerSpec {
+                        function: f.logical_id.clone(),
+                        handler,
+                        queue: queue.clone(),
+                        batch_size: usize::try_from(*batch_size).unwrap_or(10),
+                        report_batch_item_failures: *report_batch_item_failures,
+                        environment: f.environment.clone(),
+                    });
+                }
+                FunctionEvent::HttpApi { method, path } => {
+                    let handler = ApiHandler::for_binary(&f.binary).ok_or_else(|| {
+                        invalid(
+                            &f.logical_id,
+                            "Metadata.BuildProperties.Binary",
+                            format!("{} does not serve HTTP", f.binary),
+                        )
+                    })?;
+                    routes.push(RouteSpec {
+                        method: method.clone(),
+                        path: path.clone(),
+                        function: f.logical_id.clone(),
+                        handler,
+                    });
+                }
+                FunctionEvent::DynamoDbStream { .. } if f.binary == "outbox-relay" => {
+                    outbox_relay = true
+                }
+                FunctionEvent::DynamoDbStream { .. } => {
+                    return Err(invalid(
+                        &f.logical_id,
+                        "Events",
+                        format!(
+                            "{} has a DynamoDB stream event; only outbox-relay runs locally",
+                            f.binary
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Wiring {
+        bus_name,
+        rules,
+        queues,
+        consumers,
+        routes,
+        archive: archive(template, &bus_id)?,
+        outbox_relay,
+    })
+}
+
+/// The template's one custom bus: its logical id and name.
+fn bus(template: &Template) -> Result<(String, String), TemplateError> {
+    let buses: Vec<_> = template
+        .resources_of_type("AWS::Events::EventBus")
+        .collect();
+    let [bus] = buses.as_slice() else {
+        return Err(TemplateError::Yaml(format!(
+            "the local runtime emulates exactly one AWS::Events::EventBus; the template has {}",
+            buses.len()
+        )));
+    };
+    let name = match bus.properties.get("Name") {
+        Some(Value::String(name)) => name.clone(),
+        Some(Value::Tagged(t)) if t.tag == "!Ref" => {
+            let param = t.value.as_str().unwrap_or_default();
+            template.parameter_default(param).ok_or_else(|| {
+                invalid(
+                    &bus.logical_id,
+                    "Name",
+                    format!("refers to parameter {param}, which has no Default"),
+                )
+            })?
+        }
+        _ => bus.logical_id.clone(),
+    };
+    Ok((bus.logical_id.clone(), name))
+}
+
+fn archive(template: &Template, bus_id: &str) -> Result<Option<String>, TemplateError> {
+    let mut found = None;
+    for a in template.resources_of_type("AWS::Events::Archive") {
+        if a.properties.contains_key("EventPattern") {
+            return Err(unsupported(&a.logical_id, "EventPattern"));
+        }
+        let source = a.properties.get("SourceArn").and_then(|v| match v {
+            Value::Tagged(t) => t
+                .value
+                .as_str()
+                .map(|s| s.split('.').next().unwrap_or(s).to_owned()),
+            _ => None,
+        });
+        if source.as_deref() != Some(bus_id) {
+            return Err(invalid(
+                &a.logical_id,
+                "SourceArn",
+                format!("must be !GetAtt {bus_id}.Arn"),
+            ));
+        }
+        found = Some(a.logical_id.clone());
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_template() -> Template {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/template.yaml");
+        Template::from_path(std::path::Path::new(path)).unwrap()
+    }
+
+    #[test]
+    fn the_project_template_wires_every_consumer_rule_queue_and_route() {
+        let w = wiring(&project_template()).unwrap();
+        assert_eq!(w.bus_name, "ordersaga");
+        assert!(w.archive.is_some());
+        assert!(w.outbox_relay);
+        let consumers: BTreeSet<_> = w.consumers.iter().map(|c| c.function.as_str()).collect();
+        for f in [
+            "OrdersConsumerFunction",
+            "InventoryFunction",
+            "PaymentFunction",
+            "ShippingFunction",
+            "DlqFunction",
+        ] {
+            assert!(consumers.contains(f), "{f} missing");
+        }
+        let inventory = w
+            .queues
+            .iter()
+            .find(|q| q.name == "InventoryQueue")
+            .unwrap();
+        assert_eq!(
+            inventory.redrive.as_ref().unwrap().dead_letter_queue,
+            "InventoryDLQ"
+        );
+        assert!(
+            w.routes
+                .iter()
+                .any(|r| r.method == "POST" && r.path == "/orders")
+        );
+        assert!(w.rules.iter().any(|r| r.name == "HighValueOrdersRule"));
+    }
+
+    #[test]
+    fn an_unsupported_resource_type_is_named_in_the_error() {
+        let text = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n";
+        let err = wiring(&Template::from_yaml(text).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Topic") && err.contains("AWS::SNS::Topic"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_queue_property_the_runtime_cannot_honour_is_refused() {
+        let text = "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties: {Name: b}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n";
+        let err = wiring(&Template::from_yaml(text).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resource Q") && err.contains("FifoQueue"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The custom event bus: PutEvents archives the event, evaluates every rule
+//! of the bus independently (one event can reach several queues) and puts a
+//! copy on each matching target's queue, all in one SQLite transaction.
+
+use crate::queues::Queues;
+use crate::wiring::RuleSpec;
+use chrono::{DateTime, SecondsFormat, Utc};
+use events::OutgoingEvent;
+use pattern::{MatchScratch, Matcher, MatcherBuilder};
+use platform::sqlite::Db;
+use platform::{EventPublisher, PublishError, StoreError};
+use rusqlite::params;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS bus_archive (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    source TEXT NOT NULL,
+    detail_type TEXT NOT NULL,
+    correlation_id TEXT,
+    event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bus_archive_time ON bus_archive (time);
+CREATE INDEX IF NOT EXISTS bus_archive_correlation ON bus_archive (correlation_id);
+";
+
+/// The account and region stamped on local events.
+pub const ACCOUNT: &str = "000000000000";
+pub const REGION: &str = "local";
+
+#[derive(Debug, Error)]
+pub enum BusError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("event {0} does not match its own bus's event format: {1}")]
+    Unmatchable(String, String),
+}
+
+/// One archived event, as it was put on the bus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedEvent {
+    pub seq: i64,
+    pub time: DateTime<Utc>,
+    pub event: serde_json::Value,
+}
+
+/// Which archived events a replay puts back, and where.
+#[derive(Debug, Clone, Default)]
+pub struct ReplayFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Deliver only to this rule's targets (EventBridge replays to all
+    /// rules, or to the rules a replay names).
+    pub rule: Option<String>,
+}
+
+pub struct LocalBus {
+    db: Db,
+    queues: Arc<Queues>,
+    rules: Vec<RuleSpec>,
+    matcher: Matcher<usize>,
+    archive: bool,
+    scratch: Mutex<MatchScratch>,
+}
+
+impl LocalBus {
+    pub fn new(
+        db: Db,
+        queues: Arc<Queues>,
+        rules: Vec<RuleSpec>,
+        archive: bool,
+    ) -> Result<Self, StoreError> {
+        db.migrate(SCHEMA)?;
+        let mut builder = MatcherBuilder::new();
+        for (i, rule) in rules.iter().enumerate() {
+            builder.add(i, rule.pattern.clone());
+        }
+        Ok(Self {
+            db,
+            queues,
+            rules,
+            matcher: builder.build(),
+            archive,
+            scratch: Mutex::new(MatchScratch::default()),
+        })
+    }
+
+    pub fn rules(&self) -> &[RuleSpec] {
+        &self.rules
+    }
+
+    /// The full event EventBridge would deliver for a PutEvents entry.
+    fn envelope(
+        entry: &OutgoingEvent,
+        now: DateTime<Utc>,
+        replay: Option<&str>,
+    ) -> Result<serde_json::Value, BusError> {
+        let detail: serde_json::Value = serde_json::from_str(&entry.detail)
+            .map_err(|e| BusError::Unmatchable(entry.event_id.to_string(), e.to_string()))?;
+        let mut event = serde_json::json!({
+            "version": "0",
+            "id": uuid::Uuid::new_v4().to_string(),
+            "detail-type": entry.detail_type,
+            "source": entry.source,
+            "account": ACCOUNT,
+            "time": now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "region": REGION,
+            "resources": [],
+            "detail": detail,
+        });
+        if let Some(name) = replay {
+            event["replay-name"] = name.into();
+        }
+        Ok(event)
+    }
+
+    fn matching_rules(&self, text: &str) -> Result<Vec<usize>, BusError> {
+        let mut out = Vec::new();
+        let mut scratch = self.scratch.lock().unwrap_or_else(|p| p.into_inner());
+        self.matcher
+            .matching_indices(text.as_bytes(), &mut scratch, &mut out)
+            .map_err(|e| BusError::Unmatchable(String::new(), e.to_string()))?;
+        Ok(out)
+    }
+
+    /// Puts events on the bus. `replay` marks replayed events: they are not
+    /// archived again, and only `only_rule`'s targets receive them if set.
+    fn put(
+        &self,
+        events: &[serde_json::Value],
+        archive: bool,
+        only_rule: Option<&str>,
+    ) -> Result<(), BusError> {
+        let mut routed: Vec<(String, String, String, HashMap<String, String>)> = Vec::new();
+        for event in events {
+            let text = event.to_string();
+            for index in self.matching_rules(&text)? {
+                let rule = &self.rules[index];
+                if !rule.enabled || only_rule.is_some_and(|r| r != rule.name) {
+                    continue;
+                }
+                for target in &rule.targets {
+                    let body = target.input.apply(event, &text);
+                    let attributes = HashMap::from([("RuleName".to_owned(), rule.name.clone())]);
+                    routed.push((
+                        target.queue.clone(),
+                        uuid::Uuid::new_v4().to_string(),
+                        body,
+                        attributes,
+                    ));
+                }
+            }
+        }
+        self.db.transaction(|tx| {
+            if archive {
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO bus_archive (id, time, source, detail_type, correlation_id, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for event in events {
+                    let correlation = event["detail"]["metadata"]["correlationId"].as_str();
+                    stmt.execute(params![
+                        event["id"].as_str(),
+                        event["time"].as_str(),
+                        event["source"].as_str(),
+                        event["detail-type"].as_str(),
+                        correlation,
+                        event.to_string()
+                    ])?;
+                }
+            }
+            for (queue, id, body, attributes) in &routed {
+                Queues::send_in(tx, queue, id, body, attributes)?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        let touched: BTreeSet<&str> = routed.iter().map(|r| r.0.as_str()).collect();
+        for (queue, ..) in &routed {
+            tracing::debug!(queue, "routed");
+        }
+        self.queues.wake(touched);
+        Ok(())
+    }
+
+    pub fn put_events(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
+        let now = Utc::now();
+        let events = entries
+            .iter()
+            .map(|e| Self::envelope(e, now, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        for e in &events {
+            tracing::info!(
+                source = e["source"].as_str(),
+                detail_type = e["detail-type"].as_str(),
+                order_id = e["detail"]["metadata"]["correlationId"].as_str(),
+                "event put on the bus"
+            );
+        }
+        self.put(&events, self.archive, None)
+    }
+
+    /// Archived events in time order, optionally of one order only.
+    pub fn archived(
+        &self,
+        filter: &ReplayFilter,
+        order: Option<&str>,
+    ) -> Result<Vec<ArchivedEvent>, StoreError> {
+        let from = filter
+            .from
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+        let to = filter
+            .to
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+        self.db.transaction(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT seq, event FROM bus_archive
+                 WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time <= ?2) AND (?3 IS NULL OR correlation_id = ?3)
+                 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![from, to, order], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, text) = row?;
+                let event: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("archive #{seq}: {e}")))?;
+                let time = event["time"]
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&Utc))
+                    .ok_or_else(|| StoreError::Corrupt(format!("archive #{seq}: no time")))?;
+                out.push(ArchivedEvent { seq, time, event });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Replays archived events: each is put again with a new id and a
+    /// `replay-name`, is not archived again, and goes only to the named
+    /// rule's targets when one is given.
+    pub fn replay(&self, name: &str, filter: &ReplayFilter) -> Result<usize, BusError> {
+        if let Some(rule) = &filter.rule
+            && !self.rules.iter().any(|r| &r.name == rule)
+        {
+            return Err(BusError::Unmatchable(
+                String::new(),
+                format!("no rule named {rule} on this bus"),
+            ));
+        }
+        let events: Vec<serde_json::Value> = self
+            .archived(filter, None)?
+            .into_iter()
+            .map(|a| {
+                let mut e = a.event;
+                e["id"] = uuid::Uuid::new_v4().to_string().into();
+                e["replay-name"] = name.into();
+                e
+            })
+            .collect();
+        self.put(&events, false, filter.rule.as_deref())?;
+        Ok(events.len())
+    }
+}
+
+impl EventPublisher for LocalBus {
+    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
+        self.put_events(events).map_err(|e| match e {
+            BusError::Store(e) => PublishError::Transport(e.to_string()),
+            BusError::Unmatchable(id, error) => PublishError::Rejected {
+                failed: 1,
+                total: events.len(),
+                detail: format!("{id}: {error}"),
+            },
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! SQS semantics over SQLite: messages with a visibility timeout, a receive
+//! count, and a move to the dead-letter queue once a message has been
+//! received `maxReceiveCount` times without being deleted
+//! (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+//! Every change is a committed transaction: a message is never lost, and a
+//! message in flight when the process dies is received again after restart.
+
+use crate::now_ms;
+use crate::wiring::QueueSpec;
+use platform::StoreError;
+use platform::sqlite::Db;
+use rusqlite::{Transaction, params};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS queue_messages (
+    queue TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (queue, id)
+);
+CREATE INDEX IF NOT EXISTS queue_messages_visible ON queue_messages (queue, visible_at);
+";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueMessage {
+    pub queue: String,
+    pub id: String,
+    pub body: String,
+    pub attributes: HashMap<String, String>,
+    pub receive_count: u32,
+    pub sent_at: i64,
+}
+
+pub struct Queues {
+    db: Db,
+    specs: HashMap<String, QueueSpec>,
+    notify: HashMap<String, Arc<Notify>>,
+    /// Signalled after every change, for whoever waits for the saga to
+    /// settle.
+    pub(crate) activity: Arc<Notify>,
+}
+
+type Row = (String, String, String, u32, i64, Option<String>);
+
+impl Queues {
+    pub fn new(db: Db, specs: &[QueueSpec]) -> Result<Self, StoreError> {
+        db.migrate(SCHEMA)?;
+        Ok(Self {
+            db,
+            specs: specs.iter().map(|q| (q.name.clone(), q.clone())).collect(),
+            notify: specs
+                .iter()
+                .map(|q| (q.name.clone(), Arc::new(Notify::new())))
+                .collect(),
+            activity: Arc::new(Notify::new()),
+        })
+    }
+
+    pub fn spec(&self, queue: &str) -> Option<&QueueSpec> {
+        self.specs.get(queue)
+    }
+
+    pub(crate) fn notifier(&self, queue: &str) -> Option<Arc<Notify>> {
+        self.notify.get(queue).cloned()
+    }
+
+    /// Wakes the consumers of `queues` and whoever waits for activity.
+    pub(crate) fn wake<'a>(&self, queues: impl IntoIterator<Item = &'a str>) {
+        for q in queues {
+            if let Some(n) = self.notify.get(q) {
+                n.notify_waiters();
+                n.notify_one();
+            }
+        }
+        self.activity.notify_waiters();
+    }
+
+    /// Adds a message inside the caller's transaction (the bus puts an
+    /// event's copies for every matching target in one transaction).
+    pub(crate) fn send_in(
+        tx: &Transaction<'_>,
+        queue: &str,
+        id: &str,
+        body: &str,
+        attributes: &HashMap<String, String>,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        tx.execute(
+            "INSERT INTO queue_messages (queue, id, body, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![queue, id, body, attributes_json(attributes), now],
+        )?;
+        Ok(())
+    }
+
+    /// Receives up to `max` visible messages, making them invisible for the
+    /// queue's visibility timeout. A message already received
+    /// `maxReceiveCount` times moves to the DLQ instead, carrying its last
+    /// error and receive count as attributes.
+    pub fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, StoreError> {
+        let spec = self
+            .specs
+            .get(queue)
+            .ok_or_else(|| StoreError::Corrupt(format!("no queue {queue}")))?;
+        let now = now_ms();
+        let visibility = i64::try_from(spec.visibility_timeout.as_millis()).unwrap_or(i64::MAX / 4);
+        let mut moved_to = None;
+        let received = self.db.transaction(|tx| {
+            let rows: Vec<Row> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT id, body, attributes, receive_count, sent_at, last_error FROM queue_messages
+                     WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, sent_at LIMIT ?3",
+                )?;
+                stmt.query_map(params![queue, now, max as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })?
+                .collect::<Result<_, _>>()?
+            };
+            let mut out = Vec::with_capacity(rows.len());
+            for (id, body, attributes, count, sent_at, last_error) in rows {
+                let mut attributes = parse_attributes(&attributes);
+                if let Some(redrive) = spec.redrive.as_ref().filter(|r| count >= r.max_receive_count) {
+                    attributes.insert("ErrorMessage".into(), last_error.unwrap_or_else(|| "unknown".into()));
+                    attributes.insert("Attempts".into(), count.to_string());
+                    attributes.insert("DeadLetterSourceQueue".into(), queue.to_owned());
+                    tx.execute(
+                        "UPDATE queue_messages SET queue = ?3, attributes = ?4, visible_at = ?5, receive_count = 0,
+                             last_error = NULL WHERE queue = ?1 AND id = ?2",
+                        params![queue, id, redrive.dead_letter_queue, attributes_json(&attributes), now],
+                    )?;
+                    tracing::warn!(queue, message_id = %id, receives = count, dlq = %redrive.dead_letter_queue, "moved to the dead-letter queue");
+                    moved_to = Some(redrive.dead_letter_queue.clone());
+                    continue;
+                }
+                tx.execute(
+                    "UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?3
+                     WHERE queue = ?1 AND id = ?2",
+                    params![queue, id, now.saturating_add(visibility)],
+                )?;
+                out.push(QueueMessage {
+                    queue: queue.to_owned(),
+                    id,
+                    body,
+                    attributes,
+                    receive_count: count + 1,
+                    sent_at,
+                });
+            }
+            Ok::<_, StoreError>(out)
+        })?;
+        if let Some(dlq) = moved_to {
+            self.wake([dlq.as_str()]);
+        }
+        Ok(received)
+    }
+
+    /// Deletes handled messages.
+    pub fn delete(&self, queue: &str, ids: &[&str]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.db.transaction(|tx| {
+            let mut stmt =
+                tx.prepare_cached("DELETE FROM queue_messages WHERE queue = ?1 AND id = ?2")?;
+            for id in ids {
+                stmt.execute(params![queue, id])?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        self.activity.notify_waiters();
+        Ok(())
+    }
+
+    /// Returns failed messages to the queue after `delay_ms`, keeping the
+    /// error for the dead letter they may become.
+    pub fn retry_later(
+        &self,
+        queue: &str,
+        failed: &[(&str, &str)],
+        delay_ms: i64,
+    ) -> Result<(), StoreError> {
+        let at = now_ms().saturating_add(delay_ms);
+        self.db.transaction(|tx| {
+            let mut stmt =
+                tx.prepare_cached("UPDATE queue_messages SET visible_at = ?3, last_error = ?4 WHERE queue = ?1 AND id = ?2")?;
+            for (id, error) in failed {
+                stmt.execute(params![queue, id, at, error])?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        self.activity.notify_waiters();
+        Ok(())
+    }
+
+    /// Messages still in flight when the last process died are received
+    /// again at once: no one else can be holding them.
+    pub fn recover_in_flight(&self) -> Result<usize, StoreError> {
+        let now = now_ms();
+        self.db.transaction(|tx| {
+            Ok(tx.execute(
+                "UPDATE queue_messages SET visible_at = ?1 WHERE visible_at > ?1 AND receive_count > 0",
+                params![now],
+            )?)
+        })
+    }
+
+    /// When the next message of `queue` becomes visible, if it has any.
+    pub fn next_visible_at(&self, queue: &str) -> Result<Option<i64>, StoreError> {
+        self.db.transaction(|tx| {
+            Ok(tx.query_row(
+                "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ?1",
+                params![queue],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    /// Messages per queue, for `saga dlq list`, the idle check and reports.
+    pub fn depths(&self) -> Result<HashMap<String, i64>, StoreError> {
+        self.db.transaction(|tx| {
+            let mut stmt =
+                tx.prepare_cached("SELECT queue, COUNT(*) FROM queue_messages GROUP BY queue")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Every message of a queue, oldest first, without receiving it.
+    pub fn peek(&self, queue: &str) -> Result<Vec<QueueMessage>, StoreError> {
+        self.db.transaction(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, body, attributes, receive_count, sent_at FROM queue_messages WHERE queue = ?1 ORDER BY sent_at",
+            )?;
+            let rows = stmt.query_map(params![queue], |r| {
+                Ok(QueueMessage {
+                    queue: queue.to_owned(),
+                    id: r.get(0)?,
+                    body: r.get(1)?,
+                    attributes: parse_attributes(&r.get::<_, String>(2)?),
+                    receive_count: r.get(3)?,
+                    sent_at: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
+
+fn attributes_json(attributes: &HashMap<String, String>) -> String {
+    serde_json::to_string(attributes).unwrap_or_else(|_| "{}".into())
+}
+
+fn parse_attributes(text: &str) -> HashMap<String, String> {
+    serde_json::from_str(text).unwrap_or_default()
+}

@@ -1,0 +1,261 @@
+//! Starting, observing and stopping the whole local saga.
+
+use crate::bus::LocalBus;
+use crate::faults::Faults;
+use crate::http::{Api, router};
+use crate::queues::Queues;
+use crate::services::{Services, ServicesError};
+use crate::wiring::Wiring;
+use crate::worker::Worker;
+use platform::StoreError;
+use platform::sqlite::Db;
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+#[derive(Debug, Error)]
+pub enum RuntimeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Services(#[from] ServicesError),
+    #[error("cannot listen on {addr}: {error}")]
+    Listen {
+        addr: SocketAddr,
+        error: std::io::Error,
+    },
+    #[error("{0}")]
+    Wiring(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The SQLite file; `None` keeps everything in memory (tests).
+    pub database: Option<PathBuf>,
+    /// Where the HTTP API listens; `None` serves no HTTP.
+    pub listen: Option<SocketAddr>,
+    pub faults: Faults,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            database: None,
+            listen: None,
+            faults: Faults::none(),
+        }
+    }
+}
+
+pub struct Runtime {
+    pub wiring: Wiring,
+    pub services: Arc<Services>,
+    pub bus: Arc<LocalBus>,
+    pub queues: Arc<Queues>,
+    /// The address the HTTP API is bound to, once started.
+    pub addr: Option<SocketAddr>,
+    relay: Arc<Notify>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Runtime {
+    pub async fn start(wiring: Wiring, options: Options) -> Result<Self, RuntimeError> {
+        check(&wiring)?;
+        let db = match &options.database {
+            Some(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+                }
+                Db::open(path)?
+            }
+            None => Db::in_memory()?,
+        };
+        let services = Arc::new(Services::open(db.clone(), &wiring)?);
+        let queues = Arc::new(Queues::new(db.clone(), &wiring.queues)?);
+        let recovered = queues.recover_in_flight()?;
+        if recovered > 0 {
+            tracing::info!(
+                recovered,
+                "messages in flight when the last run stopped are delivered again"
+            );
+        }
+        let bus = Arc::new(LocalBus::new(
+            db,
+            queues.clone(),
+            wiring.rules.clone(),
+            wiring.archive.is_some(),
+        )?);
+        let (shutdown, watch) = watch::channel(false);
+        let relay = Arc::new(Notify::new());
+        let faults = Arc::new(options.faults.clone());
+        let mut tasks = Vec::new();
+        for spec in &wiring.consumers {
+            let worker = Worker {
+                spec: spec.clone(),
+                queues: queues.clone(),
+                services: services.clone(),
+                bus: bus.clone(),
+                faults: faults.clone(),
+            };
+            tasks.push(tokio::spawn(worker.run(watch.clone())));
+        }
+        if wiring.outbox_relay {
+            tasks.push(tokio::spawn(relay_loop(
+                services.clone(),
+                bus.clone(),
+                relay.clone(),
+                watch.clone(),
+            )));
+        }
+        let mut addr = None;
+        if let Some(listen) = options.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|error| RuntimeError::Listen {
+                    addr: listen,
+                    error,
+                })?;
+            addr = listener.local_addr().ok();
+            let app = router(Api {
+                routes: Arc::new(wiring.routes.clone()),
+                services: services.clone(),
+                relay: relay.clone(),
+            });
+            let mut stop = watch.clone();
+            tasks.push(tokio::spawn(async move {
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                });
+                if let Err(error) = serve.await {
+                    tracing::error!(%error, "HTTP server stopped");
+                }
+            }));
+        }
+        // Wake the relay for orders stored before a restart.
+        relay.notify_one();
+        Ok(Self {
+            wiring,
+            services,
+            bus,
+            queues,
+            addr,
+            relay,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// Tells the outbox relay an order was stored (callers that place
+    /// orders without going through HTTP).
+    pub fn order_placed(&self) {
+        self.relay.notify_one();
+    }
+
+    /// The queues some consumer drains; the others (the high-value and
+    /// promotion queues) only accumulate.
+    fn consumed_queues(&self) -> BTreeSet<&str> {
+        self.wiring
+            .consumers
+            .iter()
+            .map(|c| c.queue.as_str())
+            .collect()
+    }
+
+    /// Whether nothing is left to do: no outbox entry and no message on a
+    /// consumed queue.
+    pub fn is_idle(&self) -> Result<bool, StoreError> {
+        if !self.services.orders.take_outbox(1)?.is_empty() {
+            return Ok(false);
+        }
+        let depths = self.queues.depths()?;
+        Ok(self
+            .consumed_queues()
+            .iter()
+            .all(|q| depths.get(*q).copied().unwrap_or(0) == 0))
+    }
+
+    /// Waits until [`Runtime::is_idle`], or `timeout`; returns whether idle.
+    pub async fn wait_idle(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.queues.activity.notified();
+            if self.is_idle().unwrap_or(false) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            // Activity wakes us; the cap covers retries that become
+            // visible later without any new activity.
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(50)), notified).await;
+        }
+    }
+
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn relay_loop(
+    services: Arc<Services>,
+    bus: Arc<LocalBus>,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        match orders::relay_outbox_once(&services.orders, bus.as_ref()).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "outbox relay failed; retrying"),
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Every rule target and event source names a queue the wiring has.
+fn check(wiring: &Wiring) -> Result<(), RuntimeError> {
+    let known: BTreeSet<&str> = wiring.queues.iter().map(|q| q.name.as_str()).collect();
+    let missing = |what: String, queue: &str| {
+        (!known.contains(queue)).then(|| {
+            RuntimeError::Wiring(format!("{what} names queue {queue}, which is not defined"))
+        })
+    };
+    for rule in &wiring.rules {
+        for t in &rule.targets {
+            if let Some(e) = missing(format!("rule {} target {}", rule.name, t.id), &t.queue) {
+                return Err(e);
+            }
+        }
+    }
+    for c in &wiring.consumers {
+        if let Some(e) = missing(format!("function {}", c.function), &c.queue) {
+            return Err(e);
+        }
+    }
+    for q in &wiring.queues {
+        if let Some(r) = &q.redrive
+            && let Some(e) = missing(
+                format!("queue {} redrive policy", q.name),
+                &r.dead_letter_queue,
+            )
+        {
+            return Err(e);
+        }
+    }
+    Ok(())
+}

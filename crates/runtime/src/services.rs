@@ -1,0 +1,137 @@
+//! Every service's SQLite store in one database, and the dispatch from a
+//! template function to the handler its `bootstrap` would run.
+
+use crate::wiring::{ConsumerHandler, Wiring};
+use aws_lambda_events::event::sqs::SqsEvent;
+use chrono::Utc;
+use dlq::sqlite::SqliteDlqStore;
+use inventory::sqlite::SqliteInventoryStore;
+use orders::SqliteOrderStore;
+use payment::simulated::SimulatedGateway;
+use platform::consumer::consume_batch_detailed;
+use platform::sqlite::Db;
+use platform::sqs::FailedMessage;
+use platform::{EventPublisher, StoreError};
+use shipping::simulated::{SimulatedCarrier, UnservedCountries};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServicesError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
+    Config {
+        function: String,
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+pub struct Services {
+    pub db: Db,
+    pub orders: SqliteOrderStore,
+    pub inventory: SqliteInventoryStore,
+    pub payments: payment::sqlite::SqlitePaymentStore,
+    pub shipments: shipping::sqlite::SqliteShipmentStore,
+    pub dead_letters: SqliteDlqStore,
+    pub gateway: SimulatedGateway,
+    pub carrier: SimulatedCarrier,
+}
+
+/// A function's environment variable from the template, parsed.
+fn env_of<T: std::str::FromStr>(
+    wiring: &Wiring,
+    handler: ConsumerHandler,
+    name: &'static str,
+) -> Result<Option<T>, ServicesError>
+where
+    T::Err: std::fmt::Display,
+{
+    let Some(spec) = wiring.consumers.iter().find(|c| c.handler == handler) else {
+        return Ok(None);
+    };
+    let Some(value) = spec.environment.get(name) else {
+        return Ok(None);
+    };
+    value
+        .parse()
+        .map(Some)
+        .map_err(|e: T::Err| ServicesError::Config {
+            function: spec.function.clone(),
+            name,
+            value: value.clone(),
+            reason: e.to_string(),
+        })
+}
+
+impl Services {
+    /// Opens every store on `db`; the simulations take their settings from
+    /// the environment the template gives their functions.
+    pub fn open(db: Db, wiring: &Wiring) -> Result<Self, ServicesError> {
+        let decline_over: Option<i64> = env_of(
+            wiring,
+            ConsumerHandler::Payment,
+            "PAYMENT_DECLINE_OVER_MINOR",
+        )?;
+        let unserved: Option<UnservedCountries> = env_of(
+            wiring,
+            ConsumerHandler::Shipping,
+            "SHIPPING_UNSERVED_COUNTRIES",
+        )?;
+        Ok(Self {
+            orders: SqliteOrderStore::new(db.clone())?,
+            inventory: SqliteInventoryStore::new(db.clone())?,
+            payments: payment::sqlite::SqlitePaymentStore::new(db.clone())?,
+            shipments: shipping::sqlite::SqliteShipmentStore::new(db.clone())?,
+            dead_letters: SqliteDlqStore::new(db.clone())?,
+            gateway: decline_over.map(SimulatedGateway::new).unwrap_or_default(),
+            carrier: SimulatedCarrier::new(unserved.unwrap_or_default()),
+            db,
+        })
+    }
+
+    /// Runs one SQS batch through a consumer, exactly as its Lambda would,
+    /// and says which messages failed and why.
+    pub async fn consume<P: EventPublisher>(
+        &self,
+        handler: ConsumerHandler,
+        publisher: &P,
+        batch: SqsEvent,
+    ) -> Vec<FailedMessage> {
+        let now = Utc::now;
+        match handler {
+            ConsumerHandler::Orders => {
+                consume_batch_detailed(publisher, batch, |e| orders::handle(&self.orders, e, now()))
+                    .await
+            }
+            ConsumerHandler::Inventory => {
+                consume_batch_detailed(publisher, batch, |e| {
+                    inventory::handle(&self.inventory, e, now())
+                })
+                .await
+            }
+            ConsumerHandler::Payment => {
+                consume_batch_detailed(publisher, batch, |e| {
+                    payment::handle(&self.payments, &self.gateway, e, now())
+                })
+                .await
+            }
+            ConsumerHandler::Shipping => {
+                consume_batch_detailed(publisher, batch, |e| {
+                    shipping::handle(&self.shipments, &self.carrier, e, now())
+                })
+                .await
+            }
+            ConsumerHandler::DeadLetters => dlq::record_batch(&self.dead_letters, batch, now())
+                .await
+                .batch_item_failures
+                .into_iter()
+                .map(|f| FailedMessage {
+                    message_id: f.item_identifier,
+                    error: "the dead letter could not be recorded".into(),
+                })
+                .collect(),
+        }
+    }
+}
