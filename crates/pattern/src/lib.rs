@@ -23,6 +23,7 @@
 
 mod error;
 mod event;
+mod hash;
 mod matcher;
 mod number;
 mod ops;

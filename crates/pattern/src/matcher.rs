@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
+use crate::hash::FastMap;
 use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
@@ -37,7 +38,7 @@ impl<R> Default for MatcherBuilder<R> {
 #[derive(Debug)]
 struct AnchorIndex {
     path: Vec<u32>,
-    rules_by_value: HashMap<Box<str>, Vec<u32>>,
+    rules_by_value: FastMap<Box<str>, Vec<u32>>,
 }
 
 /// Every rule of a bus, compiled together.
@@ -165,7 +166,7 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
         let slot = *anchor_of_path.entry(path.clone()).or_insert_with(|| {
             anchors.push(AnchorIndex {
                 path: path.clone(),
-                rules_by_value: HashMap::new(),
+                rules_by_value: FastMap::default(),
             });
             anchors.len() - 1
         });

@@ -5,7 +5,7 @@
 //! A field is identified by the id of its trie node, so matching compares
 //! integers rather than strings.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 /// Past this many children a node switches from a linear scan to a hash map.
 const LINEAR_LIMIT: usize = 8;
@@ -13,7 +13,7 @@ const LINEAR_LIMIT: usize = 8;
 #[derive(Debug, Clone, Default)]
 struct TrieNode {
     keys: Vec<(Box<str>, u32)>,
-    map: Option<HashMap<Box<str>, u32>>,
+    map: Option<FastMap<Box<str>, u32>>,
 }
 
 #[derive(Debug, Clone)]
