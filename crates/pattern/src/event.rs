@@ -155,7 +155,7 @@ impl Tree {
             Value::Object(map) => {
                 let base = self.open_entries.len();
                 for (key, item) in map {
-                    if let Some(id) = trie.child(node, key) {
+                    if let Some(id) = trie.child(node, key.as_bytes()) {
                         let child = self.add_value(item, trie, id, depth + 1);
                         self.push_entry(base, id, child);
                     }

@@ -40,11 +40,8 @@ pub(crate) enum Negated {
 }
 
 impl Op {
-    /// Tests one scalar (never an array or object) of the event.
-    pub(crate) fn matches(&self, value: &Node, event: Event<'_>) -> bool {
-        if let Node::Str(text) = value {
-            return self.matches_str(event.str(*text));
-        }
+    /// Tests one non-string scalar (never an array or object) of the event.
+    fn matches_other(&self, value: &Node) -> bool {
         match (self, value) {
             (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key) {
                 (Some(want), Some(have_key)) => *want == have_key,
@@ -132,10 +129,22 @@ impl Leaf {
             }
         }
         match value {
-            Some(value) if !self.ops.is_empty() => any_scalar(value, event, &|scalar| {
-                self.ops.iter().any(|op| op.matches(scalar, event))
-            }),
-            _ => false,
+            _ if self.ops.is_empty() => false,
+            Some(array @ Node::Arr(_)) => {
+                any_scalar(array, event, &|scalar| self.matches_scalar(scalar, event))
+            }
+            Some(Node::Obj(_)) | None => false,
+            Some(scalar) => self.matches_scalar(scalar, event),
+        }
+    }
+
+    fn matches_scalar(&self, scalar: &Node, event: Event<'_>) -> bool {
+        match scalar {
+            Node::Str(text) => {
+                let text = event.str(*text);
+                self.ops.iter().any(|op| op.matches_str(text))
+            }
+            other => self.ops.iter().any(|op| op.matches_other(other)),
         }
     }
 }

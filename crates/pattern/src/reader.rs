@@ -213,15 +213,11 @@ impl Reader<'_, '_> {
             self.expect(b':', "expected ':' after a key")?;
             let child = match (key, field) {
                 (Some(key), Some(parent)) => {
-                    let key = match key {
-                        Text::Event(span) => {
-                            &self.text[span.start as usize..(span.start + span.len) as usize]
-                        }
-                        Text::Unescaped(span) => {
-                            &self.tree.strings
-                                [span.start as usize..(span.start + span.len) as usize]
-                        }
+                    let (source, span) = match key {
+                        Text::Event(span) => (self.bytes, span),
+                        Text::Unescaped(span) => (self.tree.strings.as_bytes(), span),
                     };
+                    let key = &source[span.start as usize..(span.start + span.len) as usize];
                     self.trie.child(parent, key)
                 }
                 _ => None,

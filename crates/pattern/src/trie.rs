@@ -12,8 +12,8 @@ const LINEAR_LIMIT: usize = 8;
 
 #[derive(Debug, Clone, Default)]
 struct TrieNode {
-    keys: Vec<(Box<str>, u32)>,
-    map: Option<FastMap<Box<str>, u32>>,
+    keys: Vec<(Box<[u8]>, u32)>,
+    map: Option<FastMap<Box<[u8]>, u32>>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,7 +33,9 @@ impl Default for FieldTrie {
 }
 
 impl FieldTrie {
-    pub(crate) fn child(&self, node: u32, key: &str) -> Option<u32> {
+    /// The id of `key` under `node`; keys are compared as bytes, which is
+    /// what the event reader has in hand.
+    pub(crate) fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let node = self.nodes.get(node as usize)?;
         match &node.map {
             Some(map) => map.get(key).copied(),
@@ -51,16 +53,16 @@ impl FieldTrie {
     }
 
     pub(crate) fn insert(&mut self, parent: u32, key: &str) -> u32 {
-        if let Some(existing) = self.child(parent, key) {
+        if let Some(existing) = self.child(parent, key.as_bytes()) {
             return existing;
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(TrieNode::default());
         let node = &mut self.nodes[parent as usize];
-        node.keys.push((key.into(), id));
+        node.keys.push((key.as_bytes().into(), id));
         match &mut node.map {
             Some(map) => {
-                map.insert(key.into(), id);
+                map.insert(key.as_bytes().into(), id);
             }
             None if node.keys.len() > LINEAR_LIMIT => {
                 node.map = Some(node.keys.iter().cloned().collect());
