@@ -105,3 +105,33 @@ fn top_level_fields_match_like_any_other() {
         "time": [{"wildcard": "2024-*Z"}], "resources": ["r2"], "source": ["s"], "detail-type": ["t"]}"#;
     assert!(matches(pattern, event));
 }
+
+/// The array-consistent `exists: false` of event-ruler's ACMachineTest
+/// (rewritten): absence is judged inside one array element.
+#[test]
+fn exists_false_is_judged_within_one_array_element() {
+    let absent_name = r#"{"ctx": {"tasks": {
+        "state": ["ACTIVE"],
+        "provider": {"id": ["P"]},
+        "resources": {"extra": {"caps": {"name": [{"exists": false}]}}}
+    }}}"#;
+    let absent_other = r#"{"ctx": {"tasks": {
+        "state": ["ACTIVE"],
+        "resources": {"extra": {"caps": {"other": [{"exists": false}]}}}
+    }}}"#;
+    let active_without_caps = r#"{"ctx": {"tasks": [
+        {"state": "ACTIVE", "provider": {"id": "P"}, "resources": [{"kind": "focus"}]},
+        {"state": "INACTIVE", "provider": {"id": "Q"},
+         "resources": [{"extra": {"caps": [{"name": "n"}]}}]}
+    ]}}"#;
+    assert!(matches(absent_name, active_without_caps));
+    assert!(matches(absent_other, active_without_caps));
+    let active_with_caps = r#"{"ctx": {"tasks": [
+        {"state": "ACTIVE", "provider": {"id": "P"},
+         "resources": [{"extra": {"caps": [{"name": "x"}]}}]},
+        {"state": "INACTIVE", "provider": {"id": "Q"},
+         "resources": [{"extra": {"caps": [{"name": "y"}]}}]}
+    ]}}"#;
+    assert!(!matches(absent_name, active_with_caps));
+    assert!(matches(absent_other, active_with_caps));
+}

@@ -224,3 +224,21 @@ fn the_exact_operator_matches_a_string() {
     assert!(matches(r#"{"x": [{"exact": "a"}]}"#, r#"{"x": "a"}"#));
     assert!(!matches(r#"{"x": [{"exact": "a"}]}"#, r#"{"x": "A"}"#));
 }
+
+/// From event-ruler's anything-but tests (rewritten): numeric exclusions do
+/// not exclude strings, and string exclusions apply per field.
+#[test]
+fn numeric_anything_but_lets_strings_through() {
+    let pattern = r#"{
+        "a": [{"anything-but": ["dad0", "dad1"]}],
+        "b": [{"anything-but": [111, 222]}],
+        "z": [{"numeric": [">", 0, "<", 1]}]
+    }"#;
+    assert!(matches(
+        pattern,
+        r#"{"a": "child", "b": "444", "z": 0.001}"#
+    ));
+    assert!(matches(pattern, r#"{"a": "dad4", "b": 444, "z": 0.001}"#));
+    assert!(!matches(pattern, r#"{"a": "dad4", "b": 222, "z": 0.001}"#));
+    assert!(!matches(pattern, r#"{"a": "dad1", "b": 444, "z": 0.001}"#));
+}
