@@ -10,8 +10,18 @@ use crate::hash::FastMap;
 /// Past this many children a node switches from a linear scan to a hash map.
 const LINEAR_LIMIT: usize = 8;
 
+/// A key's length and first eight bytes: most mismatching keys differ
+/// there, which settles them without a byte-by-byte comparison.
+fn fingerprint(key: &[u8]) -> (usize, u64) {
+    let mut head = [0u8; 8];
+    let n = key.len().min(8);
+    head[..n].copy_from_slice(&key[..n]);
+    (key.len(), u64::from_le_bytes(head))
+}
+
 #[derive(Debug, Clone, Default)]
 struct TrieNode {
+    fingerprints: Vec<(usize, u64)>,
     keys: Vec<(Box<[u8]>, u32)>,
     map: Option<FastMap<Box<[u8]>, u32>>,
 }
@@ -39,11 +49,16 @@ impl FieldTrie {
         let node = self.nodes.get(node as usize)?;
         match &node.map {
             Some(map) => map.get(key).copied(),
-            None => node
-                .keys
-                .iter()
-                .find(|(name, _)| **name == *key)
-                .map(|(_, id)| *id),
+            None => {
+                let wanted = fingerprint(key);
+                node.fingerprints
+                    .iter()
+                    .zip(&node.keys)
+                    .find(|(print, (name, _))| {
+                        **print == wanted && (key.len() <= 8 || **name == *key)
+                    })
+                    .map(|(_, (_, id))| *id)
+            }
         }
     }
 
@@ -60,6 +75,7 @@ impl FieldTrie {
         self.nodes.push(TrieNode::default());
         let node = &mut self.nodes[parent as usize];
         node.keys.push((key.as_bytes().into(), id));
+        node.fingerprints.push(fingerprint(key.as_bytes()));
         match &mut node.map {
             Some(map) => {
                 map.insert(key.as_bytes().into(), id);
