@@ -7,6 +7,7 @@
 mod bus;
 mod faults;
 mod http;
+pub mod invariants;
 mod queues;
 mod runtime;
 mod services;

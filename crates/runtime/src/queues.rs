@@ -83,6 +83,18 @@ impl Queues {
         self.activity.notify_waiters();
     }
 
+    /// Sends one message, like `SendMessage`.
+    pub fn send(&self, queue: &str, body: &str) -> Result<String, StoreError> {
+        if !self.specs.contains_key(queue) {
+            return Err(StoreError::Corrupt(format!("no queue {queue}")));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.db
+            .transaction(|tx| Self::send_in(tx, queue, &id, body, &HashMap::new()))?;
+        self.wake([queue]);
+        Ok(id)
+    }
+
     /// Adds a message inside the caller's transaction (the bus puts an
     /// event's copies for every matching target in one transaction).
     pub(crate) fn send_in(

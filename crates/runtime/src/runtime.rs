@@ -103,6 +103,7 @@ impl Runtime {
                 services: services.clone(),
                 bus: bus.clone(),
                 faults: faults.clone(),
+                duplicated: Default::default(),
             };
             tasks.push(tokio::spawn(worker.run(watch.clone())));
         }
@@ -196,6 +197,14 @@ impl Runtime {
             // Activity wakes us; the cap covers retries that become
             // visible later without any new activity.
             let _ = tokio::time::timeout(left.min(Duration::from_millis(50)), notified).await;
+        }
+    }
+
+    /// Stops every task at once, as a crash would: messages in flight stay
+    /// invisible in the database until a restart recovers them.
+    pub fn abort(self) {
+        for task in self.tasks {
+            task.abort();
         }
     }
 

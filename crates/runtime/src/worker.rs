@@ -29,6 +29,10 @@ pub(crate) struct Worker {
     pub services: Arc<Services>,
     pub bus: Arc<LocalBus>,
     pub faults: Arc<Faults>,
+    /// Events this consumer already got a duplicate of. A duplicate makes
+    /// the handler publish its recorded outcome again, and those copies
+    /// must not be duplicated in turn, or the cascade never ends.
+    pub duplicated: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The bus as a handler sees it when faults are injected: a publish may
@@ -146,6 +150,19 @@ impl Worker {
         }
     }
 
+    /// Whether to leave a handled message on the queue so it is delivered
+    /// again: at most once per event and consumer.
+    fn duplicate(&self, m: &QueueMessage, consumer: &str) -> bool {
+        let key = fault_key(m, consumer);
+        m.receive_count == 1
+            && self.faults.hits(Fault::Duplicate, &key, 1)
+            && self
+                .duplicated
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key)
+    }
+
     async fn deliver(&self, batch: Vec<QueueMessage>) {
         let consumer = self.spec.function.as_str();
         let mut failed: Vec<(String, String)> = Vec::new();
@@ -190,11 +207,7 @@ impl Worker {
         let succeeded: Vec<&str> = batch
             .iter()
             .filter(|m| !failed.iter().any(|(id, _)| id == &m.id))
-            .filter(|m| {
-                !self
-                    .faults
-                    .hits(Fault::Duplicate, &fault_key(m, consumer), m.receive_count)
-            })
+            .filter(|m| !self.duplicate(m, consumer))
             .map(|m| m.id.as_str())
             .collect();
         if let Err(error) = self.queues.delete(&self.spec.queue, &succeeded) {

@@ -1,0 +1,105 @@
+use runtime::ReplayFilter;
+use saga_e2e::{TestApp, order};
+use serde_json::json;
+
+#[tokio::test]
+async fn every_event_put_on_the_bus_is_archived() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    app.settle().await;
+    let archived = app
+        .runtime
+        .bus
+        .archived(&ReplayFilter::default(), Some(&id))
+        .unwrap();
+    let types: Vec<&str> = archived
+        .iter()
+        .filter_map(|a| a.event["detail-type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "Order Placed",
+            "Inventory Reserved",
+            "Payment Authorized",
+            "Shipment Scheduled",
+            "Order Confirmed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_replay_is_marked_not_archived_again_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .place(&order(json!([{"sku": "LAPTOP-PRO", "quantity": 1}])))
+        .await;
+    app.settle().await;
+    let event_ids = |archive: &[runtime::ArchivedEvent]| -> std::collections::BTreeSet<String> {
+        archive
+            .iter()
+            .map(|a| a.event["detail"]["metadata"]["eventId"].to_string())
+            .collect()
+    };
+    let before = app
+        .runtime
+        .bus
+        .archived(&ReplayFilter::default(), None)
+        .unwrap();
+    let replayed = app
+        .runtime
+        .bus
+        .replay("replay-1", &ReplayFilter::default())
+        .unwrap();
+    assert_eq!(replayed, before.len());
+    app.settle().await;
+    let after = app
+        .runtime
+        .bus
+        .archived(&ReplayFilter::default(), None)
+        .unwrap();
+    assert!(
+        after.iter().all(|a| a.event.get("replay-name").is_none()),
+        "replayed events are not archived"
+    );
+    // Consumers answer a replayed event with their recorded outcome, which
+    // is put on the bus (and archived) again: the same events, no new ones.
+    assert_eq!(event_ids(&after), event_ids(&before));
+    // The high-value queue has no consumer: it shows what replay delivered.
+    let high_value = app.runtime.queues.peek("HighValueOrdersQueue").unwrap();
+    let replays = high_value
+        .iter()
+        .filter(|m| m.body.contains("\"replay-name\":\"replay-1\""))
+        .count();
+    assert_eq!(
+        replays, 1,
+        "the replayed Inventory Reserved reached the high-value queue once"
+    );
+    assert_eq!(app.status_of(&id).await, "CONFIRMED");
+    app.assert_invariants().await;
+}
+
+#[tokio::test]
+async fn a_replay_to_one_rule_reaches_only_its_targets() {
+    let app = TestApp::spawn().await;
+    app.place(&order(json!([{"sku": "LAPTOP-PRO", "quantity": 1}])))
+        .await;
+    app.settle().await;
+    let filter = ReplayFilter {
+        rule: Some("PaymentRule".into()),
+        ..ReplayFilter::default()
+    };
+    app.runtime.bus.replay("only-payment", &filter).unwrap();
+    app.settle().await;
+    assert_eq!(
+        app.runtime
+            .queues
+            .peek("HighValueOrdersQueue")
+            .unwrap()
+            .len(),
+        1
+    );
+    app.assert_invariants().await;
+}

@@ -1,0 +1,150 @@
+//! `TestApp`: the whole saga from the real `infra/template.yaml`, on a
+//! fresh SQLite file, with its HTTP API on a free loopback port.
+
+use runtime::{Faults, Options, Runtime, Wiring};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub fn template_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml")
+}
+
+pub fn project_wiring() -> Wiring {
+    let template = local::template::Template::from_path(&template_path()).expect("template parses");
+    local::wiring::wiring(&template).expect("template wires")
+}
+
+pub struct TestApp {
+    pub runtime: Runtime,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+/// An order body for `POST /orders`; tests change what they need.
+pub fn order(lines: Value) -> Value {
+    json!({
+        "customerId": "cust-e2e",
+        "lines": lines,
+        "shipTo": {"name": "Ada", "line1": "1 Test Street", "city": "London", "postalCode": "N1", "country": "GB"},
+        "paymentToken": "tok_visa"
+    })
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(project_wiring(), Faults::none()).await
+    }
+
+    pub async fn spawn_with(wiring: Wiring, faults: Faults) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir, wiring, faults).await
+    }
+
+    /// Starts (or restarts) the runtime on the database in `dir`.
+    pub async fn start_in(dir: tempfile::TempDir, wiring: Wiring, faults: Faults) -> Self {
+        let options = Options {
+            database: Some(dir.path().join("saga.db")),
+            listen: Some("127.0.0.1:0".parse().expect("address")),
+            faults,
+        };
+        let runtime = Runtime::start(wiring, options)
+            .await
+            .expect("runtime starts");
+        let items = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
+        if runtime
+            .services
+            .inventory
+            .all_items()
+            .expect("items")
+            .is_empty()
+        {
+            inventory::catalogue::load(&runtime.services.inventory, &items)
+                .await
+                .expect("catalogue");
+        }
+        let base = format!("http://{}", runtime.addr.expect("bound"));
+        Self {
+            runtime,
+            base,
+            http: reqwest::Client::new(),
+            dir,
+        }
+    }
+
+    /// Stops the runtime and starts a new one on the same database.
+    pub async fn restart(self, wiring: Wiring) -> Self {
+        let dir = self.dir;
+        self.runtime.shutdown().await;
+        Self::start_in(dir, wiring, Faults::none()).await
+    }
+
+    pub async fn post_order(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.post(format!("{}/orders", self.base)).json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.expect("POST /orders");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Places an order and returns its id.
+    pub async fn place(&self, body: &Value) -> String {
+        let (status, body) = self.post_order(body, None).await;
+        assert_eq!(status, 201, "{body}");
+        body["orderId"].as_str().expect("orderId").to_owned()
+    }
+
+    pub async fn get_order(&self, id: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}/orders/{id}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    pub async fn settle(&self) {
+        let secs = std::env::var("SETTLE_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(30);
+        if !self.runtime.wait_idle(Duration::from_secs(secs)).await {
+            panic!(
+                "the saga did not settle in {secs} s; queue depths: {:?}",
+                self.runtime.queues.depths()
+            );
+        }
+    }
+
+    pub async fn status_of(&self, id: &str) -> String {
+        let (_, body) = self.get_order(id).await;
+        body["status"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The detail types in an order's timeline, in order.
+    pub async fn timeline(&self, id: &str) -> Vec<String> {
+        let (_, body) = self.get_order(id).await;
+        body["timeline"]
+            .as_array()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|e| e["detailType"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The invariants that must hold after any run.
+    pub async fn assert_invariants(&self) {
+        let seed = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
+        let report = runtime::invariants::check(&self.runtime, &seed)
+            .await
+            .expect("invariants readable");
+        assert!(report.holds(), "invariants violated: {report:#?}");
+    }
+}
