@@ -30,6 +30,7 @@ mod ops;
 mod parse;
 mod pattern;
 mod reader;
+mod scan;
 mod slots;
 mod text;
 mod tree;

@@ -3,13 +3,15 @@
 //!
 //! Parsing a whole event into a `serde_json::Value` costs more than matching
 //! it; skipping unreferenced fields without allocating is what keeps a match
-//! under a microsecond. Skipped parts are still fully validated, so an invalid
-//! event is rejected no matter which rules are loaded. Recursion is bounded by
-//! [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH), checked before descending.
+//! under a microsecond. Skipped parts are still fully validated (see
+//! `scan`), so an invalid event is rejected no matter which rules are loaded.
+//! Recursion is bounded by [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH),
+//! checked before descending.
 
 use crate::MAX_NESTING_DEPTH;
 use crate::error::EventError;
 use crate::event::{Node, Num, Span, Text, Tree};
+use crate::scan::{self, Fail, Scan, skip_ws};
 use crate::trie::{FieldTrie, ROOT};
 
 /// Reads `json` into `tree` as an event object pruned to the fields in
@@ -23,453 +25,223 @@ pub(crate) fn read_event<'a>(
     let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    let mut reader = Reader {
-        text,
-        bytes: json,
-        pos: 0,
-        trie,
-        tree,
-    };
-    reader.skip_ws();
-    if reader.peek() != Some(b'{') {
-        if reader.peek().is_none() {
-            return Err(reader.fail("empty input"));
-        }
-        // Valid JSON that is not an object is a different mistake from text
-        // that is not JSON at all.
-        reader.skip_value(1)?;
-        reader.skip_ws();
-        if reader.pos != reader.bytes.len() {
-            return Err(reader.fail("trailing characters after the event"));
-        }
-        return Err(EventError::NotAnObject);
-    }
-    let root = reader.value(1, Some(ROOT))?;
-    reader.skip_ws();
-    if reader.pos != reader.bytes.len() {
-        return Err(reader.fail("trailing characters after the event"));
-    }
-    reader.tree.root = root;
+    read_object(json, text, trie, tree).map_err(|fail| match fail {
+        Fail::Syntax(offset, reason) => EventError::Syntax { offset, reason },
+        Fail::TooDeep => EventError::TooDeep {
+            limit: MAX_NESTING_DEPTH,
+        },
+        Fail::NotAnObject => EventError::NotAnObject,
+    })?;
     Ok(text)
 }
 
+/// Whether the text was a JSON object; an error for anything but valid JSON.
+fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> Scan<()> {
+    let start = skip_ws(bytes, 0);
+    let is_object = match bytes.get(start) {
+        Some(b'{') => true,
+        Some(_) => false,
+        None => return Err(Fail::Syntax(start, "empty input")),
+    };
+    let (end, root) = if is_object {
+        let mut reader = Reader {
+            bytes,
+            text,
+            trie,
+            tree,
+        };
+        let (end, root) = reader.object(start, 1, ROOT)?;
+        (end, Some(root))
+    } else {
+        // Valid JSON that is not an object is a different mistake from text
+        // that is not JSON at all.
+        (scan::skip_value(bytes, start, 1)?, None)
+    };
+    let end = skip_ws(bytes, end);
+    if end != bytes.len() {
+        return Err(Fail::Syntax(end, "trailing characters after the event"));
+    }
+    tree.root = root;
+    if is_object {
+        Ok(())
+    } else {
+        Err(Fail::NotAnObject)
+    }
+}
+
 struct Reader<'a, 't> {
-    text: &'a str,
     bytes: &'a [u8],
-    pos: usize,
+    text: &'a str,
     trie: &'t FieldTrie,
     tree: &'t mut Tree,
 }
 
 impl Reader<'_, '_> {
-    fn fail(&self, reason: &'static str) -> EventError {
-        EventError::Syntax {
-            offset: self.pos,
-            reason,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    fn expect(&mut self, byte: u8, reason: &'static str) -> Result<(), EventError> {
-        self.skip_ws();
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            Err(self.fail(reason))
-        }
-    }
-
-    /// Reads one value; builds it only when `field` names a trie node.
-    fn value(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
-        self.skip_ws();
-        if field.is_none() {
-            self.skip_value(depth)?;
-            return Ok(None);
-        }
-        let keep = true;
-        match self.peek() {
-            Some(b'{') | Some(b'[') if depth > MAX_NESTING_DEPTH => Err(EventError::TooDeep {
-                limit: MAX_NESTING_DEPTH,
-            }),
-            Some(b'{') => self.object(depth, field),
-            Some(b'[') => self.array(depth, field),
+    /// Reads the value at `pos` (whitespace skipped) for trie node `field`,
+    /// returning where it ends.
+    fn value(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+        let bytes = self.bytes;
+        match bytes.get(pos) {
+            Some(b'{' | b'[') if depth > MAX_NESTING_DEPTH => Err(Fail::TooDeep),
+            Some(b'{') => self.object(pos, depth, field),
+            Some(b'[') => self.array(pos, depth, field),
             Some(b'"') => {
-                self.pos += 1;
-                let s = self.string(keep)?;
-                Ok(s.map(Node::Str))
+                let (end, escaped) = scan::string_end(bytes, pos + 1)?;
+                let text = if escaped {
+                    self.unescape(pos + 1, end - 1)
+                } else {
+                    Text::Event(Span {
+                        start: (pos + 1) as u32,
+                        len: (end - pos - 2) as u32,
+                    })
+                };
+                Ok((end, Node::Str(text)))
             }
-            Some(b't') => self.literal("true", Node::Bool(true), keep),
-            Some(b'f') => self.literal("false", Node::Bool(false), keep),
-            Some(b'n') => self.literal("null", Node::Null, keep),
-            Some(b'-' | b'0'..=b'9') => self.number(keep),
-            Some(_) => Err(self.fail("expected a value")),
-            None => Err(self.fail("unexpected end of input")),
+            Some(&c @ (b't' | b'f' | b'n')) => {
+                let end = scan::literal_end(bytes, pos)?;
+                let node = match c {
+                    b't' => Node::Bool(true),
+                    b'f' => Node::Bool(false),
+                    _ => Node::Null,
+                };
+                Ok((end, node))
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let (end, integral) = scan::number_end(bytes, pos)?;
+                let text = self.text.get(pos..end).unwrap_or_default();
+                let value = if integral && text.len() <= 16 {
+                    // Up to 16 characters an integer fits an i64, and
+                    // converting it rounds exactly like parsing a double.
+                    text.parse::<i64>().map_or(f64::NAN, |n| n as f64)
+                } else {
+                    // Out-of-range text parses to infinity, which compares as nothing.
+                    text.parse::<f64>().unwrap_or(f64::NAN)
+                };
+                Ok((end, Node::Num(Num::new(value))))
+            }
+            Some(_) => Err(Fail::Syntax(pos, "expected a value")),
+            None => Err(Fail::Syntax(pos, "unexpected end of input")),
         }
     }
 
-    /// Validates and steps over one value without building anything. It is
-    /// iterative, tracking open containers in a bit stack (1 = object), so
-    /// skipped parts cost no recursion; the nesting limit still applies.
-    fn skip_value(&mut self, depth: usize) -> Result<(), EventError> {
-        let mut open: u128 = 0;
-        let mut level = 0usize;
-        'value: loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(c @ (b'{' | b'[')) => {
-                    if depth + level > MAX_NESTING_DEPTH || level >= 127 {
-                        return Err(EventError::TooDeep {
-                            limit: MAX_NESTING_DEPTH,
-                        });
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
-                    let is_object = c == b'{';
-                    let close = if is_object { b'}' } else { b']' };
-                    if self.peek() == Some(close) {
-                        self.pos += 1;
-                    } else {
-                        open = (open << 1) | u128::from(is_object);
-                        level += 1;
-                        if is_object {
-                            self.skip_key()?;
-                        }
-                        continue 'value;
-                    }
-                }
-                Some(b'"') => {
-                    self.pos += 1;
-                    self.string(false)?;
-                }
-                Some(b't') => {
-                    self.literal("true", Node::Null, false)?;
-                }
-                Some(b'f') => {
-                    self.literal("false", Node::Null, false)?;
-                }
-                Some(b'n') => {
-                    self.literal("null", Node::Null, false)?;
-                }
-                Some(b'-' | b'0'..=b'9') => {
-                    self.number(false)?;
-                }
-                Some(_) => return Err(self.fail("expected a value")),
-                None => return Err(self.fail("unexpected end of input")),
-            }
-            // A value is complete: close containers until one continues.
-            loop {
-                if level == 0 {
-                    return Ok(());
-                }
-                let in_object = open & 1 == 1;
-                self.skip_ws();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        if in_object {
-                            self.skip_key()?;
-                        }
-                        continue 'value;
-                    }
-                    Some(b'}') if in_object => {}
-                    Some(b']') if !in_object => {}
-                    _ => return Err(self.fail("expected ',' or the end of a container")),
-                }
-                self.pos += 1;
-                open >>= 1;
-                level -= 1;
-            }
-        }
-    }
-
-    /// Steps over `"key":` inside an object being skipped.
-    fn skip_key(&mut self) -> Result<(), EventError> {
-        self.expect(b'"', "expected a string key")?;
-        self.string(false)?;
-        self.expect(b':', "expected ':' after a key")
-    }
-
-    fn object(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
-        self.pos += 1;
+    fn object(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+        let bytes = self.bytes;
         let base = self.tree.open_entries.len();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(field.map(|_| self.tree.close_object(base)));
+        let mut pos = skip_ws(bytes, pos + 1);
+        if bytes.get(pos) == Some(&b'}') {
+            return Ok((pos + 1, self.tree.close_object(base)));
         }
         loop {
-            self.expect(b'"', "expected a string key")?;
-            let key = self.string(field.is_some())?;
-            self.expect(b':', "expected ':' after a key")?;
-            let child = match (key, field) {
-                (Some(key), Some(parent)) => {
-                    let (source, span) = match key {
-                        Text::Event(span) => (self.bytes, span),
-                        Text::Unescaped(span) => (self.tree.strings.as_bytes(), span),
-                    };
-                    let key = &source[span.start as usize..(span.start + span.len) as usize];
-                    self.trie.child(parent, key)
-                }
-                _ => None,
-            };
-            if let (Some(value), Some(child)) = (self.value(depth + 1, child)?, child) {
-                self.tree.push_entry(base, child, value);
+            if bytes.get(pos) != Some(&b'"') {
+                return Err(Fail::Syntax(pos, "expected a string key"));
             }
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(field.map(|_| self.tree.close_object(base)));
+            let (key_end, escaped) = scan::string_end(bytes, pos + 1)?;
+            let child = if escaped {
+                self.escaped_key(field, pos + 1, key_end - 1)
+            } else {
+                self.trie.child_in(field, bytes, pos + 1, key_end - 1)
+            };
+            pos = skip_ws(bytes, key_end);
+            if bytes.get(pos) != Some(&b':') {
+                return Err(Fail::Syntax(pos, "expected ':' after a key"));
+            }
+            pos = skip_ws(bytes, pos + 1);
+            pos = match child {
+                Some(child) => {
+                    let (end, node) = self.value(pos, depth + 1, child)?;
+                    self.tree.push_entry(base, child, node);
+                    end
                 }
-                _ => return Err(self.fail("expected ',' or '}' in an object")),
+                None => scan::skip_value(bytes, pos, depth + 1)?,
+            };
+            pos = skip_ws(bytes, pos);
+            match bytes.get(pos) {
+                Some(b',') => pos = skip_ws(bytes, pos + 1),
+                Some(b'}') => return Ok((pos + 1, self.tree.close_object(base))),
+                _ => return Err(Fail::Syntax(pos, "expected ',' or '}' in an object")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize, field: Option<u32>) -> Result<Option<Node>, EventError> {
-        self.pos += 1;
+    fn array(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+        let bytes = self.bytes;
         let base = self.tree.open_items.len();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(field.map(|_| self.tree.close_array(base)));
+        let mut pos = skip_ws(bytes, pos + 1);
+        if bytes.get(pos) == Some(&b']') {
+            return Ok((pos + 1, self.tree.close_array(base)));
         }
         loop {
             // Arrays are transparent to field paths, so elements keep `field`.
-            if let Some(item) = self.value(depth + 1, field)? {
-                self.tree.open_items.push(item);
-            }
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(field.map(|_| self.tree.close_array(base)));
-                }
-                _ => return Err(self.fail("expected ',' or ']' in an array")),
+            let (end, item) = self.value(pos, depth + 1, field)?;
+            self.tree.open_items.push(item);
+            pos = skip_ws(bytes, end);
+            match bytes.get(pos) {
+                Some(b',') => pos = skip_ws(bytes, pos + 1),
+                Some(b']') => return Ok((pos + 1, self.tree.close_array(base))),
+                _ => return Err(Fail::Syntax(pos, "expected ',' or ']' in an array")),
             }
         }
     }
 
-    fn literal(
-        &mut self,
-        word: &'static str,
-        node: Node,
-        keep: bool,
-    ) -> Result<Option<Node>, EventError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
-            self.pos += word.len();
-            Ok(keep.then_some(node))
-        } else {
-            Err(self.fail("invalid literal"))
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    fn number(&mut self, keep: bool) -> Result<Option<Node>, EventError> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(self.fail("invalid number")),
-        }
-        let integral = !matches!(self.peek(), Some(b'.' | b'e' | b'E'));
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(self.fail("invalid number: no digits after '.'"));
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.fail("invalid number: no digits in exponent"));
-            }
-        }
-        if !keep {
-            return Ok(None);
-        }
-        let text = &self.text[start..self.pos];
-        let value = if integral && text.len() <= 16 {
-            // Up to 15 digits an integer converts to a double exactly.
-            text.parse::<i64>().map_or(f64::NAN, |n| n as f64)
-        } else {
-            // Out-of-range text parses to infinity, which compares as nothing.
-            text.parse::<f64>().unwrap_or(f64::NAN)
+    /// Looks up a key written with escapes by its unescaped bytes.
+    fn escaped_key(&mut self, field: u32, start: usize, end: usize) -> Option<u32> {
+        let mark = self.tree.strings.len();
+        let Text::Unescaped(span) = self.unescape(start, end) else {
+            return None;
         };
-        Ok(Some(Node::Num(Num::new(value))))
+        let key = &self.tree.strings.as_bytes()[span.start as usize..];
+        let child = self.trie.child(field, key);
+        self.tree.strings.truncate(mark);
+        child
     }
 
-    /// Reads a string body (the opening quote is consumed): a span of the
-    /// event text unless it contains escapes; `None` when not kept.
-    fn string(&mut self, keep: bool) -> Result<Option<Text>, EventError> {
-        let start = self.pos;
-        self.pos = plain_run_end(self.bytes, self.pos);
-        match self.peek() {
-            Some(b'"') => {
-                self.pos += 1;
-                return Ok(keep.then_some(Text::Event(Span {
-                    start: start as u32,
-                    len: (self.pos - 1 - start) as u32,
-                })));
-            }
-            Some(b'\\') => {}
-            Some(_) => return Err(self.fail("control character in a string")),
-            None => return Err(self.fail("unterminated string")),
+    /// Decodes the string body `text[start..end]`, already validated by
+    /// `scan::string_end`, into the tree's own buffer.
+    fn unescape(&mut self, start: usize, end: usize) -> Text {
+        let out = &mut self.tree.strings;
+        let out_start = out.len();
+        let mut rest = self.text.get(start..end).unwrap_or_default();
+        while let Some(at) = rest.find('\\') {
+            out.push_str(&rest[..at]);
+            let escape = &rest[at + 1..];
+            let (c, used) = match escape.as_bytes().first() {
+                Some(b'u') => decode_unicode(escape),
+                Some(b'b') => ('\u{8}', 1),
+                Some(b'f') => ('\u{c}', 1),
+                Some(b'n') => ('\n', 1),
+                Some(b'r') => ('\r', 1),
+                Some(b't') => ('\t', 1),
+                // `"`, `\` and `/` stand for themselves.
+                Some(&other) => (char::from(other), 1),
+                None => break,
+            };
+            out.push(c);
+            rest = escape.get(used..).unwrap_or_default();
         }
-        let unescaped_start = self.tree.strings.len();
-        if keep {
-            self.tree.strings.push_str(&self.text[start..self.pos]);
-        }
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    let len = self.tree.strings.len() - unescaped_start;
-                    return Ok(keep.then_some(Text::Unescaped(Span {
-                        start: unescaped_start as u32,
-                        len: len as u32,
-                    })));
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    let unescaped = self.escape()?;
-                    let run_start = self.pos;
-                    self.pos = plain_run_end(self.bytes, self.pos);
-                    if keep {
-                        self.tree.strings.push(unescaped);
-                        self.tree.strings.push_str(&self.text[run_start..self.pos]);
-                    }
-                }
-                Some(_) => return Err(self.fail("control character in a string")),
-                None => return Err(self.fail("unterminated string")),
-            }
-        }
-    }
-
-    fn escape(&mut self) -> Result<char, EventError> {
-        let c = match self.peek() {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => {
-                self.pos += 1;
-                let high = self.hex4()?;
-                if (0xD800..0xDC00).contains(&high) && self.bytes[self.pos..].starts_with(b"\\u") {
-                    let save = self.pos;
-                    self.pos += 2;
-                    let low = self.hex4()?;
-                    if (0xDC00..0xE000).contains(&low) {
-                        let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                        return Ok(char::from_u32(code).unwrap_or('\u{FFFD}'));
-                    }
-                    self.pos = save;
-                }
-                // A lone surrogate cannot be represented in UTF-8.
-                return Ok(char::from_u32(high).unwrap_or('\u{FFFD}'));
-            }
-            _ => return Err(self.fail("invalid escape in a string")),
-        };
-        self.pos += 1;
-        Ok(c)
-    }
-
-    fn hex4(&mut self) -> Result<u32, EventError> {
-        let digits = self
-            .bytes
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.fail("truncated \\u escape"))?;
-        let mut code = 0u32;
-        for &d in digits {
-            let v = (d as char)
-                .to_digit(16)
-                .ok_or_else(|| self.fail("invalid \\u escape"))?;
-            code = code * 16 + v;
-        }
-        self.pos += 4;
-        Ok(code)
+        out.push_str(rest);
+        Text::Unescaped(Span {
+            start: out_start as u32,
+            len: (out.len() - out_start) as u32,
+        })
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Flags the bytes of `word` that are zero; the lowest flag is exact, which
-/// is all that `plain_run_end` uses.
-fn zero_bytes(word: u64) -> u64 {
-    word.wrapping_sub(ONES) & !word & HIGHS
+fn hex4(text: &str) -> Option<u32> {
+    u32::from_str_radix(text.get(..4)?, 16).ok()
 }
 
-/// The index of the first quote, backslash or control byte at or after `pos`
-/// (or the end). Strings are most of an event's bytes, so this looks at eight
-/// bytes per step.
-fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
-    while let Some(chunk) = bytes.get(pos..pos + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
-        let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        let special = quotes | backslashes | controls;
-        if special != 0 {
-            return pos + (special.trailing_zeros() / 8) as usize;
-        }
-        pos += 8;
+/// Decodes `uXXXX` (and a following `\uXXXX` low surrogate), returning the
+/// character and how many bytes of `escape` it used.
+fn decode_unicode(escape: &str) -> (char, usize) {
+    let high = escape.get(1..).and_then(hex4).unwrap_or(0xFFFD);
+    if (0xD800..0xDC00).contains(&high)
+        && let Some(low) = escape.get(5..).and_then(|after| after.strip_prefix("\\u"))
+        && let Some(low) = hex4(low)
+        && (0xDC00..0xE000).contains(&low)
+    {
+        let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+        return (char::from_u32(code).unwrap_or('\u{FFFD}'), 11);
     }
-    while let Some(&b) = bytes.get(pos) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            break;
-        }
-        pos += 1;
-    }
-    pos
-}
-
-#[cfg(test)]
-mod tests {
-    use super::plain_run_end;
-
-    #[test]
-    fn plain_runs_stop_at_the_first_special_byte() {
-        let text = "abcdefghijkl\"xyz";
-        assert_eq!(plain_run_end(text.as_bytes(), 0), 12);
-        assert_eq!(plain_run_end(b"abcdefgh\\", 0), 8);
-        assert_eq!(plain_run_end(b"ab\x01cdefghij", 0), 2);
-        assert_eq!(plain_run_end("caf\u{e9}   \"".as_bytes(), 0), 8);
-        assert_eq!(plain_run_end(b"        ", 0), 8);
-        assert_eq!(plain_run_end(b"\x1f       ", 0), 0);
-        assert_eq!(plain_run_end(b"a", 0), 1);
-    }
+    // A lone surrogate cannot be represented in UTF-8.
+    (char::from_u32(high).unwrap_or('\u{FFFD}'), 5)
 }

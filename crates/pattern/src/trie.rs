@@ -1,90 +1,168 @@
 //! The tree of field names that any compiled pattern refers to.
 //!
-//! The event reader consults it to keep only the fields some rule can look at
-//! and to skip everything else without building it, which is most of an event.
-//! A field is identified by the id of its trie node, so matching compares
-//! integers rather than strings.
-
-use crate::hash::FastMap;
-
-/// Past this many children a node switches from a linear scan to a hash map.
-const LINEAR_LIMIT: usize = 8;
-
-/// A key's length and first eight bytes: most mismatching keys differ
-/// there, which settles them without a byte-by-byte comparison.
-fn fingerprint(key: &[u8]) -> (usize, u64) {
-    let mut head = [0u8; 8];
-    let n = key.len().min(8);
-    head[..n].copy_from_slice(&key[..n]);
-    (key.len(), u64::from_le_bytes(head))
-}
-
-#[derive(Debug, Clone, Default)]
-struct TrieNode {
-    fingerprints: Vec<(usize, u64)>,
-    keys: Vec<(Box<[u8]>, u32)>,
-    map: Option<FastMap<Box<[u8]>, u32>>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct FieldTrie {
-    nodes: Vec<TrieNode>,
-}
+//! The event reader consults it for every key of every object it keeps, to
+//! keep only the fields some rule can look at and to skip everything else
+//! without building it, which is most of an event. A field is identified by
+//! the id of its trie node, so matching compares integers rather than strings.
+//!
+//! All edges live in one open-addressing table keyed by (parent, key length,
+//! first eight key bytes): a lookup is one hash and usually one probe, and
+//! keys of up to eight bytes (most JSON keys) never need a byte comparison.
 
 /// The id of the trie root, i.e. the event object itself.
 pub(crate) const ROOT: u32 = 0;
 
+/// One edge; `child == 0` marks an empty slot (the root is nobody's child).
+#[derive(Debug, Clone, Copy, Default)]
+struct Edge {
+    head: u64,
+    len: u32,
+    parent: u32,
+    child: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldTrie {
+    /// The key of each node, by id (the root's is empty).
+    keys: Vec<Box<[u8]>>,
+    edges: Vec<Edge>,
+}
+
 impl Default for FieldTrie {
     fn default() -> Self {
         Self {
-            nodes: vec![TrieNode::default()],
+            keys: vec![Box::default()],
+            edges: vec![Edge::default(); 16],
         }
     }
+}
+
+/// A key's first eight bytes, zero-padded.
+fn head(key: &[u8]) -> u64 {
+    match key.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => {
+            let mut word = [0u8; 8];
+            word[..key.len()].copy_from_slice(key);
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
+fn slot(parent: u32, len: usize, head: u64, mask: usize) -> usize {
+    let mixed = (u64::from(parent) << 32 | len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let hash = (head ^ mixed).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    (hash >> 32) as usize & mask
 }
 
 impl FieldTrie {
     /// The id of `key` under `node`; keys are compared as bytes, which is
     /// what the event reader has in hand.
     pub(crate) fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
-        let node = self.nodes.get(node as usize)?;
-        match &node.map {
-            Some(map) => map.get(key).copied(),
-            None => {
-                let wanted = fingerprint(key);
-                node.fingerprints
-                    .iter()
-                    .zip(&node.keys)
-                    .find(|(print, (name, _))| {
-                        **print == wanted && (key.len() <= 8 || **name == *key)
-                    })
-                    .map(|(_, (_, id))| *id)
+        self.find(node, key, head(key))
+    }
+
+    /// Like [`FieldTrie::child`] for `bytes[start..end]`, reading the key's
+    /// head straight out of the surrounding text when eight bytes remain.
+    #[inline]
+    pub(crate) fn child_in(
+        &self,
+        node: u32,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Option<u32> {
+        let key = bytes.get(start..end)?;
+        let head = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(chunk) if key.len() >= 8 => u64::from_le_bytes(*chunk),
+            Some(chunk) => u64::from_le_bytes(*chunk) & ((1u64 << (8 * key.len())) - 1),
+            None => head(key),
+        };
+        self.find(node, key, head)
+    }
+
+    #[inline]
+    fn find(&self, parent: u32, key: &[u8], head: u64) -> Option<u32> {
+        let mask = self.edges.len() - 1;
+        let mut at = slot(parent, key.len(), head, mask);
+        loop {
+            let edge = self.edges.get(at)?;
+            if edge.child == 0 {
+                return None;
             }
+            if edge.head == head
+                && edge.len as usize == key.len()
+                && edge.parent == parent
+                && (key.len() <= 8 || self.keys.get(edge.child as usize).map(|k| &**k) == Some(key))
+            {
+                return Some(edge.child);
+            }
+            at = (at + 1) & mask;
         }
     }
 
     /// How many fields (including the root); ids are below this.
     pub(crate) fn len(&self) -> usize {
-        self.nodes.len()
+        self.keys.len()
     }
 
     pub(crate) fn insert(&mut self, parent: u32, key: &str) -> u32 {
-        if let Some(existing) = self.child(parent, key.as_bytes()) {
+        let key = key.as_bytes();
+        if let Some(existing) = self.child(parent, key) {
             return existing;
         }
-        let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-        self.nodes.push(TrieNode::default());
-        let node = &mut self.nodes[parent as usize];
-        node.keys.push((key.as_bytes().into(), id));
-        node.fingerprints.push(fingerprint(key.as_bytes()));
-        match &mut node.map {
-            Some(map) => {
-                map.insert(key.as_bytes().into(), id);
+        let child = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+        self.keys.push(key.into());
+        // Keep the table at most half full so that probes stay short.
+        if self.keys.len() * 2 > self.edges.len() {
+            let grown = vec![Edge::default(); self.edges.len() * 2];
+            let old = std::mem::replace(&mut self.edges, grown);
+            for edge in old.into_iter().filter(|e| e.child != 0) {
+                self.place(edge);
             }
-            None if node.keys.len() > LINEAR_LIMIT => {
-                node.map = Some(node.keys.iter().cloned().collect());
-            }
-            None => {}
         }
-        id
+        self.place(Edge {
+            head: head(key),
+            len: key.len() as u32,
+            parent,
+            child,
+        });
+        child
+    }
+
+    fn place(&mut self, edge: Edge) {
+        let mask = self.edges.len() - 1;
+        let mut at = slot(edge.parent, edge.len as usize, edge.head, mask);
+        while self.edges[at].child != 0 {
+            at = (at + 1) & mask;
+        }
+        self.edges[at] = edge;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_under_their_parent_only() {
+        let mut trie = FieldTrie::default();
+        let detail = trie.insert(ROOT, "detail");
+        let long = trie.insert(detail, "a-rather-long-key");
+        let names: Vec<u32> = (0..100)
+            .map(|i| trie.insert(ROOT, &format!("k{i}")))
+            .collect();
+        assert_eq!(trie.child(ROOT, b"detail"), Some(detail));
+        assert_eq!(trie.child(detail, b"a-rather-long-key"), Some(long));
+        assert_eq!(trie.child(detail, b"a-rather-long-kez"), None);
+        assert_eq!(trie.child(ROOT, b"a-rather-long-key"), None);
+        assert_eq!(trie.child(detail, b"detail"), None);
+        for (i, id) in names.iter().enumerate() {
+            assert_eq!(trie.child(ROOT, format!("k{i}").as_bytes()), Some(*id));
+        }
+        let text = br#"{"detail":1}"#;
+        assert_eq!(trie.child_in(ROOT, text, 2, 8), Some(detail));
+        assert_eq!(trie.child_in(ROOT, b"detail", 0, 6), Some(detail));
+        assert_eq!(trie.child_in(ROOT, b"detai", 0, 5), None);
     }
 }

@@ -183,3 +183,54 @@ fn huge_numbers_are_handled() {
     let event = format!(r#"{{"a": {}}}"#, "9".repeat(10_000));
     assert!(pattern.matches_json(event.as_bytes()).expect("valid event"));
 }
+
+/// The event reader accepts exactly the JSON objects serde_json accepts,
+/// however an event is damaged and whichever parts the rules skip.
+#[test]
+fn damaged_events_are_rejected_like_serde_json_does() {
+    let mut rng = Rng(7);
+    let mut builder = MatcherBuilder::new();
+    builder.add(
+        "r",
+        Pattern::parse(r#"{"b": [{"prefix": ""}], "d": {"e": [1]}}"#).expect("valid"),
+    );
+    let matcher = builder.build();
+    let seeds = [
+        r#"{"a": "x\"y\\z\u00e9", "b": ["long string value", 12.5e-3, true], "d": {"e": [null, {"f": false}], "g": -0}}"#,
+        "{\n  \"a\" : [ 1 , 2 ] ,\n\t\"b\" : \"\\/\" ,\"d\":{ }\r\n}",
+        r#"{"d": {"e": [[], {}, "abcdefghijklmnop"], "h": 1E+2}, "b": "q"}"#,
+    ];
+    let alphabet = b"{}[]\":,\\ \t\nu0123456789abcdeftrnl-+.eE\x01\x7f";
+    for _ in 0..30_000 {
+        let mut bytes = seeds[rng.below(seeds.len())].as_bytes().to_vec();
+        for _ in 0..1 + rng.below(2) {
+            let at = rng.below(bytes.len());
+            let byte = alphabet[rng.below(alphabet.len())];
+            match rng.below(3) {
+                0 => {
+                    bytes.remove(at);
+                }
+                1 => bytes.insert(at, byte),
+                _ => bytes[at] = byte,
+            }
+        }
+        let ours = matcher.matching_rules(&bytes);
+        let theirs = serde_json::from_slice::<serde_json::Value>(&bytes);
+        // serde_json refuses lone surrogates that the reader replaces.
+        if theirs
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("surrogate"))
+        {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        match theirs {
+            Ok(value) if value.is_object() => {
+                let matched = ours.unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert_eq!(matched, matcher.matching_rules_for_value(&value), "{text}");
+            }
+            Ok(_) => assert_eq!(ours, Err(EventError::NotAnObject), "{text}"),
+            Err(_) => assert!(ours.is_err(), "accepted invalid JSON: {text}"),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Validating scanners over event bytes: strings, numbers, literals and
+//! whole skipped values.
+//!
+//! They are free functions over `(&[u8], position)` rather than methods of
+//! the reader so that the position lives in a register: skipping the parts of
+//! an event no rule names is most of the work of a match, and this is the
+//! loop it runs. Everything skipped is still fully validated (EventBridge
+//! rejects invalid JSON whichever fields the rules name), so the speed comes
+//! from doing each check once and cheaply, not from leaving checks out.
+
+use crate::MAX_NESTING_DEPTH;
+
+/// A syntax error: where, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fail {
+    Syntax(usize, &'static str),
+    TooDeep,
+    /// Valid JSON, but not an object.
+    NotAnObject,
+}
+
+pub(crate) type Scan<T> = Result<T, Fail>;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Flags the bytes of `word` equal to `byte`; the lowest flag is exact
+/// (borrows only create false flags above a true one), which is all that
+/// callers use.
+fn equal_bytes(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// Flags quotes, backslashes and control bytes (lowest flag exact).
+fn special_bytes(word: u64) -> u64 {
+    let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    equal_bytes(word, b'"') | equal_bytes(word, b'\\') | controls
+}
+
+/// The first whitespace-free position at or after `pos`.
+#[inline]
+pub(crate) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Steps over a string body (`pos` is just past the opening quote) and
+/// returns the position just past the closing quote, and whether the string
+/// holds escapes. Eight bytes are examined per step: strings are most of an
+/// event's bytes. Inlined into its callers, with the rare escapes and the
+/// last bytes of the input left to `string_rest`, it costs a handful of
+/// instructions per short string instead of a call.
+#[inline(always)]
+pub(crate) fn string_end(bytes: &[u8], mut pos: usize) -> Scan<(usize, bool)> {
+    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let special = special_bytes(u64::from_le_bytes(*chunk));
+        if special != 0 {
+            pos += (special.trailing_zeros() / 8) as usize;
+            if bytes.get(pos) == Some(&b'"') {
+                return Ok((pos + 1, false));
+            }
+            break;
+        }
+        pos += 8;
+    }
+    string_rest(bytes, pos)
+}
+
+/// The rest of a string from `pos`, byte by byte: escapes, control bytes,
+/// and strings that run into the last eight bytes of the input.
+#[cold]
+#[inline(never)]
+fn string_rest(bytes: &[u8], mut pos: usize) -> Scan<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        match bytes.get(pos) {
+            Some(b'"') => return Ok((pos + 1, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                pos = escape_end(bytes, pos + 1)?;
+            }
+            Some(0..0x20) => return Err(Fail::Syntax(pos, "control character in a string")),
+            Some(_) => pos += 1,
+            None => return Err(Fail::Syntax(pos, "unterminated string")),
+        }
+    }
+}
+
+/// Validates the escape after a backslash (`pos` is the byte after it).
+fn escape_end(bytes: &[u8], pos: usize) -> Scan<usize> {
+    match bytes.get(pos) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(pos + 1),
+        Some(b'u') => match bytes.get(pos + 1..pos + 5) {
+            Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => Ok(pos + 5),
+            Some(_) => Err(Fail::Syntax(pos, "invalid \\u escape")),
+            None => Err(Fail::Syntax(pos, "truncated \\u escape")),
+        },
+        _ => Err(Fail::Syntax(pos, "invalid escape in a string")),
+    }
+}
+
+fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b'0'..=b'9') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Steps over a number starting at `pos`; returns its end and whether it is
+/// an integer (no fraction or exponent).
+#[inline]
+pub(crate) fn number_end(bytes: &[u8], start: usize) -> Scan<(usize, bool)> {
+    let mut pos = start + usize::from(bytes.get(start) == Some(&b'-'));
+    pos = match bytes.get(pos) {
+        Some(b'0') => pos + 1,
+        Some(b'1'..=b'9') => digits_end(bytes, pos + 1),
+        _ => return Err(Fail::Syntax(pos, "invalid number")),
+    };
+    let mut integral = true;
+    if bytes.get(pos) == Some(&b'.') {
+        integral = false;
+        let end = digits_end(bytes, pos + 1);
+        if end == pos + 1 {
+            return Err(Fail::Syntax(end, "invalid number: no digits after '.'"));
+        }
+        pos = end;
+    }
+    if let Some(b'e' | b'E') = bytes.get(pos) {
+        integral = false;
+        pos += 1;
+        if let Some(b'+' | b'-') = bytes.get(pos) {
+            pos += 1;
+        }
+        let end = digits_end(bytes, pos);
+        if end == pos {
+            return Err(Fail::Syntax(end, "invalid number: no digits in exponent"));
+        }
+        pos = end;
+    }
+    Ok((pos, integral))
+}
+
+/// Steps over `true`, `false` or `null` starting at `pos`.
+#[inline]
+pub(crate) fn literal_end(bytes: &[u8], pos: usize) -> Scan<usize> {
+    let word: &[u8] = match bytes.get(pos) {
+        Some(b't') => b"true",
+        Some(b'f') => b"false",
+        _ => b"null",
+    };
+    if bytes.get(pos..pos + word.len()) == Some(word) {
+        Ok(pos + word.len())
+    } else {
+        Err(Fail::Syntax(pos, "invalid literal"))
+    }
+}
+
+/// Steps over `"key" :` and the whitespace after it; `pos` is at the quote.
+#[inline(always)]
+fn key_end(bytes: &[u8], pos: usize) -> Scan<usize> {
+    if bytes.get(pos) != Some(&b'"') {
+        return Err(Fail::Syntax(pos, "expected a string key"));
+    }
+    let (pos, _) = string_end(bytes, pos + 1)?;
+    let pos = skip_ws(bytes, pos);
+    if bytes.get(pos) != Some(&b':') {
+        return Err(Fail::Syntax(pos, "expected ':' after a key"));
+    }
+    Ok(skip_ws(bytes, pos + 1))
+}
+
+/// Validates and steps over one value at `pos` (whitespace already skipped)
+/// without building anything; `depth` is the nesting level of the value.
+/// It is iterative, tracking open containers in a bit stack (1 = object), so
+/// skipped parts cost no recursion; the nesting limit still applies.
+pub(crate) fn skip_value(bytes: &[u8], mut pos: usize, depth: usize) -> Scan<usize> {
+    let mut open: u128 = 0;
+    let mut level = 0usize;
+    'value: loop {
+        pos = match bytes.get(pos) {
+            Some(b'"') => string_end(bytes, pos + 1)?.0,
+            Some(&c @ (b'{' | b'[')) => {
+                if depth + level > MAX_NESTING_DEPTH || level >= 127 {
+                    return Err(Fail::TooDeep);
+                }
+                let is_object = c == b'{';
+                pos = skip_ws(bytes, pos + 1);
+                if bytes.get(pos) == Some(&(c + 2)) {
+                    // `{}` or `[]`: the closing bracket is two code points on.
+                    pos + 1
+                } else {
+                    open = (open << 1) | u128::from(is_object);
+                    level += 1;
+                    if is_object {
+                        pos = key_end(bytes, pos)?;
+                    }
+                    continue 'value;
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => number_end(bytes, pos)?.0,
+            Some(b't' | b'f' | b'n') => literal_end(bytes, pos)?,
+            Some(_) => return Err(Fail::Syntax(pos, "expected a value")),
+            None => return Err(Fail::Syntax(pos, "unexpected end of input")),
+        };
+        // A value is complete: close containers until one continues.
+        loop {
+            if level == 0 {
+                return Ok(pos);
+            }
+            let in_object = open & 1 == 1;
+            pos = skip_ws(bytes, pos);
+            match bytes.get(pos) {
+                Some(b',') => {
+                    pos = skip_ws(bytes, pos + 1);
+                    if in_object {
+                        pos = key_end(bytes, pos)?;
+                    }
+                    continue 'value;
+                }
+                Some(b'}') if in_object => {}
+                Some(b']') if !in_object => {}
+                _ => return Err(Fail::Syntax(pos, "expected ',' or the end of a container")),
+            }
+            pos += 1;
+            open >>= 1;
+            level -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_end_at_the_first_unescaped_quote() {
+        assert_eq!(string_end(b"abcdefghijkl\"xyz", 0), Ok((13, false)));
+        assert_eq!(string_end(br#"ab\"cdefghij" "#, 0), Ok((13, true)));
+        assert_eq!(string_end(br#"\u00e9\\""#, 0), Ok((9, true)));
+        assert_eq!(string_end("caf\u{e9}   \"".as_bytes(), 0), Ok((9, false)));
+        assert!(string_end(b"ab\x01cdefghij\"", 0).is_err());
+        assert!(string_end(b"abcdefghij\tx\"", 0).is_err());
+        assert!(string_end(br#"ab\x""#, 0).is_err());
+        assert!(string_end(br#"ab\u12"#, 0).is_err());
+        assert!(string_end(b"abcdefghijk", 0).is_err());
+    }
+
+    #[test]
+    fn numbers_follow_the_json_grammar() {
+        assert_eq!(number_end(b"-0.5e+3,", 0), Ok((7, false)));
+        assert_eq!(number_end(b"120]", 0), Ok((3, true)));
+        assert_eq!(number_end(b"0123", 0), Ok((1, true)));
+        for bad in ["-", "1.", "1e", ".5", "+1", "1.e3"] {
+            assert!(number_end(bad.as_bytes(), 0).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn skipping_validates_structure() {
+        let ok = br#"{"a": [1, {"b": null}, [], {}], "c": "d"}"#;
+        assert_eq!(skip_value(ok, 0, 1), Ok(ok.len()));
+        for bad in [
+            r#"{"a" 1}"#,
+            r#"{"a": 1,}"#,
+            "[1 2]",
+            "[1,]",
+            r#"{1: 2}"#,
+            "[}",
+            "{]",
+        ] {
+            assert!(skip_value(bad.as_bytes(), 0, 1).is_err(), "{bad}");
+        }
+    }
+}
