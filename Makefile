@@ -8,17 +8,16 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 include mk/tools.mk
 
-.PHONY: help run test test-rust lint fmt schema build sam-build deploy bench fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
 
-run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS)
-	@if $(CARGO) metadata --no-deps --format-version 1 | grep -q '"name":"saga"'; then \
-	  $(CARGO) run --release -p local --bin saga -- run --template infra/template.yaml; \
-	else \
-	  echo "The local runtime (saga run) is not built yet: see issue 4. Today: 'make test', and 'cargo run -p local --bin saga -- test-event-pattern ...'."; \
-	fi
+run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) on 127.0.0.1:3000
+	$(CARGO) run --release --locked -p local --bin saga -- run --template infra/template.yaml
+
+demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
+	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
 test: tools lint test-rust ## every test: fmt, clippy, template lint and policy tests, then every Rust test
 

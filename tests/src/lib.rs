@@ -48,6 +48,7 @@ impl TestApp {
             database: Some(dir.path().join("saga.db")),
             listen: Some("127.0.0.1:0".parse().expect("address")),
             faults,
+            workers: true,
         };
         let runtime = Runtime::start(wiring, options)
             .await

@@ -12,7 +12,7 @@ use crate::commands;
 #[command(
     name = "saga",
     version,
-    about = "Order saga tooling: EventBridge pattern commands"
+    about = "The order saga on one machine, from infra/template.yaml, and EventBridge pattern tools"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,6 +26,17 @@ pub enum Command {
     TestEventPattern(TestEventPatternArgs),
     /// Shows which rules, and so which targets, each event of a file reaches.
     Match(MatchArgs),
+    /// Runs the whole saga locally and serves the order API.
+    Run(commands::run::RunArgs),
+    /// Places N orders across every saga path and reports throughput,
+    /// latency, outcomes and the invariants.
+    Demo(commands::demo::DemoArgs),
+    /// Shows an order's event timeline, as text and as a Mermaid diagram.
+    Trace(commands::trace::TraceArgs),
+    /// Replays archived events onto the bus.
+    Replay(commands::replay::ReplayArgs),
+    /// Lists or redrives dead-lettered messages.
+    Dlq(commands::dlq::DlqArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,12 +65,22 @@ pub struct MatchArgs {
 
 /// Runs the tool; errors go to stderr with a non-zero exit code.
 pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::LineWriter::new(stdout.lock());
     let result = match cli.command {
         Command::TestEventPattern(args) => commands::test_event_pattern::run(&args, &mut out),
         Command::Match(args) => commands::match_events::run(&args, &mut out),
+        Command::Run(args) => block_on(async {
+            commands::run::run(&args, started)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }),
+        Command::Demo(args) => block_on(commands::demo::run(&args, &mut out)),
+        Command::Trace(args) => block_on(commands::trace::run(&args, &mut out)),
+        Command::Replay(args) => block_on(commands::replay::run(&args, &mut out)),
+        Command::Dlq(args) => block_on(commands::dlq::run(&args, &mut out)),
     };
     let flushed = out.flush();
     match result.and_then(|code| flushed.map(|()| code).map_err(Into::into)) {
@@ -69,4 +90,14 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    future: F,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)?
+        .block_on(future)
 }

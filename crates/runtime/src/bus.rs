@@ -127,6 +127,22 @@ impl LocalBus {
         Ok(out)
     }
 
+    /// The rules (and their target queues) an event would reach.
+    pub fn routes_for(&self, event: &serde_json::Value) -> Result<Vec<(&str, &str)>, BusError> {
+        let mut out = Vec::new();
+        for index in self.matching_rules(&event.to_string())? {
+            let rule = &self.rules[index];
+            if rule.enabled {
+                out.extend(
+                    rule.targets
+                        .iter()
+                        .map(|t| (rule.name.as_str(), t.queue.as_str())),
+                );
+            }
+        }
+        Ok(out)
+    }
+
     /// Puts events on the bus. `replay` marks replayed events: they are not
     /// archived again, and only `only_rule`'s targets receive them if set.
     fn put(
@@ -178,9 +194,6 @@ impl LocalBus {
             Ok::<_, StoreError>(())
         })?;
         let touched: BTreeSet<&str> = routed.iter().map(|r| r.0.as_str()).collect();
-        for (queue, ..) in &routed {
-            tracing::debug!(queue, "routed");
-        }
         self.queues.wake(touched);
         Ok(())
     }

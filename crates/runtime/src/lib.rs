@@ -9,6 +9,7 @@ mod faults;
 mod http;
 pub mod invariants;
 mod queues;
+pub mod report;
 mod runtime;
 mod services;
 mod transform;

@@ -40,6 +40,10 @@ pub struct Options {
     /// Where the HTTP API listens; `None` serves no HTTP.
     pub listen: Option<SocketAddr>,
     pub faults: Faults,
+    /// Run the consumers and the outbox relay. Without them the runtime
+    /// only reads and writes the database (`saga trace`, `saga dlq list`),
+    /// and leaves messages another process holds alone.
+    pub workers: bool,
 }
 
 impl Default for Options {
@@ -48,6 +52,7 @@ impl Default for Options {
             database: None,
             listen: None,
             faults: Faults::none(),
+            workers: true,
         }
     }
 }
@@ -79,7 +84,11 @@ impl Runtime {
         };
         let services = Arc::new(Services::open(db.clone(), &wiring)?);
         let queues = Arc::new(Queues::new(db.clone(), &wiring.queues)?);
-        let recovered = queues.recover_in_flight()?;
+        let recovered = if options.workers {
+            queues.recover_in_flight()?
+        } else {
+            0
+        };
         if recovered > 0 {
             tracing::info!(
                 recovered,
@@ -96,7 +105,12 @@ impl Runtime {
         let relay = Arc::new(Notify::new());
         let faults = Arc::new(options.faults.clone());
         let mut tasks = Vec::new();
-        for spec in &wiring.consumers {
+        let consumers = if options.workers {
+            wiring.consumers.as_slice()
+        } else {
+            &[]
+        };
+        for spec in consumers {
             let worker = Worker {
                 spec: spec.clone(),
                 queues: queues.clone(),
@@ -107,7 +121,7 @@ impl Runtime {
             };
             tasks.push(tokio::spawn(worker.run(watch.clone())));
         }
-        if wiring.outbox_relay {
+        if wiring.outbox_relay && options.workers {
             tasks.push(tokio::spawn(relay_loop(
                 services.clone(),
                 bus.clone(),

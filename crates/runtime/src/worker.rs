@@ -41,11 +41,13 @@ struct FaultyBus<'a> {
     bus: &'a LocalBus,
     faults: &'a Faults,
     attempt: u32,
+    enabled: bool,
 }
 
 impl EventPublisher for FaultyBus<'_> {
     async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
         if let Some(first) = events.first()
+            && self.enabled
             && self.faults.hits(
                 Fault::PublishFail,
                 &first.event_id.to_string(),
@@ -163,6 +165,18 @@ impl Worker {
                 .insert(key)
     }
 
+    /// Injected failures are transient: the last receive before the queue
+    /// would dead-letter a message is never failed on purpose, so faults
+    /// alone never move a message to a DLQ (poison messages do).
+    fn may_fail(&self, receive_count: u32) -> bool {
+        let limit = self
+            .queues
+            .spec(&self.spec.queue)
+            .and_then(|q| q.redrive.as_ref())
+            .map_or(5, |r| r.max_receive_count);
+        receive_count < limit
+    }
+
     async fn deliver(&self, batch: Vec<QueueMessage>) {
         let consumer = self.spec.function.as_str();
         let mut failed: Vec<(String, String)> = Vec::new();
@@ -172,7 +186,9 @@ impl Worker {
             if self.faults.hits(Fault::Delay, &key, m.receive_count) {
                 tokio::time::sleep(self.faults.delay(&key, m.receive_count)).await;
             }
-            if self.faults.hits(Fault::Fail, &key, m.receive_count) {
+            if self.may_fail(m.receive_count)
+                && self.faults.hits(Fault::Fail, &key, m.receive_count)
+            {
                 failed.push((m.id.clone(), "injected fault: the handler failed".into()));
             } else {
                 deliver.push(m.clone());
@@ -183,6 +199,7 @@ impl Worker {
             bus: &self.bus,
             faults: &self.faults,
             attempt,
+            enabled: self.may_fail(attempt),
         };
         let handler_failures = if deliver.is_empty() {
             Vec::new()

@@ -1,0 +1,250 @@
+//! `saga demo`: places N orders mixed across every saga path on a fresh
+//! database, waits until each is final, and prints throughput, latency,
+//! outcomes and the invariant check. It is also the runtime's benchmark.
+
+use super::saga_env::{self, FaultArgs, SagaArgs};
+use clap::Args;
+use inventory::StockItem;
+use runtime::{Options, Runtime};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub saga: SagaArgs,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+    /// How many orders to place.
+    #[arg(long, default_value_t = 1000)]
+    pub orders: usize,
+    /// How many placements are in flight at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    /// Give up waiting for final states after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub timeout: u64,
+}
+
+/// The i-th order of the mix: two happy paths in six, then out of stock, a
+/// declined payment, an unserved country, and a high-value order with a
+/// promotion code.
+pub fn order_body(i: usize) -> Value {
+    let mut body = json!({
+        "customerId": format!("demo-{}", i % 97),
+        "lines": [{"sku": "KB-001", "quantity": 1}, {"sku": "MOUSE-002", "quantity": 2}],
+        "shipTo": {"name": "Demo", "line1": "1 Demo Street", "city": "London", "postalCode": "N1", "country": "GB"},
+        "paymentToken": "tok_visa"
+    });
+    match i % 6 {
+        2 => body["lines"] = json!([{"sku": "SOLD-OUT-001", "quantity": 1}]),
+        3 => body["paymentToken"] = json!("tok_declined"),
+        4 => body["shipTo"]["country"] = json!("AQ"),
+        5 => {
+            body["lines"] = json!([{"sku": "LAPTOP-PRO", "quantity": 1}]);
+            body["promotionCode"] = json!("WELCOME10");
+        }
+        _ => {}
+    }
+    body
+}
+
+/// The seed catalogue with enough stock for `orders` orders (the sold-out
+/// item stays at zero, for the out-of-stock path).
+fn demo_catalogue(orders: usize) -> anyhow::Result<Vec<StockItem>> {
+    let mut items = inventory::catalogue::parse(inventory::catalogue::SEED)?;
+    for item in &mut items {
+        if item.available > 0 {
+            item.available = u32::try_from(orders * 3)
+                .unwrap_or(u32::MAX)
+                .max(item.available);
+        }
+    }
+    Ok(items)
+}
+
+fn remove_database(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+async fn place_all(
+    runtime: &Arc<Runtime>,
+    orders: usize,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let (runtime, next) = (runtime.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= orders {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                let body = order_body(i).to_string();
+                let key = format!("demo-{i}");
+                let response = orders::place_order(
+                    &runtime.services.orders,
+                    body.as_bytes(),
+                    Some(&key),
+                    chrono::Utc::now(),
+                )
+                .await;
+                anyhow::ensure!(
+                    response.status < 300,
+                    "order {i} was refused: {} {}",
+                    response.status,
+                    response.body
+                );
+                runtime.order_placed();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}
+
+fn progress(placed: usize, finals: i64, total: usize) {
+    let width = 30;
+    let done = (finals.max(0) as usize * width) / total.max(1);
+    eprint!(
+        "\r[{}{}] placed {placed}/{total}, final {finals}/{total}  ",
+        "#".repeat(done),
+        " ".repeat(width - done.min(width))
+    );
+    let _ = std::io::stderr().flush();
+}
+
+pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::process::ExitCode> {
+    saga_env::init_logs("warn");
+    remove_database(&args.saga.db);
+    let options = Options {
+        faults: args.faults.faults()?,
+        ..Options::default()
+    };
+    let runtime = Arc::new(saga_env::start(&args.saga, options).await?);
+    let catalogue = demo_catalogue(args.orders)?;
+    inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
+    let started = Instant::now();
+    let placing = tokio::spawn({
+        let runtime = runtime.clone();
+        let (n, c) = (args.orders, args.concurrency);
+        async move { place_all(&runtime, n, c).await }
+    });
+    let deadline = started + Duration::from_secs(args.timeout);
+    loop {
+        let by_status = runtime::report::orders_by_status(&runtime)?;
+        let total: i64 = by_status.values().sum();
+        let finals = total - by_status.get("PENDING").copied().unwrap_or(0);
+        progress(usize::try_from(total).unwrap_or(0), finals, args.orders);
+        if finals as usize >= args.orders
+            || Instant::now() > deadline
+            || placing.is_finished() && runtime.is_idle()?
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    placing.await??;
+    let idle = runtime
+        .wait_idle(deadline.saturating_duration_since(Instant::now()))
+        .await;
+    let elapsed = started.elapsed();
+    eprintln!();
+    let outcomes = runtime::report::outcomes(&runtime)?;
+    let report = runtime::invariants::check(&runtime, &catalogue).await?;
+    print_report(out, args, elapsed, &outcomes, &report, idle)?;
+    let runtime = Arc::try_unwrap(runtime).map_err(|_| anyhow::anyhow!("runtime still shared"))?;
+    runtime.shutdown().await;
+    Ok(if report.holds() && idle {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
+}
+
+fn print_report(
+    out: &mut impl Write,
+    args: &DemoArgs,
+    elapsed: Duration,
+    outcomes: &runtime::report::Outcomes,
+    report: &runtime::invariants::InvariantReport,
+    idle: bool,
+) -> anyhow::Result<()> {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let finals = outcomes.confirmed + outcomes.cancelled.values().sum::<i64>();
+    writeln!(
+        out,
+        "orders:      {} placed, {finals} final, concurrency {}",
+        args.orders, args.concurrency
+    )?;
+    writeln!(
+        out,
+        "throughput:  {:.0} orders/s (placement to final state, {:.2} s)",
+        args.orders as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "latency:     p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(outcomes.latency(0.5)),
+        ms(outcomes.latency(0.99)),
+        ms(outcomes.latency(1.0))
+    )?;
+    writeln!(out, "outcomes:    CONFIRMED {}", outcomes.confirmed)?;
+    for (reason, n) in &outcomes.cancelled {
+        writeln!(out, "             CANCELLED {reason} {n}")?;
+    }
+    let check = |ok: bool| if ok { "held" } else { "VIOLATED" };
+    writeln!(out, "invariants:")?;
+    writeln!(
+        out,
+        "  every order final ........................ {} ({} pending)",
+        check(report.not_final == 0 && idle),
+        report.not_final
+    )?;
+    writeln!(
+        out,
+        "  stock conserved .......................... {} {:?}",
+        check(report.stock_violations.is_empty() && report.reservations_held == 0),
+        report.stock_violations
+    )?;
+    writeln!(
+        out,
+        "  no cancelled order keeps a payment ....... {} ({})",
+        check(report.cancelled_with_authorized_payment == 0),
+        report.cancelled_with_authorized_payment
+    )?;
+    writeln!(
+        out,
+        "  every confirmed order paid once .......... {} ({} unpaid)",
+        check(report.confirmed_without_payment == 0),
+        report.confirmed_without_payment
+    )?;
+    writeln!(
+        out,
+        "  no event lost ............................ {} ({} undelivered)",
+        check(report.undelivered == 0),
+        report.undelivered
+    )?;
+    writeln!(
+        out,
+        "dead letters: {}",
+        if report.dead_letters.is_empty() {
+            "none".to_owned()
+        } else {
+            format!("{:?}", report.dead_letters)
+        }
+    )?;
+    Ok(())
+}

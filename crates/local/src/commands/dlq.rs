@@ -1,0 +1,97 @@
+//! `saga dlq list` and `saga dlq redrive`: dead letters recorded by the DLQ
+//! service, and putting them back on the bus.
+
+use super::saga_env::{self, SagaArgs};
+use clap::{Args, Subcommand};
+use dlq::DlqStore;
+use runtime::Options;
+use std::io::Write;
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct DlqArgs {
+    #[command(subcommand)]
+    pub command: DlqCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Lists dead letters not yet redriven.
+    List(DlqQueueArgs),
+    /// Puts dead letters back on the bus, with their original event id.
+    Redrive(DlqQueueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqQueueArgs {
+    #[command(flatten)]
+    pub saga: SagaArgs,
+    /// Only this DLQ (its logical id, e.g. InventoryDLQ).
+    #[arg(long)]
+    pub queue: Option<String>,
+}
+
+pub async fn run(args: &DlqArgs, out: &mut impl Write) -> anyhow::Result<std::process::ExitCode> {
+    saga_env::init_logs("warn");
+    match &args.command {
+        DlqCommand::List(a) => {
+            let runtime = saga_env::open(&a.saga).await?;
+            let letters = runtime
+                .services
+                .dead_letters
+                .pending(a.queue.as_deref())
+                .await?;
+            writeln!(out, "{} dead letter(s)", letters.len())?;
+            for l in &letters {
+                let kind = events::BusEvent::from_json(&l.body)
+                    .map(|e| format!("{} from {}", e.detail_type, e.source))
+                    .unwrap_or_else(|_| "not a saga event".into());
+                writeln!(
+                    out,
+                    "  {:<20} {}  attempts {}  {}",
+                    l.queue, l.message_id, l.attempts, kind
+                )?;
+                writeln!(
+                    out,
+                    "  {:<20} error: {}",
+                    "",
+                    l.error.as_deref().unwrap_or("unknown")
+                )?;
+            }
+            // Messages on a DLQ that the DLQ service has not recorded yet
+            // (the saga was stopped before it could).
+            for (queue, depth) in runtime.queues.depths()? {
+                if queue.ends_with("DLQ")
+                    && depth > 0
+                    && a.queue.as_deref().is_none_or(|q| q == queue)
+                {
+                    writeln!(
+                        out,
+                        "  {queue}: {depth} message(s) not recorded yet; `saga run` records them"
+                    )?;
+                }
+            }
+            runtime.shutdown().await;
+        }
+        DlqCommand::Redrive(a) => {
+            let runtime = saga_env::start(&a.saga, Options::default()).await?;
+            let report = dlq::redrive(
+                &runtime.services.dead_letters,
+                runtime.bus.as_ref(),
+                a.queue.as_deref(),
+                chrono::Utc::now(),
+            )
+            .await?;
+            let settled = runtime.wait_idle(Duration::from_secs(120)).await;
+            writeln!(out, "redriven: {}", report.redriven.len())?;
+            for (id, why) in &report.skipped {
+                writeln!(out, "left in place: {id}: {why}")?;
+            }
+            if !settled {
+                writeln!(out, "still delivering after 120 s; `saga run` will finish")?;
+            }
+            runtime.shutdown().await;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,84 @@
+//! `saga run`: the whole saga, serving the order API, until Ctrl-C.
+
+use super::saga_env::{self, FaultArgs, SagaArgs};
+use anyhow::Context;
+use clap::Args;
+use runtime::Options;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub saga: SagaArgs,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+    /// Where the order API listens. Loopback only unless you ask otherwise.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Load this catalogue (JSON, as crates/inventory/seed/catalogue.json)
+    /// instead of the seed, replacing entries with the same SKU.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+}
+
+pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
+    saga_env::init_logs("info");
+    let options = Options {
+        listen: Some(args.listen),
+        faults: args.faults.faults()?,
+        ..Options::default()
+    };
+    let runtime = saga_env::start(&args.saga, options).await?;
+    match &args.catalogue {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let items = inventory::catalogue::parse(&text)
+                .with_context(|| format!("{}", path.display()))?;
+            let n = inventory::catalogue::load(&runtime.services.inventory, &items).await?;
+            tracing::info!(items = n, file = %path.display(), "catalogue loaded");
+        }
+        None => {
+            if let Some(n) = saga_env::seed_catalogue(&runtime).await? {
+                tracing::info!(items = n, "seed catalogue loaded");
+            }
+        }
+    }
+    let addr = runtime.addr.context("the API did not bind")?;
+    tracing::info!(
+        bus = %runtime.wiring.bus_name,
+        rules = runtime.wiring.rules.len(),
+        queues = runtime.wiring.queues.len(),
+        consumers = runtime.wiring.consumers.len(),
+        database = %args.saga.db.display(),
+        ready_ms = started.elapsed().as_millis() as u64,
+        "serving http://{addr} (POST /orders, GET /orders/{{id}}); Ctrl-C stops"
+    );
+    shutdown_signal().await;
+    tracing::info!("stopping: in-flight deliveries finish, the rest stays queued in the database");
+    runtime.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,112 @@
+//! What the runtime commands share: the template, the database, logging,
+//! the catalogue.
+
+use anyhow::Context;
+use clap::Args;
+use runtime::{Faults, Options, Runtime, Wiring};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Args)]
+pub struct SagaArgs {
+    /// The SAM template the saga is wired by.
+    #[arg(long, default_value = "infra/template.yaml")]
+    pub template: PathBuf,
+    /// The SQLite file holding every table, queue, DLQ and the archive.
+    #[arg(long, default_value = ".saga/saga.db")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FaultArgs {
+    /// Probability that a delivery fails before its handler runs.
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Probability that a handled message is delivered again.
+    #[arg(long, default_value_t = 0.0)]
+    pub duplicate_rate: f64,
+    /// Probability that a handler's outcome is not published although its
+    /// state change committed (a crash between the two).
+    #[arg(long, default_value_t = 0.0)]
+    pub crash_rate: f64,
+    /// Upper bound, in milliseconds, of a random delay before each delivery.
+    #[arg(long, default_value_t = 0)]
+    pub delay: u64,
+    /// The seed of the fault schedule: the same seed, the same faults.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl FaultArgs {
+    pub fn faults(&self) -> anyhow::Result<Faults> {
+        for (name, rate) in [
+            ("--fail-rate", self.fail_rate),
+            ("--duplicate-rate", self.duplicate_rate),
+            ("--crash-rate", self.crash_rate),
+        ] {
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&rate),
+                "{name} must be between 0 and 1, got {rate}"
+            );
+        }
+        Ok(Faults {
+            seed: self.seed,
+            fail_rate: self.fail_rate,
+            duplicate_rate: self.duplicate_rate,
+            max_delay: Duration::from_millis(self.delay),
+            publish_fail_rate: self.crash_rate,
+        })
+    }
+}
+
+/// Human-readable logs on stderr; `RUST_LOG` overrides `default`.
+pub fn init_logs(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .compact()
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn wiring(args: &SagaArgs) -> anyhow::Result<Wiring> {
+    let template = crate::template::Template::from_path(&args.template)?;
+    crate::wiring::wiring(&template).with_context(|| format!("wiring {}", args.template.display()))
+}
+
+pub async fn start(args: &SagaArgs, options: Options) -> anyhow::Result<Runtime> {
+    let wiring = wiring(args)?;
+    let options = Options {
+        database: Some(args.db.clone()),
+        ..options
+    };
+    Runtime::start(wiring, options)
+        .await
+        .with_context(|| format!("starting the saga on {}", args.db.display()))
+}
+
+/// Opens the database without running consumers: for commands that only
+/// read, or that must not take messages another `saga run` holds.
+pub async fn open(args: &SagaArgs) -> anyhow::Result<Runtime> {
+    start(
+        args,
+        Options {
+            workers: false,
+            ..Options::default()
+        },
+    )
+    .await
+}
+
+/// Loads the seed catalogue when the inventory is empty.
+pub async fn seed_catalogue(runtime: &Runtime) -> anyhow::Result<Option<usize>> {
+    if !runtime.services.inventory.all_items()?.is_empty() {
+        return Ok(None);
+    }
+    let items = inventory::catalogue::parse(inventory::catalogue::SEED)?;
+    Ok(Some(
+        inventory::catalogue::load(&runtime.services.inventory, &items).await?,
+    ))
+}
