@@ -43,19 +43,16 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
         Some(_) => false,
         None => return Err(Fail::Syntax(start, "empty input")),
     };
-    let (end, root) = if is_object {
-        let mut reader = Reader {
-            bytes,
-            text,
-            trie,
-            tree,
-        };
-        let (end, root) = reader.object(start, 1, ROOT)?;
-        (end, Some(root))
-    } else {
+    let (end, root) = if !is_object {
         // Valid JSON that is not an object is a different mistake from text
         // that is not JSON at all.
-        (scan::skip_value(bytes, start, 1)?, None)
+        (scan::skip_value::<false>(bytes, start, 1)?, None)
+    } else if scan::strings_are_plain(bytes) {
+        let (end, root) = Reader::<true>::new(bytes, text, trie, tree).object(start, 1, ROOT)?;
+        (end, Some(root))
+    } else {
+        let (end, root) = Reader::<false>::new(bytes, text, trie, tree).object(start, 1, ROOT)?;
+        (end, Some(root))
     };
     let end = skip_ws(bytes, end);
     if end != bytes.len() {
@@ -69,14 +66,24 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
     }
 }
 
-struct Reader<'a, 't> {
+/// `PLAIN`: the text passed `scan::strings_are_plain`.
+struct Reader<'a, 't, const PLAIN: bool> {
     bytes: &'a [u8],
     text: &'a str,
     trie: &'t FieldTrie,
     tree: &'t mut Tree,
 }
 
-impl Reader<'_, '_> {
+impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
+    fn new(bytes: &'a [u8], text: &'a str, trie: &'t FieldTrie, tree: &'t mut Tree) -> Self {
+        Self {
+            bytes,
+            text,
+            trie,
+            tree,
+        }
+    }
+
     /// Reads the value at `pos` (whitespace skipped) for trie node `field`,
     /// returning where it ends.
     fn value(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
@@ -86,7 +93,7 @@ impl Reader<'_, '_> {
             Some(b'{') => self.object(pos, depth, field),
             Some(b'[') => self.array(pos, depth, field),
             Some(b'"') => {
-                let (end, escaped) = scan::string_end(bytes, pos + 1)?;
+                let (end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
                 let text = if escaped {
                     self.unescape(pos + 1, end - 1)
                 } else {
@@ -135,7 +142,7 @@ impl Reader<'_, '_> {
             if bytes.get(pos) != Some(&b'"') {
                 return Err(Fail::Syntax(pos, "expected a string key"));
             }
-            let (key_end, escaped) = scan::string_end(bytes, pos + 1)?;
+            let (key_end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
             let child = if escaped {
                 self.escaped_key(field, pos + 1, key_end - 1)
             } else {
@@ -152,7 +159,11 @@ impl Reader<'_, '_> {
                     self.tree.push_entry(base, child, node);
                     end
                 }
-                None => scan::skip_value(bytes, pos, depth + 1)?,
+                // Most skipped values are strings: step over them inline.
+                None if bytes.get(pos) == Some(&b'"') => {
+                    scan::string_end::<PLAIN>(bytes, pos + 1)?.0
+                }
+                None => scan::skip_value::<PLAIN>(bytes, pos, depth + 1)?,
             };
             pos = skip_ws(bytes, pos);
             match bytes.get(pos) {
