@@ -100,13 +100,13 @@ impl Tree {
     /// Closes an object whose entries start at `base` of `open_entries`.
     pub(crate) fn close_object(&mut self, base: usize) -> Node {
         let start = self.entries.len();
-        self.entries.extend(self.open_entries.drain(base..));
+        move_from(&mut self.open_entries, base, &mut self.entries);
         Node::Obj(Self::span(start, self.entries.len()))
     }
 
     pub(crate) fn close_array(&mut self, base: usize) -> Node {
         let start = self.items.len();
-        self.items.extend(self.open_items.drain(base..));
+        move_from(&mut self.open_items, base, &mut self.items);
         Node::Arr(Self::span(start, self.items.len()))
     }
 
@@ -164,6 +164,15 @@ impl Tree {
             }
         }
     }
+}
+
+/// Moves `from[base..]` to the end of `to`. Containers hold a few kept
+/// children, for which copying one by one beats a call to `memmove`.
+fn move_from<T: Copy>(from: &mut Vec<T>, base: usize, to: &mut Vec<T>) {
+    for item in from.get(base..).unwrap_or_default() {
+        to.push(*item);
+    }
+    from.truncate(base);
 }
 
 impl<'t> Event<'t> {

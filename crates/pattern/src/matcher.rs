@@ -60,6 +60,13 @@ pub struct Matcher<R = String> {
 #[derive(Debug, Default)]
 pub struct MatchScratch {
     tree: Tree,
+    work: Work,
+}
+
+/// The part of [`MatchScratch`] that evaluation writes while the event's
+/// tree is borrowed.
+#[derive(Debug, Default)]
+struct Work {
     slots: SlotTable,
     stamps: Vec<u32>,
     generation: u32,
@@ -232,7 +239,13 @@ impl<R> Matcher<R> {
     ) -> Result<(), EventError> {
         out.clear();
         self.evaluate_json(event, scratch)?;
-        out.extend(scratch.matched.iter().map(|&i| &self.names[i as usize]));
+        out.extend(
+            scratch
+                .work
+                .matched
+                .iter()
+                .map(|&i| &self.names[i as usize]),
+        );
         Ok(())
     }
 
@@ -245,7 +258,7 @@ impl<R> Matcher<R> {
     ) -> Result<(), EventError> {
         out.clear();
         self.evaluate_json(event, scratch)?;
-        out.extend(scratch.matched.iter().map(|&i| i as usize));
+        out.extend(scratch.work.matched.iter().map(|&i| i as usize));
         Ok(())
     }
 
@@ -254,33 +267,30 @@ impl<R> Matcher<R> {
         if !event.is_object() {
             return Vec::new();
         }
-        let mut scratch = MatchScratch::default();
-        let mut tree = std::mem::take(&mut scratch.tree);
+        let mut tree = Tree::default();
+        let mut work = Work::default();
         tree.fill_from_value(event, &self.trie, ROOT);
         self.evaluate(
             Event {
                 tree: &tree,
                 text: "",
             },
-            &mut scratch,
+            &mut work,
         );
-        scratch
-            .matched
+        work.matched
             .iter()
             .map(|&i| &self.names[i as usize])
             .collect()
     }
 
     fn evaluate_json(&self, json: &[u8], scratch: &mut MatchScratch) -> Result<(), EventError> {
-        let mut tree = std::mem::take(&mut scratch.tree);
-        let result = reader::read_event(json, &self.trie, &mut tree).map(|text| {
-            self.evaluate(Event { tree: &tree, text }, scratch);
-        });
-        scratch.tree = tree;
-        result
+        let MatchScratch { tree, work } = scratch;
+        let text = reader::read_event(json, &self.trie, tree)?;
+        self.evaluate(Event { tree, text }, work);
+        Ok(())
     }
 
-    fn evaluate(&self, event: Event<'_>, scratch: &mut MatchScratch) {
+    fn evaluate(&self, event: Event<'_>, scratch: &mut Work) {
         scratch.begin(self.rules.len());
         let Some(root) = event.root() else {
             return;
@@ -307,7 +317,7 @@ impl<R> Matcher<R> {
         for &rule in &self.unanchored {
             scratch.propose(rule);
         }
-        let MatchScratch {
+        let Work {
             candidates,
             matched,
             slots,
@@ -324,7 +334,7 @@ impl<R> Matcher<R> {
     }
 }
 
-impl MatchScratch {
+impl Work {
     fn begin(&mut self, rules: usize) {
         if self.stamps.len() != rules {
             self.stamps = vec![0; rules];

@@ -38,9 +38,13 @@ fn special_bytes(word: u64) -> u64 {
     equal_bytes(word, b'"') | equal_bytes(word, b'\\') | controls
 }
 
-/// The first whitespace-free position at or after `pos`.
-#[inline]
+/// The first whitespace-free position at or after `pos`. Compact JSON has
+/// no whitespace between tokens, so the common case is one comparison.
+#[inline(always)]
 pub(crate) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    if bytes.get(pos).is_some_and(|&b| b > b' ') {
+        return pos;
+    }
     while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(pos) {
         pos += 1;
     }
@@ -84,10 +88,16 @@ pub(crate) fn string_end<const PLAIN: bool>(bytes: &[u8], mut pos: usize) -> Sca
     // an eight-byte loop mispredicted about once per string).
     while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<16>) {
         let both = u128::from_le_bytes(*chunk);
-        let special =
-            u128::from(detect(both as u64)) | u128::from(detect((both >> 64) as u64)) << 64;
-        if special != 0 {
-            pos += (special.trailing_zeros() / 8) as usize;
+        let low = detect(both as u64);
+        let high = detect((both >> 64) as u64);
+        if low | high != 0 {
+            // A select, not a branch: strings of 8 to 15 bytes are common.
+            let bits = if low != 0 {
+                low.trailing_zeros()
+            } else {
+                64 + high.trailing_zeros()
+            };
+            pos += (bits / 8) as usize;
             if PLAIN || bytes.get(pos) == Some(&b'"') {
                 return Ok((pos + 1, false));
             }
@@ -225,14 +235,15 @@ fn compact_members<const PLAIN: bool>(bytes: &[u8], mut pos: usize) -> Scan<(usi
 
 /// Validates and steps over one value at `pos` (whitespace already skipped)
 /// without building anything; `depth` is the nesting level of the value.
-/// It is iterative, tracking open containers in a bit stack (1 = object), so
+/// It is iterative, tracking open containers in a small stack array, so
 /// skipped parts cost no recursion; the nesting limit still applies.
 pub(crate) fn skip_value<const PLAIN: bool>(
     bytes: &[u8],
     mut pos: usize,
     depth: usize,
 ) -> Scan<usize> {
-    let mut open: u128 = 0;
+    // Whether each open container is an object, by nesting level.
+    let mut objects = [false; 128];
     let mut level = 0usize;
     'value: loop {
         pos = match bytes.get(pos) {
@@ -247,8 +258,10 @@ pub(crate) fn skip_value<const PLAIN: bool>(
                     // `{}` or `[]`: the closing bracket is two code points on.
                     pos + 1
                 } else {
-                    open = (open << 1) | u128::from(is_object);
                     level += 1;
+                    if let Some(slot) = objects.get_mut(level) {
+                        *slot = is_object;
+                    }
                     if is_object {
                         pos = key_end::<PLAIN>(bytes, pos)?;
                     }
@@ -265,7 +278,7 @@ pub(crate) fn skip_value<const PLAIN: bool>(
             if level == 0 {
                 return Ok(pos);
             }
-            let in_object = open & 1 == 1;
+            let in_object = objects.get(level).copied().unwrap_or_default();
             if in_object {
                 let (next, at_value) = compact_members::<PLAIN>(bytes, pos)?;
                 pos = next;
@@ -287,7 +300,6 @@ pub(crate) fn skip_value<const PLAIN: bool>(
                 _ => return Err(Fail::Syntax(pos, "expected ',' or the end of a container")),
             }
             pos += 1;
-            open >>= 1;
             level -= 1;
         }
     }

@@ -13,9 +13,12 @@
 pub(crate) const ROOT: u32 = 0;
 
 /// One edge; `child == 0` marks an empty slot (the root is nobody's child).
+/// `head` and `tail` are the key's first and last eight bytes, so keys of up
+/// to sixteen bytes compare as two words, without a call to `memcmp`.
 #[derive(Debug, Clone, Copy, Default)]
 struct Edge {
     head: u64,
+    tail: u64,
     len: u32,
     parent: u32,
     child: u32,
@@ -49,6 +52,14 @@ fn head(key: &[u8]) -> u64 {
     }
 }
 
+/// A key's last eight bytes (zero-padded); only used for keys over eight.
+fn tail(key: &[u8]) -> u64 {
+    match key.last_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => 0,
+    }
+}
+
 fn slot(parent: u32, len: usize, head: u64, mask: usize) -> usize {
     let mixed = (u64::from(parent) << 32 | len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let hash = (head ^ mixed).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -64,7 +75,7 @@ impl FieldTrie {
 
     /// Like [`FieldTrie::child`] for `bytes[start..end]`, reading the key's
     /// head straight out of the surrounding text when eight bytes remain.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn child_in(
         &self,
         node: u32,
@@ -81,10 +92,11 @@ impl FieldTrie {
         self.find(node, key, head)
     }
 
-    #[inline]
+    #[inline(always)]
     fn find(&self, parent: u32, key: &[u8], head: u64) -> Option<u32> {
         let mask = self.edges.len() - 1;
         let mut at = slot(parent, key.len(), head, mask);
+        let tail = tail(key);
         loop {
             let edge = self.edges.get(at)?;
             if edge.child == 0 {
@@ -93,7 +105,9 @@ impl FieldTrie {
             if edge.head == head
                 && edge.len as usize == key.len()
                 && edge.parent == parent
-                && (key.len() <= 8 || self.keys.get(edge.child as usize).map(|k| &**k) == Some(key))
+                && edge.tail == tail
+                && (key.len() <= 16
+                    || self.keys.get(edge.child as usize).map(|k| &**k) == Some(key))
             {
                 return Some(edge.child);
             }
@@ -123,6 +137,7 @@ impl FieldTrie {
         }
         self.place(Edge {
             head: head(key),
+            tail: tail(key),
             len: key.len() as u32,
             parent,
             child,
