@@ -71,7 +71,19 @@ pub(crate) struct Tree {
     pub(crate) open_entries: Vec<(u32, Node)>,
     pub(crate) open_items: Vec<Node>,
     pub(crate) root: Option<Node>,
+    /// Where each field (by trie id) sits: an index into `entries`, or
+    /// `ABSENT`, or `IN_ARRAY` when seen inside an array. Recorded as objects
+    /// close, so the matcher needs no separate walk over the tree.
+    pub(crate) slots: Vec<u32>,
+    /// A repeated key replaced a value: the slots of the replaced value's
+    /// fields are stale and `finish` recomputes them all.
+    replaced: bool,
 }
+
+/// `Tree::slots` value of a field the event does not have.
+pub(crate) const ABSENT: u32 = u32::MAX;
+/// `Tree::slots` value of a field found inside an array of objects.
+pub(crate) const IN_ARRAY: u32 = u32::MAX - 1;
 
 /// A read event: its tree plus the text its strings point into.
 #[derive(Clone, Copy)]
@@ -81,7 +93,11 @@ pub(crate) struct Event<'t> {
 }
 
 impl Tree {
-    pub(crate) fn clear(&mut self) {
+    /// Empties the tree for an event read against a trie of `fields` nodes.
+    pub(crate) fn begin(&mut self, fields: usize) {
+        self.slots.clear();
+        self.slots.resize(fields, ABSENT);
+        self.replaced = false;
         self.entries.clear();
         self.items.clear();
         self.strings.clear();
@@ -98,8 +114,18 @@ impl Tree {
     }
 
     /// Closes an object whose entries start at `base` of `open_entries`.
-    pub(crate) fn close_object(&mut self, base: usize) -> Node {
+    pub(crate) fn close_object(&mut self, base: usize, in_array: bool) -> Node {
         let start = self.entries.len();
+        let entries = self.open_entries.get(base..).unwrap_or_default();
+        for (offset, (id, _)) in entries.iter().enumerate() {
+            if let Some(slot) = self.slots.get_mut(*id as usize) {
+                *slot = if in_array {
+                    IN_ARRAY
+                } else {
+                    (start + offset) as u32
+                };
+            }
+        }
         move_from(&mut self.open_entries, base, &mut self.entries);
         Node::Obj(Self::span(start, self.entries.len()))
     }
@@ -117,8 +143,47 @@ impl Tree {
             .iter_mut()
             .find(|(k, _)| *k == key)
         {
-            Some(entry) => entry.1 = node,
+            Some(entry) => {
+                entry.1 = node;
+                self.replaced = true;
+            }
             None => self.open_entries.push((key, node)),
+        }
+    }
+
+    /// Sets the root; recomputes the slots if a repeated key left stale ones.
+    pub(crate) fn finish(&mut self, root: Option<Node>) {
+        self.root = root;
+        if self.replaced {
+            self.slots.fill(ABSENT);
+            if let Some(root) = root {
+                self.record_slots(root, false);
+            }
+        }
+    }
+
+    /// The slow path of slot filling: a walk over the final tree.
+    fn record_slots(&mut self, node: Node, in_array: bool) {
+        match node {
+            Node::Obj(span) => {
+                for index in span.range() {
+                    let Some(&(id, child)) = self.entries.get(index) else {
+                        continue;
+                    };
+                    if let Some(slot) = self.slots.get_mut(id as usize) {
+                        *slot = if in_array { IN_ARRAY } else { index as u32 };
+                    }
+                    self.record_slots(child, in_array);
+                }
+            }
+            Node::Arr(span) => {
+                for index in span.range() {
+                    if let Some(&item) = self.items.get(index) {
+                        self.record_slots(item, true);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -132,12 +197,19 @@ impl Tree {
     /// deeper than the nesting limit are dropped (treated as absent), which
     /// keeps the recursion bounded for values built by hand.
     pub(crate) fn fill_from_value(&mut self, value: &Value, trie: &FieldTrie, node: u32) {
-        self.clear();
-        let root = self.add_value(value, trie, node, 1);
-        self.root = Some(root);
+        self.begin(trie.len());
+        let root = self.add_value(value, trie, node, 1, false);
+        self.finish(Some(root));
     }
 
-    fn add_value(&mut self, value: &Value, trie: &FieldTrie, node: u32, depth: usize) -> Node {
+    fn add_value(
+        &mut self,
+        value: &Value,
+        trie: &FieldTrie,
+        node: u32,
+        depth: usize,
+        in_array: bool,
+    ) -> Node {
         match value {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(*b),
@@ -147,7 +219,7 @@ impl Tree {
             Value::Array(items) => {
                 let base = self.open_items.len();
                 for item in items {
-                    let child = self.add_value(item, trie, node, depth + 1);
+                    let child = self.add_value(item, trie, node, depth + 1, true);
                     self.open_items.push(child);
                 }
                 self.close_array(base)
@@ -156,11 +228,11 @@ impl Tree {
                 let base = self.open_entries.len();
                 for (key, item) in map {
                     if let Some(id) = trie.child(node, key.as_bytes()) {
-                        let child = self.add_value(item, trie, id, depth + 1);
+                        let child = self.add_value(item, trie, id, depth + 1, in_array);
                         self.push_entry(base, id, child);
                     }
                 }
-                self.close_object(base)
+                self.close_object(base, in_array)
             }
         }
     }

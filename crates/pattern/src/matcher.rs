@@ -18,7 +18,7 @@ use crate::hash::FastMap;
 use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
-use crate::slots::{Slot, SlotTable};
+use crate::slots::{self, Slot};
 use crate::tree::{Field, Obj};
 use crate::trie::{FieldTrie, ROOT};
 
@@ -67,7 +67,6 @@ pub struct MatchScratch {
 /// tree is borrowed.
 #[derive(Debug, Default)]
 struct Work {
-    slots: SlotTable,
     stamps: Vec<u32>,
     generation: u32,
     candidates: Vec<u32>,
@@ -295,12 +294,11 @@ impl<R> Matcher<R> {
         let Some(root) = event.root() else {
             return;
         };
-        scratch.slots.fill(event, self.trie.len());
         for anchor in &self.anchors {
             let Some(&leaf) = anchor.path.last() else {
                 continue;
             };
-            let slot = scratch.slots.get(leaf, event);
+            let slot = slots::get(leaf, event);
             let mut propose = |value: &str| {
                 if let Some(rules) = anchor.rules_by_value.get(value) {
                     for &rule in rules {
@@ -320,14 +318,13 @@ impl<R> Matcher<R> {
         let Work {
             candidates,
             matched,
-            slots,
             ..
         } = scratch;
         matched.extend(candidates.iter().copied().filter(|&rule| {
             let rule = rule as usize;
             self.flat[rule]
                 .as_deref()
-                .and_then(|conditions| slots.evaluate(conditions, event))
+                .and_then(|conditions| slots::evaluate(conditions, event))
                 .unwrap_or_else(|| self.rules[rule].matches(Some(root), event))
         }));
         matched.sort_unstable();

@@ -21,7 +21,7 @@ pub(crate) fn read_event<'a>(
     trie: &FieldTrie,
     tree: &mut Tree,
 ) -> Result<&'a str, EventError> {
-    tree.clear();
+    tree.begin(trie.len());
     let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
@@ -48,22 +48,42 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
         // that is not JSON at all.
         (scan::skip_value::<false>(bytes, start, 1)?, None)
     } else if scan::strings_are_plain(bytes) {
-        let (end, root) = Reader::<true>::new(bytes, text, trie, tree).object(start, 1, ROOT)?;
+        let (end, root) =
+            Reader::<true>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
         (end, Some(root))
     } else {
-        let (end, root) = Reader::<false>::new(bytes, text, trie, tree).object(start, 1, ROOT)?;
+        let (end, root) =
+            Reader::<false>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
         (end, Some(root))
     };
     let end = skip_ws(bytes, end);
     if end != bytes.len() {
         return Err(Fail::Syntax(end, "trailing characters after the event"));
     }
-    tree.root = root;
+    tree.finish(root);
     if is_object {
         Ok(())
     } else {
         Err(Fail::NotAnObject)
     }
+}
+
+/// Where a value being read sits: its nesting level, its trie node (arrays
+/// are transparent, so elements share their array's), and whether it is
+/// (inside) an element of an array.
+#[derive(Clone, Copy)]
+struct Place {
+    depth: usize,
+    field: u32,
+    in_array: bool,
+}
+
+impl Place {
+    const ROOT: Place = Place {
+        depth: 1,
+        field: ROOT,
+        in_array: false,
+    };
 }
 
 /// `PLAIN`: the text passed `scan::strings_are_plain`.
@@ -84,13 +104,13 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         }
     }
 
-    /// Reads the value at `pos` (whitespace skipped) for trie node `field`,
-    /// returning where it ends.
-    fn value(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+    /// Reads the value at `pos` (whitespace skipped), returning where it ends.
+    fn value(&mut self, pos: usize, at: Place) -> Scan<(usize, Node)> {
+        let (depth, field) = (at.depth, at.field);
         let bytes = self.bytes;
         match bytes.get(pos) {
             Some(b'{' | b'[') if depth > MAX_NESTING_DEPTH => Err(Fail::TooDeep),
-            Some(b'{') => self.object(pos, depth, field),
+            Some(b'{') => self.object(pos, at),
             Some(b'[') => self.array(pos, depth, field),
             Some(b'"') => {
                 let (end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
@@ -119,7 +139,15 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                 let value = if integral && text.len() <= 16 {
                     // Up to 16 characters an integer fits an i64, and
                     // converting it rounds exactly like parsing a double.
-                    text.parse::<i64>().map_or(f64::NAN, |n| n as f64)
+                    // The scanner checked the digits, so no `parse` needed.
+                    let (negative, digits) = match text.strip_prefix('-') {
+                        Some(digits) => (true, digits),
+                        None => (false, text),
+                    };
+                    let n = digits
+                        .bytes()
+                        .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+                    (if negative { -n } else { n }) as f64
                 } else {
                     // Out-of-range text parses to infinity, which compares as nothing.
                     text.parse::<f64>().unwrap_or(f64::NAN)
@@ -131,12 +159,17 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         }
     }
 
-    fn object(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+    fn object(&mut self, pos: usize, at: Place) -> Scan<(usize, Node)> {
+        let Place {
+            depth,
+            field,
+            in_array,
+        } = at;
         let bytes = self.bytes;
         let base = self.tree.open_entries.len();
         let mut pos = skip_ws(bytes, pos + 1);
         if bytes.get(pos) == Some(&b'}') {
-            return Ok((pos + 1, self.tree.close_object(base)));
+            return Ok((pos + 1, self.tree.close_object(base, in_array)));
         }
         loop {
             if bytes.get(pos) != Some(&b'"') {
@@ -155,7 +188,12 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             pos = skip_ws(bytes, pos + 1);
             pos = match child {
                 Some(child) => {
-                    let (end, node) = self.value(pos, depth + 1, child)?;
+                    let inner = Place {
+                        depth: depth + 1,
+                        field: child,
+                        in_array,
+                    };
+                    let (end, node) = self.value(pos, inner)?;
                     self.tree.push_entry(base, child, node);
                     end
                 }
@@ -168,7 +206,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             pos = skip_ws(bytes, pos);
             match bytes.get(pos) {
                 Some(b',') => pos = skip_ws(bytes, pos + 1),
-                Some(b'}') => return Ok((pos + 1, self.tree.close_object(base))),
+                Some(b'}') => return Ok((pos + 1, self.tree.close_object(base, in_array))),
                 _ => return Err(Fail::Syntax(pos, "expected ',' or '}' in an object")),
             }
         }
@@ -183,7 +221,12 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         }
         loop {
             // Arrays are transparent to field paths, so elements keep `field`.
-            let (end, item) = self.value(pos, depth + 1, field)?;
+            let inner = Place {
+                depth: depth + 1,
+                field,
+                in_array: true,
+            };
+            let (end, item) = self.value(pos, inner)?;
             self.tree.open_items.push(item);
             pos = skip_ws(bytes, end);
             match bytes.get(pos) {

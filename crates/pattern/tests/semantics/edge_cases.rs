@@ -242,3 +242,14 @@ fn numeric_anything_but_lets_strings_through() {
     assert!(!matches(pattern, r#"{"a": "dad4", "b": 222, "z": 0.001}"#));
     assert!(!matches(pattern, r#"{"a": "dad1", "b": 444, "z": 0.001}"#));
 }
+
+#[test]
+fn a_repeated_key_forgets_the_fields_of_its_earlier_value() {
+    let event = r#"{"a": {"b": "x"}, "a": 1}"#;
+    assert!(!matches(r#"{"a": {"b": ["x"]}}"#, event));
+    assert!(matches(r#"{"a": {"b": [{"exists": false}]}}"#, event));
+    assert!(matches(r#"{"a": [1]}"#, event));
+    let event = r#"{"a": [{"b": "x"}], "a": {"b": "y"}}"#;
+    assert!(matches(r#"{"a": {"b": ["y"]}}"#, event));
+    assert!(!matches(r#"{"a": {"b": ["x"]}}"#, event));
+}
