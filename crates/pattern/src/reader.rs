@@ -112,18 +112,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             Some(b'{' | b'[') if depth > MAX_NESTING_DEPTH => Err(Fail::TooDeep),
             Some(b'{') => self.object(pos, at),
             Some(b'[') => self.array(pos, depth, field),
-            Some(b'"') => {
-                let (end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
-                let text = if escaped {
-                    self.unescape(pos + 1, end - 1)
-                } else {
-                    Text::Event(Span {
-                        start: (pos + 1) as u32,
-                        len: (end - pos - 2) as u32,
-                    })
-                };
-                Ok((end, Node::Str(text)))
-            }
+            Some(b'"') => self.string(pos),
             Some(&c @ (b't' | b'f' | b'n')) => {
                 let end = scan::literal_end(bytes, pos)?;
                 let node = match c {
@@ -187,6 +176,12 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             }
             pos = skip_ws(bytes, pos + 1);
             pos = match child {
+                // Most kept values are strings: read them without a call.
+                Some(child) if bytes.get(pos) == Some(&b'"') => {
+                    let (end, node) = self.string(pos)?;
+                    self.tree.push_entry(base, child, node);
+                    end
+                }
                 Some(child) => {
                     let inner = Place {
                         depth: depth + 1,
@@ -235,6 +230,21 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                 _ => return Err(Fail::Syntax(pos, "expected ',' or ']' in an array")),
             }
         }
+    }
+
+    /// Reads the string whose opening quote is at `pos`.
+    #[inline(always)]
+    fn string(&mut self, pos: usize) -> Scan<(usize, Node)> {
+        let (end, escaped) = scan::string_end::<PLAIN>(self.bytes, pos + 1)?;
+        let text = if escaped {
+            self.unescape(pos + 1, end - 1)
+        } else {
+            Text::Event(Span {
+                start: (pos + 1) as u32,
+                len: (end - pos - 2) as u32,
+            })
+        };
+        Ok((end, Node::Str(text)))
     }
 
     /// Looks up a key written with escapes by its unescaped bytes.

@@ -7,38 +7,47 @@ pub(crate) fn lower(text: &str) -> Box<str> {
     text.to_lowercase().into_boxed_str()
 }
 
+/// Non-ASCII values: Unicode lowering allocates, but is rare in events.
 fn lowered_cmp(value: &str, lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
-    if value.is_ascii() {
-        return ascii_cmp(value, lowered, cmp);
-    }
     cmp(&value.to_lowercase(), lowered)
 }
 
-fn ascii_cmp(value: &str, lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
-    // Short ASCII values are lowered on the stack to keep matching allocation-free.
-    let mut buf = [0u8; 256];
-    if value.len() <= buf.len() {
-        for (dst, src) in buf.iter_mut().zip(value.bytes()) {
-            *dst = src.to_ascii_lowercase();
-        }
-        match std::str::from_utf8(&buf[..value.len()]) {
-            Ok(lowered_value) => cmp(lowered_value, lowered),
-            Err(_) => false,
-        }
-    } else {
-        cmp(&value.to_ascii_lowercase(), lowered)
-    }
+/// Whether ASCII `value`, lowered, equals the already lowered `lowered`;
+/// byte by byte, without copying (the common case of `equals-ignore-case`).
+fn ascii_equals_lowered(value: &[u8], lowered: &[u8]) -> bool {
+    value.len() == lowered.len()
+        && value
+            .iter()
+            .zip(lowered)
+            .all(|(v, l)| v.to_ascii_lowercase() == *l)
 }
 
 pub(crate) fn equals_ignore_case(value: &str, lowered: &str) -> bool {
+    if value.is_ascii() {
+        return ascii_equals_lowered(value.as_bytes(), lowered.as_bytes());
+    }
     lowered_cmp(value, lowered, |a, b| a == b)
 }
 
 pub(crate) fn prefix_ignore_case(value: &str, lowered: &str) -> bool {
+    if value.is_ascii() {
+        return value
+            .as_bytes()
+            .get(..lowered.len())
+            .is_some_and(|head| ascii_equals_lowered(head, lowered.as_bytes()));
+    }
     lowered_cmp(value, lowered, |a, b| a.starts_with(b))
 }
 
 pub(crate) fn suffix_ignore_case(value: &str, lowered: &str) -> bool {
+    if value.is_ascii() {
+        let value = value.as_bytes();
+        return value
+            .len()
+            .checked_sub(lowered.len())
+            .and_then(|start| value.get(start..))
+            .is_some_and(|tail| ascii_equals_lowered(tail, lowered.as_bytes()));
+    }
     lowered_cmp(value, lowered, |a, b| a.ends_with(b))
 }
 
