@@ -1,0 +1,194 @@
+//! Where the tools live (the `.venv` of `make tools`, the release
+//! bootstraps) and how a child process is started, awaited and stopped.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Every Lambda binary of the template, built by one release build.
+pub const SERVICE_PACKAGES: [&str; 5] = ["orders", "inventory", "payment", "shipping", "dlq"];
+
+/// The `lambda_runtime` hello-world the cold starts are compared with.
+pub const HELLO_BIN: &str = "lambda-hello";
+
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub root: PathBuf,
+    pub python: PathBuf,
+    pub moto_server: PathBuf,
+    /// `aws-lambda-rie-x86_64`, as shipped inside the aws-sam-cli package.
+    pub rie: PathBuf,
+    /// `target/release`, where the bootstraps are.
+    pub release_dir: PathBuf,
+}
+
+impl Tools {
+    /// The tools, or a panic that says to run `make tools`: a missing tool
+    /// fails the test, it never skips it.
+    pub fn get() -> &'static Tools {
+        static TOOLS: OnceLock<Tools> = OnceLock::new();
+        TOOLS.get_or_init(|| Tools::locate().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    pub fn locate() -> Result<Tools, String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests-aws sits in the workspace root")
+            .to_path_buf();
+        let venv = root.join(".venv");
+        let python = venv.join("bin/python");
+        let moto_server = venv.join("bin/moto_server");
+        for tool in [&python, &moto_server] {
+            if !tool.is_file() {
+                return Err(format!(
+                    "{} is missing: run `make tools` first (it creates .venv with aws-sam-cli and moto[server])",
+                    tool.display()
+                ));
+            }
+        }
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                "import os, samcli; print(os.path.dirname(samcli.__file__))",
+            ])
+            .output()
+            .map_err(|e| format!("running {}: {e}; run `make tools`", python.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "aws-sam-cli is not installed in .venv: run `make tools` ({})",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let samcli = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let rie = samcli.join("local/rapid/aws-lambda-rie-x86_64");
+        if !rie.is_file() {
+            return Err(format!(
+                "{} is missing (aws-sam-cli ships it): run `make tools`",
+                rie.display()
+            ));
+        }
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        Ok(Tools {
+            root,
+            python,
+            moto_server,
+            rie,
+            release_dir: target.join("release"),
+        })
+    }
+
+    /// The release binary `name`, built first if this process has not
+    /// checked yet (a no-op when `make aws-build` already built it).
+    pub fn bootstrap(&self, name: &str) -> PathBuf {
+        static BUILT: OnceLock<()> = OnceLock::new();
+        BUILT.get_or_init(|| self.build_release());
+        let path = self.release_dir.join(name);
+        assert!(
+            path.is_file(),
+            "{} is not built: run `make aws-build`",
+            path.display()
+        );
+        path
+    }
+
+    /// `cargo build --release --bins -p orders ... -p dlq`, then the hello
+    /// world, each its own build so the services' features are unified
+    /// exactly as in `make aws-build` (and `cargo lambda build`).
+    pub fn build_release(&self) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut services = Command::new(&cargo);
+        services.args(["build", "--release", "--bins"]);
+        for p in SERVICE_PACKAGES {
+            services.args(["-p", p]);
+        }
+        let mut hello = Command::new(&cargo);
+        hello.args([
+            "build",
+            "--release",
+            "-p",
+            "saga-aws-tests",
+            "--bin",
+            HELLO_BIN,
+        ]);
+        for mut cmd in [services, hello] {
+            let status = cmd.current_dir(&self.root).status().expect("running cargo");
+            assert!(status.success(), "release build failed: {cmd:?}");
+        }
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (the OS picks it; it is released before
+/// the child binds it, which is the usual small race).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+/// Polls until `port` on 127.0.0.1 accepts a connection. Fails early,
+/// with the reason, if the process exits first.
+pub fn wait_for_port(child: &mut ChildGuard, port: u16, timeout: Duration) -> Result<(), String> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let start = Instant::now();
+    loop {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.child.try_wait() {
+            return Err(format!(
+                "{} exited with {status} before listening on {port}",
+                child.name
+            ));
+        }
+        if start.elapsed() > timeout {
+            return Err(format!(
+                "{} did not listen on {port} within {timeout:?}",
+                child.name
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A child process in its own process group, killed with the whole group
+/// (the RIE starts the bootstrap as its own child) when dropped.
+pub struct ChildGuard {
+    pub name: String,
+    pub child: Child,
+}
+
+impl ChildGuard {
+    pub fn spawn(name: impl Into<String>, mut cmd: Command, quiet: bool) -> ChildGuard {
+        use std::os::unix::process::CommandExt;
+        let name = name.into();
+        cmd.process_group(0).stdin(Stdio::null());
+        if quiet {
+            cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        }
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {name} ({cmd:?}): {e}"));
+        ChildGuard { name, child }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

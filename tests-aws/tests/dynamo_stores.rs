@@ -1,0 +1,270 @@
+//! Each service's DynamoDB store, driven through its port against moto:
+//! conditional writes, TransactWriteItems and their cancellation reasons,
+//! idempotency records. Nothing here is mocked.
+
+use chrono::Utc;
+use events::{
+    Currency, EventId, Money, OrderId, OrderLine, OutgoingEvent, Quantity, SagaEvent, Sku,
+};
+use inventory::InventoryStore;
+use inventory::dynamo::DynamoInventoryStore;
+use inventory::ports::{ReservationState, Reserve, Settle};
+use orders::{DynamoOrderStore, Order, OrderStatus, OrderStore, Placed, Transition, Transitioned};
+use payment::{DynamoPaymentStore, PaymentRecord, PaymentStatus, PaymentStore};
+use platform::Commit;
+use saga_aws_tests::{Moto, Stack, Tools};
+
+async fn moto() -> (Moto, aws_sdk_dynamodb::Client) {
+    let tools = Tools::get();
+    let moto = Moto::start(tools);
+    let config = moto.sdk_config().await;
+    let stack = Stack::create(&config, &tools.root.join("infra/template.yaml")).await;
+    (moto, stack.dynamodb)
+}
+
+fn line(sku: &str, q: i64) -> OrderLine {
+    OrderLine {
+        sku: Sku::parse(sku).unwrap(),
+        quantity: Quantity::parse(q).unwrap(),
+    }
+}
+
+fn outcome(order: OrderId, cause: EventId, detail_type: &str) -> Vec<OutgoingEvent> {
+    vec![OutgoingEvent {
+        source: "shop.test".into(),
+        detail_type: detail_type.into(),
+        detail: "{}".into(),
+        event_id: EventId::derive(cause, detail_type),
+        order_id: order,
+    }]
+}
+
+async fn inventory_with_stock(client: aws_sdk_dynamodb::Client) -> DynamoInventoryStore {
+    let store = DynamoInventoryStore::new(client, "InventoryTable");
+    for (sku, available) in [("KB-001", 5), ("MOUSE-002", 1)] {
+        let item = inventory::StockItem {
+            sku: Sku::parse(sku).unwrap(),
+            name: sku.into(),
+            unit_price: Money::new(1000, Currency::parse("USD").unwrap()),
+            available,
+            reserved: 0,
+            shipped: 0,
+        };
+        store.put_item(&item).await.unwrap();
+    }
+    store
+}
+
+async fn stock(store: &DynamoInventoryStore, sku: &str) -> (u32, u32, u32) {
+    let items = store.items(&[Sku::parse(sku).unwrap()]).await.unwrap();
+    (items[0].available, items[0].reserved, items[0].shipped)
+}
+
+#[tokio::test]
+async fn a_reservation_that_runs_out_of_stock_names_the_sku_and_changes_nothing() {
+    let (_moto, client) = moto().await;
+    let store = inventory_with_stock(client).await;
+    let order = OrderId::for_idempotency_key("out-of-stock");
+    let cause = EventId::for_order_placed(order);
+    let lines = [line("KB-001", 2), line("MOUSE-002", 2)];
+    let result = store.reserve(order, &lines, cause, &[]).await.unwrap();
+    assert_eq!(
+        result,
+        Reserve::Insufficient(Sku::parse("MOUSE-002").unwrap())
+    );
+    assert_eq!(stock(&store, "KB-001").await, (5, 0, 0), "all or nothing");
+    assert_eq!(stock(&store, "MOUSE-002").await, (1, 0, 0));
+    assert_eq!(store.reservation(order).await.unwrap(), None);
+    assert_eq!(store.processed(cause).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_second_delivery_of_a_reservation_returns_the_recorded_outcome() {
+    let (_moto, client) = moto().await;
+    let store = inventory_with_stock(client).await;
+    let order = OrderId::for_idempotency_key("twice");
+    let cause = EventId::for_order_placed(order);
+    let reserved = outcome(order, cause, "Inventory Reserved");
+    let lines = [line("KB-001", 2)];
+    assert_eq!(
+        store
+            .reserve(order, &lines, cause, &reserved)
+            .await
+            .unwrap(),
+        Reserve::Done
+    );
+    assert_eq!(
+        store
+            .reserve(order, &lines, cause, &reserved)
+            .await
+            .unwrap(),
+        Reserve::AlreadyProcessed(reserved.clone())
+    );
+    assert_eq!(stock(&store, "KB-001").await, (3, 2, 0), "reserved once");
+    assert_eq!(store.processed(cause).await.unwrap(), Some(reserved));
+
+    let shipped = EventId::derive(cause, "Shipment Scheduled");
+    let settle = store.settle(order, ReservationState::Shipped, shipped, &[]);
+    assert_eq!(settle.await.unwrap(), Settle::Done);
+    assert_eq!(stock(&store, "KB-001").await, (3, 0, 2));
+    let again = store.settle(
+        order,
+        ReservationState::Released,
+        EventId::derive(cause, "x"),
+        &[],
+    );
+    assert_eq!(
+        again.await.unwrap(),
+        Settle::NotReserved(Some(ReservationState::Shipped))
+    );
+}
+
+fn new_order(key: &str, body: &str) -> (Order, String, OutgoingEvent) {
+    let request = orders::domain::parse_place_order(body.as_bytes()).unwrap();
+    let id = OrderId::for_idempotency_key(key);
+    let now = Utc::now();
+    let outbox = SagaEvent::from(request.placed(id, now)).to_outgoing();
+    (
+        Order::pending(id, &request, now),
+        request.request_hash(),
+        outbox,
+    )
+}
+
+const ORDER: &str = r#"{"customerId":"cust-42","lines":[{"sku":"KB-001","quantity":1}],
+  "shipTo":{"name":"Ada","line1":"1 Row","city":"London","postalCode":"N1","country":"GB"},
+  "paymentToken":"tok_visa"}"#;
+
+#[tokio::test]
+async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_transaction() {
+    let (_moto, client) = moto().await;
+    let store = DynamoOrderStore::new(client, "OrdersTable");
+    let (order, hash, outbox) = new_order("place-twice", ORDER);
+    assert_eq!(
+        store.place(&order, &hash, &outbox).await.unwrap(),
+        Placed::Created
+    );
+    match store.place(&order, &hash, &outbox).await.unwrap() {
+        Placed::Existing {
+            order: existing,
+            same_request,
+        } => {
+            assert!(same_request);
+            assert_eq!(existing.order_id, order.order_id);
+        }
+        other => panic!("expected the existing order, got {other:?}"),
+    }
+    let other_hash = "a different request";
+    match store.place(&order, other_hash, &outbox).await.unwrap() {
+        Placed::Existing { same_request, .. } => assert!(!same_request),
+        other => panic!("expected the existing order, got {other:?}"),
+    }
+    let view = store.get(order.order_id).await.unwrap().expect("stored");
+    assert_eq!(view.order.status, OrderStatus::Pending);
+}
+
+#[tokio::test]
+async fn an_order_transition_commits_once_with_its_idempotency_record() {
+    let (_moto, client) = moto().await;
+    let store = DynamoOrderStore::new(client, "OrdersTable");
+    let (order, hash, outbox) = new_order("transition", ORDER);
+    store.place(&order, &hash, &outbox).await.unwrap();
+    let cause = EventId::derive(outbox.event_id, "Shipment Scheduled");
+    let change = Transition {
+        order: order.order_id,
+        to: OrderStatus::Confirmed,
+        reason: None,
+        cause,
+        outcome: outcome(order.order_id, cause, "Order Confirmed"),
+        at: Utc::now(),
+    };
+    let first = store.transition(&change).await.unwrap();
+    assert_eq!(first, Commit::Done(Transitioned::Applied));
+    let again = store.transition(&change).await.unwrap();
+    assert_eq!(again, Commit::AlreadyProcessed(change.outcome.clone()));
+    let other = Transition {
+        cause: EventId::derive(cause, "another"),
+        to: OrderStatus::Cancelled,
+        ..change.clone()
+    };
+    assert_eq!(
+        store.transition(&other).await.unwrap(),
+        Commit::Done(Transitioned::NotPending(OrderStatus::Confirmed))
+    );
+    let unknown = Transition {
+        order: OrderId::for_idempotency_key("never placed"),
+        cause: EventId::derive(cause, "unknown"),
+        ..change
+    };
+    assert_eq!(
+        store.transition(&unknown).await.unwrap(),
+        Commit::Done(Transitioned::UnknownOrder)
+    );
+}
+
+#[tokio::test]
+async fn a_payment_is_recorded_once_and_refunded_only_while_authorized() {
+    let (_moto, client) = moto().await;
+    let store = DynamoPaymentStore::new(client, "PaymentsTable");
+    let order = OrderId::for_idempotency_key("payment");
+    let cause = EventId::for_order_placed(order);
+    let authorized = PaymentRecord {
+        payment_id: Some("pay_1".into()),
+        amount: Money::new(13_800, Currency::parse("USD").unwrap()),
+        status: PaymentStatus::Authorized,
+    };
+    let out = outcome(order, cause, "Payment Authorized");
+    assert_eq!(
+        store.record(order, &authorized, cause, &out).await.unwrap(),
+        Commit::Done(())
+    );
+    assert_eq!(
+        store.record(order, &authorized, cause, &out).await.unwrap(),
+        Commit::AlreadyProcessed(out.clone())
+    );
+    assert_eq!(store.payment(order).await.unwrap(), Some(authorized));
+
+    let refund_cause = EventId::derive(cause, "Shipment Failed");
+    let refunded = store.refund(order, refund_cause, &[]).await.unwrap();
+    assert_eq!(refunded, Commit::Done(()));
+    let status = store.payment(order).await.unwrap().unwrap().status;
+    assert_eq!(status, PaymentStatus::Refunded);
+    let again = store
+        .refund(order, EventId::derive(cause, "other"), &[])
+        .await;
+    assert!(again.is_err(), "no longer authorized: {again:?}");
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_recorded_once_and_leaves_pending_when_redriven() {
+    let (_moto, client) = moto().await;
+    let store = dlq::dynamo::DynamoDlqStore::new(client, "DlqTable");
+    let letter = |body: &str| dlq::DeadLetter {
+        queue: "InventoryDLQ".into(),
+        message_id: "m-1".into(),
+        body: body.into(),
+        error: Some("boom".into()),
+        attempts: 5,
+        received_at: Utc::now(),
+        redriven_at: None,
+    };
+    use dlq::DlqStore;
+    store.record(&letter("first")).await.unwrap();
+    store.record(&letter("second")).await.unwrap();
+    let pending = store.pending(Some("InventoryDLQ")).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].body, "first", "the first record is kept");
+    assert_eq!(store.pending(None).await.unwrap().len(), 1);
+    store
+        .mark_redriven("InventoryDLQ", "m-1", Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .pending(Some("InventoryDLQ"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.pending(None).await.unwrap().is_empty());
+}
