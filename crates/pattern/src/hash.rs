@@ -29,10 +29,14 @@ impl Hasher for FastHasher {
             word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
         }
-        let mut tail = [0u8; 8];
+        // The last partial word, assembled in a register: copying it into a
+        // zeroed array made a `memcpy` call per hashed string.
         let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 56);
+        let tail = rest
+            .iter()
+            .rev()
+            .fold(0u64, |word, &byte| word << 8 | u64::from(byte));
+        self.add(tail ^ (rest.len() as u64) << 56);
     }
 
     fn write_u8(&mut self, byte: u8) {

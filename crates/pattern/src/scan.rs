@@ -212,25 +212,44 @@ fn key_end<const PLAIN: bool>(bytes: &[u8], pos: usize) -> Scan<usize> {
 }
 
 /// The fast lane of `skip_value` for compact objects: steps over a run of
-/// `,"key":"string"` members, two strings and two two-byte checks each,
-/// where the general loop would dispatch on every byte between them. Stops
-/// before anything else, or just after `,"key":` (then `true`: a value of
-/// another kind starts at the returned position).
+/// members whose value is a string or a number, written without whitespace
+/// (`,"key":"text"`, `,"key":12`), with two-byte checks where the general
+/// loop would dispatch on every byte between tokens. `first`: `pos` is at
+/// the first key of an object rather than at a comma. Stops before anything
+/// else, or just after `"key":` (then `true`: a value of another kind starts
+/// at the returned position).
 #[inline(always)]
-fn compact_members<const PLAIN: bool>(bytes: &[u8], mut pos: usize) -> Scan<(usize, bool)> {
+fn compact_members<const PLAIN: bool>(
+    bytes: &[u8],
+    mut pos: usize,
+    mut first: bool,
+) -> Scan<(usize, bool)> {
     let pair = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<2>);
-    while pair(pos) == Some(b",\"") {
-        let (key_end, _) = string_end::<PLAIN>(bytes, pos + 2)?;
-        if pair(key_end) != Some(b":\"") {
-            let colon = skip_ws(bytes, key_end);
-            if bytes.get(colon) != Some(&b':') {
-                return Err(Fail::Syntax(colon, "expected ':' after a key"));
+    loop {
+        let key = if first {
+            if bytes.get(pos) != Some(&b'"') {
+                return Err(Fail::Syntax(pos, "expected a string key"));
             }
-            return Ok((skip_ws(bytes, colon + 1), true));
-        }
-        pos = string_end::<PLAIN>(bytes, key_end + 2)?.0;
+            first = false;
+            pos + 1
+        } else if pair(pos) == Some(b",\"") {
+            pos + 2
+        } else {
+            return Ok((pos, false));
+        };
+        let (key_end, _) = string_end::<PLAIN>(bytes, key)?;
+        pos = match pair(key_end) {
+            Some(b":\"") => string_end::<PLAIN>(bytes, key_end + 2)?.0,
+            Some([b':', b'-' | b'0'..=b'9']) => number_end(bytes, key_end + 1)?.0,
+            _ => {
+                let colon = skip_ws(bytes, key_end);
+                if bytes.get(colon) != Some(&b':') {
+                    return Err(Fail::Syntax(colon, "expected ':' after a key"));
+                }
+                return Ok((skip_ws(bytes, colon + 1), true));
+            }
+        };
     }
-    Ok((pos, false))
 }
 
 /// Validates and steps over one value at `pos` (whitespace already skipped)
@@ -262,10 +281,16 @@ pub(crate) fn skip_value<const PLAIN: bool>(
                     if let Some(slot) = objects.get_mut(level) {
                         *slot = is_object;
                     }
-                    if is_object {
-                        pos = key_end::<PLAIN>(bytes, pos)?;
+                    if !is_object {
+                        continue 'value;
                     }
-                    continue 'value;
+                    let (next, at_value) = compact_members::<PLAIN>(bytes, pos, true)?;
+                    pos = next;
+                    if at_value {
+                        continue 'value;
+                    }
+                    // Members were consumed: what follows is `,` or `}`.
+                    pos
                 }
             }
             Some(b'-' | b'0'..=b'9') => number_end(bytes, pos)?.0,
@@ -280,7 +305,7 @@ pub(crate) fn skip_value<const PLAIN: bool>(
             }
             let in_object = objects.get(level).copied().unwrap_or_default();
             if in_object {
-                let (next, at_value) = compact_members::<PLAIN>(bytes, pos)?;
+                let (next, at_value) = compact_members::<PLAIN>(bytes, pos, false)?;
                 pos = next;
                 if at_value {
                     continue 'value;

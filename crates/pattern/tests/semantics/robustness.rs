@@ -199,9 +199,11 @@ fn damaged_events_are_rejected_like_serde_json_does() {
         r#"{"a": "x\"y\\z\u00e9", "b": ["long string value", 12.5e-3, true], "d": {"e": [null, {"f": false}], "g": -0}}"#,
         "{\n  \"a\" : [ 1 , 2 ] ,\n\t\"b\" : \"\\/\" ,\"d\":{ }\r\n}",
         r#"{"d": {"e": [[], {}, "abcdefghijklmnop"], "h": 1E+2}, "b": "q"}"#,
+        // Compact, as EventBridge sends events: the skipper's fast lane.
+        r#"{"x":{"a":"b","n":-12.5e3,"o":{"p":1,"q":"r"},"s":[1,"t",{"u":true}]},"b":"v","d":{"e":0}}"#,
     ];
     let alphabet = b"{}[]\":,\\ \t\nu0123456789abcdeftrnl-+.eE\x01\x7f";
-    for _ in 0..30_000 {
+    for _ in 0..40_000 {
         let mut bytes = seeds[rng.below(seeds.len())].as_bytes().to_vec();
         for _ in 0..1 + rng.below(2) {
             let at = rng.below(bytes.len());
@@ -216,11 +218,12 @@ fn damaged_events_are_rejected_like_serde_json_does() {
         }
         let ours = matcher.matching_rules(&bytes);
         let theirs = serde_json::from_slice::<serde_json::Value>(&bytes);
-        // serde_json refuses lone surrogates that the reader replaces.
-        if theirs
-            .as_ref()
-            .is_err_and(|e| e.to_string().contains("surrogate"))
-        {
+        // serde_json refuses lone surrogates that the reader replaces, and
+        // numbers beyond f64 that events may carry (docs/pattern.md).
+        if theirs.as_ref().is_err_and(|e| {
+            let message = e.to_string();
+            message.contains("surrogate") || message.contains("out of range")
+        }) {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
