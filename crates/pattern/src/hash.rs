@@ -29,8 +29,8 @@ impl Hasher for FastHasher {
             word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
         }
-        // The last partial word, assembled in a register: copying it into a
-        // zeroed array made a `memcpy` call per hashed string.
+        // The last partial word, assembled in a register rather than copied
+        // into a zeroed array (callgrind showed no difference either way).
         let rest = chunks.remainder();
         let tail = rest
             .iter()
