@@ -152,15 +152,15 @@ impl LocalBus {
         only_rule: Option<&str>,
     ) -> Result<(), BusError> {
         let mut routed: Vec<(String, String, String, HashMap<String, String>)> = Vec::new();
-        for event in events {
-            let text = event.to_string();
-            for index in self.matching_rules(&text)? {
+        let texts: Vec<String> = events.iter().map(serde_json::Value::to_string).collect();
+        for (event, text) in events.iter().zip(&texts) {
+            for index in self.matching_rules(text)? {
                 let rule = &self.rules[index];
                 if !rule.enabled || only_rule.is_some_and(|r| r != rule.name) {
                     continue;
                 }
                 for target in &rule.targets {
-                    let body = target.input.apply(event, &text);
+                    let body = target.input.apply(event, text);
                     let attributes = HashMap::from([("RuleName".to_owned(), rule.name.clone())]);
                     routed.push((
                         target.queue.clone(),
@@ -176,7 +176,7 @@ impl LocalBus {
                 let mut stmt = tx.prepare_cached(
                     "INSERT INTO bus_archive (id, time, source, detail_type, correlation_id, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
-                for event in events {
+                for (event, text) in events.iter().zip(&texts) {
                     let correlation = event["detail"]["metadata"]["correlationId"].as_str();
                     stmt.execute(params![
                         event["id"].as_str(),
@@ -184,7 +184,7 @@ impl LocalBus {
                         event["source"].as_str(),
                         event["detail-type"].as_str(),
                         correlation,
-                        event.to_string()
+                        text
                     ])?;
                 }
             }

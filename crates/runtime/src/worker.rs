@@ -155,6 +155,9 @@ impl Worker {
     /// Whether to leave a handled message on the queue so it is delivered
     /// again: at most once per event and consumer.
     fn duplicate(&self, m: &QueueMessage, consumer: &str) -> bool {
+        if self.faults.duplicate_rate <= 0.0 || m.receive_count != 1 {
+            return false;
+        }
         let key = fault_key(m, consumer);
         m.receive_count == 1
             && self.faults.hits(Fault::Duplicate, &key, 1)
@@ -177,12 +180,13 @@ impl Worker {
         receive_count < limit
     }
 
-    async fn deliver(&self, batch: Vec<QueueMessage>) {
-        let consumer = self.spec.function.as_str();
-        let mut failed: Vec<(String, String)> = Vec::new();
+    /// Applies the delay and failure faults to a received batch: returns
+    /// the messages failed on purpose and those to hand to the handler.
+    async fn inject(&self, batch: &[QueueMessage]) -> (Vec<(String, String)>, Vec<QueueMessage>) {
+        let mut failed = Vec::new();
         let mut deliver = Vec::with_capacity(batch.len());
-        for m in &batch {
-            let key = fault_key(m, consumer);
+        for m in batch {
+            let key = fault_key(m, &self.spec.function);
             if self.faults.hits(Fault::Delay, &key, m.receive_count) {
                 tokio::time::sleep(self.faults.delay(&key, m.receive_count)).await;
             }
@@ -194,6 +198,16 @@ impl Worker {
                 deliver.push(m.clone());
             }
         }
+        (failed, deliver)
+    }
+
+    async fn deliver(&self, batch: Vec<QueueMessage>) {
+        let consumer = self.spec.function.as_str();
+        let (mut failed, deliver) = if self.faults.is_active() {
+            self.inject(&batch).await
+        } else {
+            (Vec::new(), batch.clone())
+        };
         let attempt = batch.iter().map(|m| m.receive_count).max().unwrap_or(1);
         let bus = FaultyBus {
             bus: &self.bus,

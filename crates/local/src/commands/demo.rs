@@ -24,6 +24,11 @@ pub struct DemoArgs {
     /// How many placements are in flight at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Place orders at this many per second (open loop) instead of as fast
+    /// as the concurrency allows: latency is then measured under a steady
+    /// load rather than behind a backlog.
+    #[arg(long)]
+    pub rate: Option<f64>,
     /// Give up waiting for final states after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
@@ -78,8 +83,10 @@ async fn place_all(
     runtime: &Arc<Runtime>,
     orders: usize,
     concurrency: usize,
+    rate: Option<f64>,
 ) -> anyhow::Result<()> {
     let next = Arc::new(AtomicUsize::new(0));
+    let start = tokio::time::Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency.max(1) {
         let (runtime, next) = (runtime.clone(), next.clone());
@@ -88,6 +95,10 @@ async fn place_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= orders {
                     return Ok::<_, anyhow::Error>(());
+                }
+                if let Some(rate) = rate {
+                    tokio::time::sleep_until(start + Duration::from_secs_f64(i as f64 / rate))
+                        .await;
                 }
                 let body = order_body(i).to_string();
                 let key = format!("demo-{i}");
@@ -136,10 +147,16 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     let catalogue = demo_catalogue(args.orders)?;
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let started = Instant::now();
+    if let Some(rate) = args.rate {
+        anyhow::ensure!(
+            rate > 0.0 && rate.is_finite(),
+            "--rate must be a positive number of orders per second"
+        );
+    }
     let placing = tokio::spawn({
         let runtime = runtime.clone();
-        let (n, c) = (args.orders, args.concurrency);
-        async move { place_all(&runtime, n, c).await }
+        let (n, c, r) = (args.orders, args.concurrency, args.rate);
+        async move { place_all(&runtime, n, c, r).await }
     });
     let deadline = started + Duration::from_secs(args.timeout);
     loop {

@@ -1,6 +1,7 @@
 //! Runs the real `saga` binary, as a user would.
 
 mod match_command;
+mod runtime_commands;
 mod template_loading;
 mod test_event_pattern;
 
