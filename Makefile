@@ -7,6 +7,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 include mk/tools.mk
+include mk/aws.mk
 
 .PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean
 

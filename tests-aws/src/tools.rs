@@ -77,7 +77,11 @@ impl Tools {
             python,
             moto_server,
             rie,
-            release_dir: target.join("release"),
+            release_dir: target.join(if debug_bootstraps() {
+                "debug"
+            } else {
+                "release"
+            }),
         })
     }
 
@@ -100,8 +104,13 @@ impl Tools {
     /// exactly as in `make aws-build` (and `cargo lambda build`).
     pub fn build_release(&self) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let profile: &[&str] = if debug_bootstraps() {
+            &[]
+        } else {
+            &["--release"]
+        };
         let mut services = Command::new(&cargo);
-        services.args(["build", "--release", "--bins"]);
+        services.arg("build").args(profile).arg("--bins");
         for p in SERVICE_PACKAGES {
             services.args(["-p", p]);
         }
@@ -119,6 +128,12 @@ impl Tools {
             assert!(status.success(), "release build failed: {cmd:?}");
         }
     }
+}
+
+/// `SAGA_AWS_DEBUG_BOOTSTRAPS=1` runs the debug builds instead (a quick
+/// check of the harness; the figures and `make test` use release builds).
+fn debug_bootstraps() -> bool {
+    std::env::var_os("SAGA_AWS_DEBUG_BOOTSTRAPS").is_some_and(|v| v == "1")
 }
 
 /// A free TCP port on 127.0.0.1 (the OS picks it; it is released before
