@@ -22,8 +22,12 @@ demo: ## place ORDERS orders (default 20000) across every saga path; prints thro
 
 test: tools lint test-rust ## every test: fmt, clippy, template lint and policy tests, then every Rust test
 
-test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI)
-	$(CARGO) test --workspace --all-targets --locked
+# The Lambda invocations under the runtime interface emulator use the debug
+# bootstraps this build makes anyway: a second, release build of every
+# function would double a cold `make test` on two cores. `make aws-test`
+# runs them on release bootstraps.
+test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e, Lambdas under the emulator against moto)
+	SAGA_AWS_DEBUG_BOOTSTRAPS=1 $(CARGO) test --workspace --all-targets --locked
 	$(CARGO) test --workspace --doc --locked
 
 lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, checkov
@@ -48,8 +52,9 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: ## criterion benchmarks of the pattern engine (figures are printed)
+bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts
 	$(CARGO) bench -p pattern
+	$(MAKE) aws-bench
 
 fuzz: ## bounded-time fuzzing (needs a nightly toolchain and cargo-fuzz)
 	@if $(CARGO) +nightly --version >/dev/null 2>&1 && $(CARGO) fuzz --version >/dev/null 2>&1; then \

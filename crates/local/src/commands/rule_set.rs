@@ -73,6 +73,10 @@ impl RuleSet {
                 path.display()
             );
         };
+        // Sorted here: serde_json's map keeps file order when another crate
+        // of the build turns on its `preserve_order` feature.
+        let mut map: Vec<(String, Value)> = map.into_iter().collect();
+        map.sort_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::new();
         for (name, pattern) in map {
             let parsed = match &pattern {
