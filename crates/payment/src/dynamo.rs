@@ -41,34 +41,16 @@ impl DynamoPaymentStore {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> Result<Commit, StoreError> {
-        let now = chrono::Utc::now().timestamp();
-        let marker = ddb::mark_processed(&self.table, CONSUMER, cause, outcome, now)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(change)
-            .transact_items(marker)
-            .send()
-            .await;
-        let Err(err) = result else {
-            return Ok(Commit::Done(()));
-        };
-        match ddb::failed_conditions(&err) {
-            Some(failed) if failed.contains(&1) => {
-                let recorded = ddb::processed_outcome(&self.client, &self.table, CONSUMER, cause)
-                    .await?
-                    .ok_or_else(|| {
-                        StoreError::Unavailable(format!(
-                            "event {cause} is marked handled but its record is not readable yet"
-                        ))
-                    })?;
-                Ok(Commit::AlreadyProcessed(recorded))
-            }
-            Some(_) => Err(StoreError::Unavailable(format!(
-                "the payment changed under another event while handling {cause}"
-            ))),
-            None => Err(StoreError::call(err)),
-        }
+        ddb::commit_with_marker(
+            &self.client,
+            &self.table,
+            CONSUMER,
+            change,
+            cause,
+            outcome,
+            || format!("the payment changed under another event while handling {cause}"),
+        )
+        .await
     }
 }
 

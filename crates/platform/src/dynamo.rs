@@ -141,3 +141,47 @@ pub fn failed_conditions(
         .collect();
     (!failed.is_empty()).then_some(failed)
 }
+
+/// Commits one state change together with the idempotency record of
+/// `cause` in a single TransactWriteItems. If the record's condition fails,
+/// another delivery of `cause` won the race and its recorded outcome is
+/// returned; if only the change's condition fails, the item changed under
+/// another event (`conflict` says how) and a retry will decide again.
+pub async fn commit_with_marker(
+    client: &Client,
+    table: &str,
+    consumer: &str,
+    change: TransactWriteItem,
+    cause: EventId,
+    outcome: &[OutgoingEvent],
+    conflict: impl FnOnce() -> String,
+) -> Result<crate::Commit, StoreError> {
+    let marker = mark_processed(
+        table,
+        consumer,
+        cause,
+        outcome,
+        chrono::Utc::now().timestamp(),
+    )?;
+    let result = client
+        .transact_write_items()
+        .transact_items(change)
+        .transact_items(marker)
+        .send()
+        .await;
+    let Err(err) = result else {
+        return Ok(crate::Commit::Done(()));
+    };
+    match failed_conditions(&err) {
+        Some(failed) if failed.contains(&1) => processed_outcome(client, table, consumer, cause)
+            .await?
+            .map(crate::Commit::AlreadyProcessed)
+            .ok_or_else(|| {
+                StoreError::Unavailable(format!(
+                    "event {cause} is marked handled but its record is not readable yet"
+                ))
+            }),
+        Some(_) => Err(StoreError::Unavailable(conflict())),
+        None => Err(StoreError::call(err)),
+    }
+}

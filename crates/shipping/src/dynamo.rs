@@ -102,38 +102,16 @@ impl ShipmentStore for DynamoShipmentStore {
             .condition_expression("attribute_not_exists(PK)")
             .build()
             .map_err(|e| StoreError::Corrupt(format!("invalid request: {e}")))?;
-        let now = chrono::Utc::now().timestamp();
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(ddb::mark_processed(
-                &self.table,
-                CONSUMER,
-                cause,
-                outcome,
-                now,
-            )?)
-            .send()
-            .await;
-        let Err(err) = result else {
-            return Ok(Commit::Done(()));
-        };
-        match ddb::failed_conditions(&err) {
-            Some(failed) if failed.contains(&1) => {
-                ddb::processed_outcome(&self.client, &self.table, CONSUMER, cause)
-                    .await?
-                    .map(Commit::AlreadyProcessed)
-                    .ok_or_else(|| {
-                        StoreError::Unavailable(format!(
-                            "event {cause} is marked handled but its record is not readable yet"
-                        ))
-                    })
-            }
-            Some(_) => Err(StoreError::Unavailable(format!(
-                "order {order_id} got a shipment from another event meanwhile"
-            ))),
-            None => Err(StoreError::call(err)),
-        }
+        let change = TransactWriteItem::builder().put(put).build();
+        ddb::commit_with_marker(
+            &self.client,
+            &self.table,
+            CONSUMER,
+            change,
+            cause,
+            outcome,
+            || format!("order {order_id} got a shipment from another event meanwhile"),
+        )
+        .await
     }
 }
