@@ -112,8 +112,10 @@ RULES: dict[str, tuple[str, list[str], list[str], Any]] = {
     ),
 }
 
-# The only actions allowed on Resource "*": X-Ray has no resource-level permissions.
-STAR_RESOURCE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# The only actions allowed on Resource "*": they have no resource-level
+# permissions (see [sar] in tools/test_template_security.py, which checks this
+# against the Service Authorization Reference data).
+STAR_RESOURCE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 
 
 def as_list(value: Any) -> list[Any]:
@@ -386,7 +388,10 @@ class TemplateContract(unittest.TestCase):
 
 
 def main() -> int:
+    from test_template_security import TemplateSecurity
+
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(TemplateContract)
+    suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(TemplateSecurity))
     result = unittest.TextTestRunner(verbosity=1).run(suite)
     failed = len(result.failures) + len(result.errors)
     print(f"template: {result.testsRun - failed} passed, {failed} failed")
