@@ -37,6 +37,16 @@ pub enum Command {
     Replay(commands::replay::ReplayArgs),
     /// Lists or redrives dead-lettered messages.
     Dlq(commands::dlq::DlqArgs),
+    /// Prints a report from the archive (table, JSON, CSV) and can draw it
+    /// as an SVG chart.
+    Report(commands::report::ReportArgs),
+    /// Checks the template's rules against events-schema/ and the handlers:
+    /// every emitted event type routed, every rule matching an example,
+    /// every consumer fed what it accepts. Exits non-zero naming each gap.
+    Lint(commands::lint::LintArgs),
+    /// Runs the saga under seeded faults, seed after seed, and checks the
+    /// invariants after each.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +91,9 @@ pub fn main() -> ExitCode {
         Command::Trace(args) => block_on(commands::trace::run(&args, &mut out)),
         Command::Replay(args) => block_on(commands::replay::run(&args, &mut out)),
         Command::Dlq(args) => block_on(commands::dlq::run(&args, &mut out)),
+        Command::Report(args) => block_on(commands::report::run(&args, &mut out)),
+        Command::Lint(args) => commands::lint::run(&args, &mut out),
+        Command::Simulate(args) => block_on(commands::simulate::run(&args, &mut out)),
     };
     let flushed = out.flush();
     match result.and_then(|code| flushed.map(|()| code).map_err(Into::into)) {

@@ -15,8 +15,7 @@ use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
 
 /// Resource types that take no part in local delivery: permissions, logs,
-/// alarms, the API's own resource (its routes come from the functions), and
-/// tables (each service keeps its table in the SQLite database).
+/// alarms, and tables (each service keeps its table in the SQLite database).
 const NO_LOCAL_EFFECT: &[&str] = &[
     "AWS::IAM::Role",
     "AWS::IAM::Policy",
@@ -27,9 +26,53 @@ const NO_LOCAL_EFFECT: &[&str] = &[
     "AWS::SQS::QueuePolicy",
     "AWS::Events::EventBusPolicy",
     "AWS::Lambda::Permission",
-    "AWS::Serverless::HttpApi",
     "AWS::DynamoDB::Table",
+    // The data lake, its catalogue and queries, and the schema registry:
+    // locally the reports read the bus archive and the recorded dead
+    // letters in SQLite (crates/reports), and the schemas are the files
+    // in events-schema/. A rule delivering to the lake's Firehose stream
+    // is checked by `lake_target`, never dropped silently.
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
+    "AWS::KinesisFirehose::DeliveryStream",
+    "AWS::Pipes::Pipe",
+    "AWS::Glue::Database",
+    "AWS::Glue::Table",
+    "AWS::Athena::WorkGroup",
+    "AWS::Athena::NamedQuery",
+    "AWS::EventSchemas::Registry",
+    "AWS::EventSchemas::Schema",
 ];
+
+/// Whether a rule target is one of this template's Firehose streams.
+/// Locally the bus archive plays the data lake (it keeps every event put
+/// on the bus), so such a target needs the archive and has nothing else
+/// to deliver.
+fn lake_target(
+    template: &Template,
+    rule: &str,
+    target: &crate::template::RuleTarget,
+    archived: bool,
+) -> Result<bool, TemplateError> {
+    let Some(stream) = target.arn.logical_id().and_then(|id| {
+        template
+            .resources_of_type("AWS::KinesisFirehose::DeliveryStream")
+            .find(|r| r.logical_id == id)
+    }) else {
+        return Ok(false);
+    };
+    if !archived {
+        return Err(invalid(
+            rule,
+            &format!("Targets.{}.Arn", target.id),
+            format!(
+                "delivers to Firehose stream {}, which the local runtime emulates with the bus archive, and the template has no AWS::Events::Archive",
+                stream.logical_id
+            ),
+        ));
+    }
+    Ok(true)
+}
 
 fn invalid(resource: &str, property: &str, reason: impl Into<String>) -> TemplateError {
     TemplateError::InvalidProperty {
@@ -53,6 +96,7 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
         "AWS::Events::Archive",
         "AWS::SQS::Queue",
         "AWS::Serverless::Function",
+        "AWS::Serverless::HttpApi",
     ]
     .into();
     for r in template.resources() {
@@ -81,6 +125,7 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
         })
         .collect();
     let queue_ids: BTreeSet<&str> = queues.iter().map(|q| q.name.as_str()).collect();
+    let archived = archive(template, &bus_id)?.is_some();
     let mut rules = Vec::new();
     for rule in template.event_rules()? {
         let id = rule.logical_id.as_str();
@@ -101,7 +146,12 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
         let pattern = pattern::Pattern::from_value(pattern_json)
             .map_err(|e| invalid(id, "EventPattern", e.to_string()))?;
         let mut targets = Vec::new();
+        let mut lake_only = !rule.targets.is_empty();
         for t in &rule.targets {
+            if lake_target(template, id, t, archived)? {
+                continue;
+            }
+            lake_only = false;
             let queue = t
                 .arn
                 .logical_id()
@@ -130,6 +180,13 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
                 queue: queue.to_owned(),
                 input,
             });
+        }
+        if lake_only {
+            tracing::debug!(
+                rule = id,
+                "delivers only to the data lake: served by the bus archive"
+            );
+            continue;
         }
         rules.push(RuleSpec {
             name: rule.logical_id.clone(),
@@ -193,6 +250,20 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
                         ),
                     ));
                 }
+            }
+        }
+    }
+    for api in template.http_apis()? {
+        for (method, path) in &api.declared_routes {
+            if !routes
+                .iter()
+                .any(|r| &r.method == method && &r.path == path)
+            {
+                return Err(invalid(
+                    &api.logical_id,
+                    &format!("DefinitionBody.paths.{path}.{}", method.to_lowercase()),
+                    "is not the HttpApi event of any function, so the local runtime would not serve it",
+                ));
             }
         }
     }
@@ -310,6 +381,37 @@ mod tests {
             .to_string();
         assert!(
             err.contains("Topic") && err.contains("AWS::SNS::Topic"),
+            "{err}"
+        );
+    }
+
+    const BUS: &str =
+        "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties: {Name: b}\n";
+
+    #[test]
+    fn an_api_path_no_function_serves_is_refused_naming_it() {
+        let text = format!(
+            "{BUS}  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /refunds:\n            post: {{security: [{{AWS_IAM: []}}]}}\n"
+        );
+        let err = wiring(&Template::from_yaml(&text).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resource Api") && err.contains("DefinitionBody.paths./refunds.post"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_http_api_event_property_the_runtime_cannot_honour_is_refused() {
+        let text = format!(
+            "{BUS}  Fn:\n    Type: AWS::Serverless::Function\n    Metadata: {{BuildProperties: {{Binary: orders-api}}}}\n    Properties:\n      Events:\n        Get:\n          Type: HttpApi\n          Properties: {{Path: /orders, Method: GET, Auth: {{Authorizer: AWS_IAM}}, CustomDomain: x}}\n"
+        );
+        let err = wiring(&Template::from_yaml(&text).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resource Fn") && err.contains("Events.Get.Properties.CustomDomain"),
             "{err}"
         );
     }

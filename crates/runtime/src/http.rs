@@ -59,9 +59,9 @@ pub(crate) async fn handle(
             .into_response();
     };
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
-    let response = match route.handler {
+    let (status, content_type, body) = match route.handler {
         ApiHandler::Orders => {
-            orders::route(
+            let response = orders::route(
                 &api.services.orders,
                 method.as_str(),
                 path,
@@ -69,19 +69,27 @@ pub(crate) async fn handle(
                 &body,
                 chrono::Utc::now(),
             )
-            .await
+            .await;
+            if method == Method::POST && response.status < 300 {
+                api.relay.notify_one();
+            }
+            (
+                response.status,
+                "application/json",
+                response.body.to_string(),
+            )
+        }
+        ApiHandler::Reports => {
+            let source = reports::local::LocalSource {
+                db: api.services.db.clone(),
+            };
+            let query = reports::api::parse_query(uri.query());
+            let r = reports::api::route(&source, method.as_str(), path, query).await;
+            (r.status, r.content_type, r.body)
         }
     };
-    if method == Method::POST && response.status < 300 {
-        api.relay.notify_one();
-    }
-    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        response.body.to_string(),
-    )
-        .into_response()
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 pub(crate) fn router(api: Api) -> axum::Router {

@@ -70,6 +70,19 @@ impl ConsumerHandler {
             _ => return None,
         })
     }
+
+    /// The saga events this consumer's handler acts on (its crate's
+    /// `ACCEPTS`, which its dispatch goes by); `None` for the dead-letter
+    /// recorder, which reads DLQ messages rather than events a rule delivers.
+    pub fn accepts(self) -> Option<&'static [events::EventKind]> {
+        Some(match self {
+            Self::Orders => orders::handler::ACCEPTS,
+            Self::Inventory => inventory::handler::ACCEPTS,
+            Self::Payment => payment::handler::ACCEPTS,
+            Self::Shipping => shipping::handler::ACCEPTS,
+            Self::DeadLetters => return None,
+        })
+    }
 }
 
 /// One SQS event source mapping.
@@ -87,11 +100,18 @@ pub struct ConsumerSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiHandler {
     Orders,
+    /// `GET /reports/{name}`: the reports crate over the local archive
+    /// (Athena over the data lake on AWS).
+    Reports,
 }
 
 impl ApiHandler {
     pub fn for_binary(binary: &str) -> Option<Self> {
-        (binary == "orders-api").then_some(Self::Orders)
+        match binary {
+            "orders-api" => Some(Self::Orders),
+            "reports-api" => Some(Self::Reports),
+            _ => None,
+        }
     }
 }
 

@@ -3,10 +3,14 @@
 
 pub mod demo;
 pub mod dlq;
+pub mod lint;
 pub mod match_events;
 pub mod replay;
+pub mod report;
 pub mod rule_set;
 pub mod run;
+pub mod run_aws;
 pub mod saga_env;
+pub mod simulate;
 pub mod test_event_pattern;
 pub mod trace;

@@ -1,0 +1,51 @@
+//! What can go wrong with a report, and whether trying again helps.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("unknown report {name:?}; known reports: {known}")]
+    UnknownReport { name: String, known: String },
+    #[error("parameter {name}: {reason}")]
+    BadParameter { name: String, reason: String },
+    #[error("the local store failed: {0}")]
+    Store(#[from] platform::StoreError),
+    /// Athena refused or failed the query; `retryable` when throttled or
+    /// the service was unavailable.
+    #[error("athena: {message}")]
+    Athena { message: String, retryable: bool },
+    /// A result row does not fit the report's declared columns: the named
+    /// query and the definition disagree, which no retry fixes.
+    #[error("report {report}: {reason}")]
+    Shape { report: String, reason: String },
+}
+
+impl ReportError {
+    pub fn bad(name: &str, reason: impl Into<String>) -> Self {
+        Self::BadParameter {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A mistake of the caller (an unknown report, a bad parameter): 400.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, Self::UnknownReport { .. } | Self::BadParameter { .. })
+    }
+}
+
+impl platform::Retryable for ReportError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Store(e) => e.is_retryable(),
+            Self::Athena { retryable, .. } => *retryable,
+            Self::UnknownReport { .. } | Self::BadParameter { .. } | Self::Shape { .. } => false,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ReportError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
