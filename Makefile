@@ -22,12 +22,10 @@ demo: ## place ORDERS orders (default 20000) across every saga path; prints thro
 
 test: tools lint test-rust ## every test: fmt, clippy, template lint and policy tests, then every Rust test
 
-# The Lambda invocations under the runtime interface emulator use the debug
-# bootstraps this build makes anyway: a second, release build of every
-# function would double a cold `make test` on two cores. `make aws-test`
-# runs them on release bootstraps.
-test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e, Lambdas under the emulator against moto)
-	SAGA_AWS_DEBUG_BOOTSTRAPS=1 $(CARGO) test --workspace --all-targets --locked
+# aws-build: the Lambda invocations under the runtime interface emulator
+# run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
+test-rust: aws-build ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e, Lambdas under the emulator against moto)
+	$(CARGO) test --workspace --all-targets --locked
 	$(CARGO) test --workspace --doc --locked
 
 lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, checkov
@@ -41,13 +39,13 @@ fmt: ## format the Rust code
 schema: ## regenerate events-schema/schemas from the Rust event types
 	UPDATE_SCHEMAS=1 $(CARGO) test -p events --test contracts --locked
 
-build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64)
+build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64, lambda-release settings)
 	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || $(MAKE) rust-arm64-target
-	$(CARGO_LAMBDA_BUILD) --workspace --locked
-	@ls -1 $(CARGO_TARGET_DIR)/lambda/*/bootstrap
+	$(LAMBDA_RELEASE_ENV) $(CARGO_LAMBDA_BUILD) --locked $(call LAMBDA_SELECT)
+	@ls -1 $(addprefix $(CARGO_TARGET_DIR)/lambda/,$(addsuffix /bootstrap,$(LAMBDA_BINS)))
 
-sam-build: tools ## sam build (runs cargo lambda for every function of the template)
-	cd infra && $(TOOLS_ENV) ../$(SAM) build --beta-features
+sam-build: tools ## sam build (runs cargo lambda for every function of the template, lambda-release settings)
+	cd infra && $(LAMBDA_RELEASE_ENV) $(TOOLS_ENV) ../$(SAM) build --beta-features
 
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)

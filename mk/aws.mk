@@ -4,26 +4,43 @@
 # moto, and bootstrap size / cold start figures. See docs/aws.md.
 # Included by the root Makefile, after mk/tools.mk.
 #
-#   make aws-build   release bootstraps for this host (one build, reused)
+#   make aws-build   the bootstraps for this host, profile lambda-release
 #   make aws-test    the saga-aws-tests package (RIE + moto)
 #   make aws-bench   sizes (raw, zipped) and cold starts vs a hello world
 
 _AWS_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 CARGO ?= cargo
-# The functions of infra/template.yaml live in these packages' bins.
-AWS_PACKAGES := orders inventory payment shipping dlq
+# The functions of infra/template.yaml: their packages and binaries
+# (tests-aws/tests/build_config.rs checks these lists against the template
+# and against tests-aws' own).
+LAMBDA_PACKAGES := orders inventory payment shipping dlq
+LAMBDA_BINS := orders-api orders-consumer outbox-relay inventory-consumer \
+	payment-consumer shipping-consumer dlq-handler dlq-redrive
+LAMBDA_SELECT = $(addprefix -p ,$(LAMBDA_PACKAGES) $(1)) $(addprefix --bin ,$(LAMBDA_BINS) $(2))
+
+# The arm64 builds (`make build`, `make sam-build`) go through `cargo lambda
+# build --release`: SAM's rust-cargolambda builder always passes --release
+# and has no option for a profile. These variables give that release build
+# the settings of [profile.lambda-release]; it lives in
+# target/aarch64-unknown-linux-gnu/release, which nothing else uses, so the
+# host's release builds (benches, demo) are untouched. Keep them equal to
+# the profile (tests-aws/tests/build_config.rs checks it).
+LAMBDA_RELEASE_ENV := env CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat \
+	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort \
+	CARGO_PROFILE_RELEASE_STRIP=symbols
 
 .PHONY: aws-build aws-test aws-bench
 
-aws-build: ## release bootstraps of every function for this host, and the lambda_runtime hello world
-	$(CARGO) build --release --locked --bins $(addprefix -p ,$(AWS_PACKAGES))
-	$(CARGO) build --release --locked -p saga-aws-tests --bin lambda-hello
+aws-build: ## the functions' bootstraps and the lambda_runtime hello world for this host (profile lambda-release), one cargo invocation
+	$(CARGO) build --profile lambda-release --locked $(call LAMBDA_SELECT,lambda-hello,lambda-hello)
 
 aws-test: tools aws-build ## every Lambda bootstrap under the RIE against moto, and the DynamoDB adapters against moto
 	$(CARGO) test --locked -p saga-aws-tests
 
+# The bench itself runs as a dev build (it only starts processes and reads
+# clocks); what it measures is the lambda-release bootstraps.
 aws-bench: tools aws-build ## bootstrap sizes (raw, zipped) and cold starts under the RIE, against a hello world
-	$(CARGO) run --release --locked -p saga-aws-tests --bin lambda-bench -- --runs $${AWS_BENCH_RUNS:-7}
+	$(CARGO) run --locked -p saga-aws-tests --bin lambda-bench -- --runs $${AWS_BENCH_RUNS:-7}
 
 .DEFAULT_GOAL := $(_AWS_MK_DEFAULT_GOAL)

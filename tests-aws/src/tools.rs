@@ -1,17 +1,25 @@
-//! Where the tools live (the `.venv` of `make tools`, the release
-//! bootstraps) and how a child process is started, awaited and stopped.
+//! Where the tools live (the `.venv` of `make tools`, the bootstraps of
+//! the `lambda-release` profile) and how a child process is started,
+//! awaited and stopped.
 
+use crate::rie::Function;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// Every Lambda binary of the template, built by one release build.
+/// The packages holding the template's functions (see [`Function::ALL`]
+/// for their binaries).
 pub const SERVICE_PACKAGES: [&str; 5] = ["orders", "inventory", "payment", "shipping", "dlq"];
 
-/// The `lambda_runtime` hello-world the cold starts are compared with.
+/// The `lambda_runtime` hello world the cold starts are compared with: its
+/// own package, so building it beside the functions adds no feature.
 pub const HELLO_BIN: &str = "lambda-hello";
+
+/// The cargo profile of the Lambda bootstraps (root `Cargo.toml`), whose
+/// output directory is `target/<profile>`.
+pub const LAMBDA_PROFILE: &str = "lambda-release";
 
 #[derive(Debug, Clone)]
 pub struct Tools {
@@ -20,8 +28,9 @@ pub struct Tools {
     pub moto_server: PathBuf,
     /// `aws-lambda-rie-x86_64`, as shipped inside the aws-sam-cli package.
     pub rie: PathBuf,
-    /// `target/release`, where the bootstraps are.
-    pub release_dir: PathBuf,
+    /// `target/lambda-release`, where the bootstraps are (`target/debug`
+    /// with `SAGA_AWS_DEBUG_BOOTSTRAPS=1`).
+    pub bootstrap_dir: PathBuf,
 }
 
 impl Tools {
@@ -77,20 +86,20 @@ impl Tools {
             python,
             moto_server,
             rie,
-            release_dir: target.join(if debug_bootstraps() {
+            bootstrap_dir: target.join(if debug_bootstraps() {
                 "debug"
             } else {
-                "release"
+                LAMBDA_PROFILE
             }),
         })
     }
 
-    /// The release binary `name`, built first if this process has not
-    /// checked yet (a no-op when `make aws-build` already built it).
+    /// The bootstrap `name`, built first if this process has not checked
+    /// yet (a no-op when `make aws-build` already built it).
     pub fn bootstrap(&self, name: &str) -> PathBuf {
         static BUILT: OnceLock<()> = OnceLock::new();
-        BUILT.get_or_init(|| self.build_release());
-        let path = self.release_dir.join(name);
+        BUILT.get_or_init(|| self.build_bootstraps());
+        let path = self.bootstrap_dir.join(name);
         assert!(
             path.is_file(),
             "{} is not built: run `make aws-build`",
@@ -99,39 +108,38 @@ impl Tools {
         path
     }
 
-    /// `cargo build --release --bins -p orders ... -p dlq`, then the hello
-    /// world, each its own build so the services' features are unified
-    /// exactly as in `make aws-build` (and `cargo lambda build`).
-    pub fn build_release(&self) {
+    /// One cargo invocation for every function's binary and the hello
+    /// world, as `make aws-build` runs it: only the functions' packages
+    /// take part, so their dependencies get the features a `cargo lambda
+    /// build` of the same packages gives them.
+    pub fn build_bootstraps(&self) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let profile: &[&str] = if debug_bootstraps() {
-            &[]
-        } else {
-            &["--release"]
-        };
-        let mut services = Command::new(&cargo);
-        services.arg("build").args(profile).arg("--bins");
-        for p in SERVICE_PACKAGES {
-            services.args(["-p", p]);
-        }
-        let mut hello = Command::new(&cargo);
-        hello.args([
-            "build",
-            "--release",
-            "-p",
-            "saga-aws-tests",
-            "--bin",
-            HELLO_BIN,
-        ]);
-        for mut cmd in [services, hello] {
-            let status = cmd.current_dir(&self.root).status().expect("running cargo");
-            assert!(status.success(), "release build failed: {cmd:?}");
-        }
+        let mut cmd = Command::new(&cargo);
+        cmd.arg("build")
+            .args(bootstrap_build_args(debug_bootstraps()));
+        let status = cmd.current_dir(&self.root).status().expect("running cargo");
+        assert!(status.success(), "building the bootstraps failed: {cmd:?}");
     }
 }
 
-/// `SAGA_AWS_DEBUG_BOOTSTRAPS=1` runs the debug builds instead (a quick
-/// check of the harness; the figures and `make test` use release builds).
+/// `cargo build` arguments for every function's bootstrap and the hello
+/// world: `--profile lambda-release -p orders ... --bin orders-api ...`.
+pub fn bootstrap_build_args(debug: bool) -> Vec<String> {
+    let mut args = Vec::new();
+    if !debug {
+        args.extend(["--profile".to_owned(), LAMBDA_PROFILE.to_owned()]);
+    }
+    for package in SERVICE_PACKAGES.iter().chain([&HELLO_BIN]) {
+        args.extend(["-p".to_owned(), (*package).to_owned()]);
+    }
+    for binary in Function::ALL.iter().map(|f| f.binary).chain([HELLO_BIN]) {
+        args.extend(["--bin".to_owned(), binary.to_owned()]);
+    }
+    args
+}
+
+/// `SAGA_AWS_DEBUG_BOOTSTRAPS=1` runs debug builds instead (a quick check
+/// of the harness; `make test` and the figures use `lambda-release`).
 fn debug_bootstraps() -> bool {
     std::env::var_os("SAGA_AWS_DEBUG_BOOTSTRAPS").is_some_and(|v| v == "1")
 }

@@ -1,9 +1,11 @@
 //! Size and cold start of every Lambda bootstrap, beside a bare
-//! `lambda_runtime` hello world built with the same release profile:
+//! `lambda_runtime` hello world built by the same cargo invocation with the
+//! same profile (`lambda-release`):
 //!
-//! `cargo run --release -p saga-aws-tests --bin lambda-bench [-- --runs N]`
+//! `make aws-bench` (or `cargo run -p saga-aws-tests --bin lambda-bench [-- --runs N]`
+//! after `make aws-build`)
 //!
-//! Size: the release binary, raw and zipped (deflate, as a Lambda .zip
+//! Size: the bootstrap, raw and zipped (deflate, as a Lambda .zip
 //! package). Cold start: from starting the Runtime Interface Emulator
 //! process to the first invocation's response (the RIE starts the
 //! bootstrap on that first invocation, as Lambda does), median of N runs,
@@ -117,7 +119,8 @@ async fn main() {
 
     let hello = median(cold[0].clone()).as_secs_f64();
     println!(
-        "{runs} cold starts each (median), RIE process start to first response; targets: zipped <= {:.1} MB, cold start <= {MAX_COLD_START_RATIO}x hello world\n",
+        "bootstraps: {}\n{runs} cold starts each (median), RIE process start to first response; targets: zipped <= {:.1} MB, cold start <= {MAX_COLD_START_RATIO}x hello world\n",
+        tools.bootstrap_dir.display(),
         mb(MAX_ZIPPED_BYTES)
     );
     println!(

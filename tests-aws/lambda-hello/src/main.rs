@@ -1,6 +1,6 @@
 //! A bare `lambda_runtime` hello world: the baseline the functions' cold
-//! starts are compared with (`lambda-bench`). Built with the same release
-//! profile as the bootstraps.
+//! starts are compared with (`lambda-bench`), built by the same cargo
+//! invocation and profile as the functions' bootstraps.
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
