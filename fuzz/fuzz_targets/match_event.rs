@@ -1,5 +1,5 @@
 //! Differential target: the first byte splits the input into a pattern and
-//! an event; the byte reader, the `serde_json::Value` path and the
+//! an event; the byte reader, the `serde_json::Value` paths and the
 //! multi-rule matcher must agree whenever serde_json reads the event.
 #![no_main]
 
@@ -29,5 +29,8 @@ fuzz_target!(|data: &[u8]| {
         && let Ok(by_bytes) = by_bytes
     {
         assert_eq!(by_bytes, pattern.matches(&value));
+        // The matcher's own `Value` path settles checks after reading,
+        // not while reading: it must agree too.
+        assert_eq!(by_bytes, !matcher.matching_rules_for_value(&value).is_empty());
     }
 });

@@ -3,6 +3,7 @@
 
 use crate::event::{Event, Node};
 use crate::ops::Leaf;
+use crate::slots::{self, Slot};
 use crate::trie::FieldTrie;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,25 +50,14 @@ impl Obj<String> {
 }
 
 impl Obj<u32> {
-    /// The rule as a plain list of (leaf field id, match list), when it has no
-    /// `$or`: then it can be evaluated against a table of field values
-    /// instead of by walking the event.
-    pub(crate) fn flatten(&self) -> Option<Vec<(u32, Leaf)>> {
-        let mut out = Vec::new();
-        self.flatten_into(&mut out).then_some(out)
-    }
-
-    fn flatten_into(&self, out: &mut Vec<(u32, Leaf)>) -> bool {
-        if !self.ors.is_empty() {
-            return false;
-        }
-        self.fields.iter().all(|(id, field)| match field {
-            Field::Obj(obj) => obj.flatten_into(out),
-            Field::Leaf(leaf) => {
-                out.push((*id, leaf.clone()));
-                true
-            }
-        })
+    /// Whether the rule has no `$or` at any level: then it is the
+    /// conjunction of its leaves.
+    pub(crate) fn or_free(&self) -> bool {
+        self.ors.is_empty()
+            && self.fields.iter().all(|(_, field)| match field {
+                Field::Obj(obj) => obj.or_free(),
+                Field::Leaf(_) => true,
+            })
     }
 
     /// Matches the event value found at this object's path (`None` if absent).
@@ -94,6 +84,22 @@ impl Obj<u32> {
             // A scalar where an object is expected has no fields.
             _ => self.matches_fields(None, event),
         }
+    }
+
+    /// For a `$or`-free rule whose leaves outside arrays already hold: walks
+    /// only the sub-patterns whose event value is an array, starting there
+    /// (found through the slot table) rather than at the root.
+    pub(crate) fn matches_arrays(&self, event: Event<'_>) -> bool {
+        self.fields.iter().all(|(id, field)| match field {
+            Field::Leaf(_) => true,
+            Field::Obj(inner) => match slots::get(*id, event) {
+                Slot::Direct(value @ Node::Arr(_)) => inner.matches(Some(value), event),
+                Slot::Direct(Node::Obj(_)) => inner.matches_arrays(event),
+                // A scalar or nothing here: the leaves below are absent and
+                // were settled as such.
+                _ => true,
+            },
+        })
     }
 
     fn matches_fields(&self, object: Option<&Node>, event: Event<'_>) -> bool {
