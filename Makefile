@@ -54,11 +54,12 @@ bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap 
 	$(CARGO) bench -p pattern
 	$(MAKE) aws-bench
 
-fuzz: ## bounded-time fuzzing (needs a nightly toolchain and cargo-fuzz)
-	@if $(CARGO) +nightly --version >/dev/null 2>&1 && $(CARGO) fuzz --version >/dev/null 2>&1; then \
-	  for t in $$($(CARGO) +nightly fuzz list --fuzz-dir fuzz); do \
-	    $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done; \
-	else echo "make fuzz needs 'rustup toolchain install nightly' and 'cargo install cargo-fuzz'"; exit 1; fi
+# cargo-fuzz is installed into .tools on first use, so nothing global is needed.
+fuzz: ## run every cargo-fuzz target FUZZ_SECONDS (default 60) each; needs a nightly toolchain
+	@$(CARGO) +nightly --version >/dev/null 2>&1 || { echo "make fuzz needs 'rustup toolchain install nightly'"; exit 1; }
+	@test -x .tools/bin/cargo-fuzz || $(CARGO) +nightly install cargo-fuzz --locked --root .tools
+	@export PATH="$(CURDIR)/.tools/bin:$$PATH"; for t in $$($(CARGO) +nightly fuzz list --fuzz-dir fuzz); do \
+	  $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done
 
 clean: ## remove build output and the local tool venvs
 	$(CARGO) clean
