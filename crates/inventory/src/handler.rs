@@ -2,8 +2,8 @@ use crate::domain::{self, Decision};
 use crate::ports::{InventoryStore, ReservationState, Reserve, Settle};
 use chrono::{DateTime, Utc};
 use events::{
-    Envelope, InventoryReleased, InventoryReservationFailed, InventoryReserved, Metadata, OrderId,
-    OrderPlaced, OutgoingEvent, Reason, SagaEvent, outcome,
+    Envelope, EventKind, InventoryReleased, InventoryReservationFailed, InventoryReserved,
+    Metadata, OrderId, OrderPlaced, OutgoingEvent, Reason, SagaEvent, outcome,
 };
 use platform::{Commit, Retryable, StoreError};
 use thiserror::Error;
@@ -34,12 +34,30 @@ impl Retryable for InventoryError {
     }
 }
 
+/// The saga events this consumer acts on: reserve on Order Placed, release
+/// on Payment Failed / Payment Refunded, ship on Shipment Scheduled. `handle`
+/// ignores any other; `saga lint` checks that the rules feeding its queue
+/// deliver each of them.
+pub const ACCEPTS: &[EventKind] = &[
+    EventKind::OrderPlaced,
+    EventKind::PaymentFailed,
+    EventKind::PaymentRefunded,
+    EventKind::ShipmentScheduled,
+];
+
 /// Inventory's consumer: see docs/services.md for the contract.
 pub async fn handle<S: InventoryStore>(
     store: &S,
     event: SagaEvent,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingEvent>, InventoryError> {
+    if !ACCEPTS.contains(&event.kind()) {
+        tracing::debug!(
+            detail_type = event.detail_type(),
+            "not an inventory event; ignored"
+        );
+        return Ok(Vec::new());
+    }
     let cause = event.metadata().event_id;
     if let Some(outcome) = store.processed(cause).await? {
         tracing::info!("already handled; re-emitting the recorded outcome");
@@ -57,7 +75,7 @@ pub async fn handle<S: InventoryStore>(
         other => {
             tracing::debug!(
                 detail_type = other.detail_type(),
-                "not an inventory event; ignored"
+                "accepted but not dispatched; ignored"
             );
             Ok(Vec::new())
         }

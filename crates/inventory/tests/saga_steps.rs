@@ -280,3 +280,24 @@ async fn events_inventory_does_not_consume_are_ignored() {
         assert!(app.handle(TestApp::event(kind)).await.unwrap().is_empty());
     }
 }
+
+/// `ACCEPTS` is what `saga lint` checks the template's rules against, so it
+/// must be exactly what the dispatch acts on: every accepted example event
+/// is acted on (an outcome, an error, or an idempotency record), every other
+/// one is ignored without a trace.
+#[tokio::test]
+async fn accepts_lists_exactly_the_events_the_dispatch_acts_on() {
+    for &kind in EventKind::ALL {
+        let app = TestApp::new().await;
+        let event = TestApp::event(kind);
+        let id = event.metadata().event_id;
+        let result = app.handle(event).await;
+        let recorded = app.store.processed(id).await.unwrap().is_some();
+        let acted = recorded || !matches!(result, Ok(ref out) if out.is_empty());
+        assert_eq!(
+            acted,
+            inventory::handler::ACCEPTS.contains(&kind),
+            "{kind:?}: {result:?}"
+        );
+    }
+}

@@ -7,7 +7,8 @@ use crate::ports::{OrderStore, Transition, Transitioned};
 use crate::timeline::TimelineEntry;
 use chrono::{DateTime, Utc};
 use events::{
-    Metadata, OrderCancelled, OrderConfirmed, OrderId, OutgoingEvent, Reason, SagaEvent, outcome,
+    EventKind, Metadata, OrderCancelled, OrderConfirmed, OrderId, OutgoingEvent, Reason, SagaEvent,
+    outcome,
 };
 use platform::{Commit, Retryable, StoreError, metrics};
 use thiserror::Error;
@@ -35,12 +36,24 @@ impl Retryable for OrdersError {
     }
 }
 
+/// The saga events this consumer acts on: every one, as each goes into its
+/// order's timeline. `handle` ignores any other; `saga lint` checks that the
+/// rules feeding its queue deliver each of them.
+pub const ACCEPTS: &[EventKind] = EventKind::ALL;
+
 /// The orders consumer: see docs/services.md for the contract.
 pub async fn handle<S: OrderStore>(
     store: &S,
     event: SagaEvent,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingEvent>, OrdersError> {
+    if !ACCEPTS.contains(&event.kind()) {
+        tracing::debug!(
+            detail_type = event.detail_type(),
+            "not an orders event; ignored"
+        );
+        return Ok(Vec::new());
+    }
     let cause = event.metadata().clone();
     if let Some(outcome) = store.processed(cause.event_id).await? {
         tracing::info!("already handled; re-emitting the recorded outcome");

@@ -213,3 +213,25 @@ async fn every_saga_event_is_recorded_once_in_the_timeline() {
         assert!(!shown.contains(secret), "{secret} in the timeline");
     }
 }
+
+/// `ACCEPTS` is what `saga lint` checks the template's rules against, so it
+/// must be exactly what the dispatch acts on: every accepted example event
+/// lands in its order's timeline, every other one is ignored.
+#[tokio::test]
+async fn accepts_lists_exactly_the_events_the_dispatch_records() {
+    for &kind in EventKind::ALL {
+        let store = store();
+        pending_example_order(&store).await;
+        let _ = handle(&store, example(kind), now()).await;
+        let view = store.get(example_order()).await.unwrap().unwrap();
+        let recorded = view
+            .timeline
+            .iter()
+            .any(|t| t.detail_type == kind.detail_type());
+        assert_eq!(
+            recorded,
+            orders::handler::ACCEPTS.contains(&kind),
+            "{kind:?}"
+        );
+    }
+}

@@ -3,7 +3,9 @@
 use crate::domain::{self, PaymentStatus};
 use crate::ports::{GatewayError, PaymentGateway, PaymentStore};
 use chrono::{DateTime, Utc};
-use events::{Envelope, InventoryReserved, OrderId, OutgoingEvent, SagaEvent, ShipmentFailed};
+use events::{
+    Envelope, EventKind, InventoryReserved, OrderId, OutgoingEvent, SagaEvent, ShipmentFailed,
+};
 use platform::{Commit, StoreError};
 use thiserror::Error;
 use tracing::{debug, info, warn};
@@ -38,6 +40,10 @@ impl platform::Retryable for PaymentError {
     }
 }
 
+/// The saga events this consumer acts on; `handle` ignores any other, and
+/// `saga lint` checks that the rules feeding its queue deliver each of them.
+pub const ACCEPTS: &[EventKind] = &[EventKind::InventoryReserved, EventKind::ShipmentFailed];
+
 /// Authorizes on Inventory Reserved, refunds on Shipment Failed, ignores
 /// every other event. Returns the events to publish: for an event handled
 /// before, the outcome recorded then, unchanged.
@@ -51,6 +57,13 @@ where
     S: PaymentStore,
     G: PaymentGateway,
 {
+    if !ACCEPTS.contains(&event.kind()) {
+        debug!(
+            detail_type = event.detail_type(),
+            "not a payment event; ignored"
+        );
+        return Ok(vec![]);
+    }
     match event {
         SagaEvent::InventoryReserved(e) => match store.processed(e.metadata.event_id).await? {
             Some(outcome) => Ok(already_handled(outcome)),
@@ -63,7 +76,7 @@ where
         other => {
             debug!(
                 detail_type = other.detail_type(),
-                "not a payment event; ignored"
+                "accepted but not dispatched; ignored"
             );
             Ok(vec![])
         }

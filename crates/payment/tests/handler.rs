@@ -379,3 +379,24 @@ async fn the_lambda_adapter_publishes_the_outcome_and_reports_only_failed_messag
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].detail_type, dt::PAYMENT_AUTHORIZED);
 }
+
+/// `ACCEPTS` is what `saga lint` checks the template's rules against, so it
+/// must be exactly what the dispatch acts on: every accepted example event
+/// is acted on (an outcome, an error, or an idempotency record), every other
+/// one is ignored without a trace.
+#[tokio::test]
+async fn accepts_lists_exactly_the_events_the_dispatch_acts_on() {
+    for &kind in events::EventKind::ALL {
+        let store = store();
+        let event = example(&kind.slug());
+        let id = event.metadata().event_id;
+        let result = handle(&store, &SimulatedGateway::new(500_000), event, now()).await;
+        let recorded = store.processed(id).await.unwrap().is_some();
+        let acted = recorded || !matches!(result, Ok(ref out) if out.is_empty());
+        assert_eq!(
+            acted,
+            payment::handler::ACCEPTS.contains(&kind),
+            "{kind:?}: {result:?}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 use crate::domain;
 use crate::ports::{Carrier, CarrierError, ShipmentStore};
 use chrono::{DateTime, Utc};
-use events::{Envelope, OutgoingEvent, PaymentAuthorized, SagaEvent};
+use events::{Envelope, EventKind, OutgoingEvent, PaymentAuthorized, SagaEvent};
 use platform::{Commit, StoreError};
 use thiserror::Error;
 use tracing::{debug, info, warn};
@@ -28,6 +28,10 @@ impl platform::Retryable for ShippingError {
     }
 }
 
+/// The saga events this consumer acts on; `handle` ignores any other, and
+/// `saga lint` checks that the rules feeding its queue deliver each of them.
+pub const ACCEPTS: &[EventKind] = &[EventKind::PaymentAuthorized];
+
 /// Schedules a shipment on Payment Authorized, ignores every other event.
 /// Returns the events to publish: for an event handled before, the outcome
 /// recorded then, unchanged.
@@ -41,6 +45,13 @@ where
     S: ShipmentStore,
     C: Carrier,
 {
+    if !ACCEPTS.contains(&event.kind()) {
+        debug!(
+            detail_type = event.detail_type(),
+            "not a shipping event; ignored"
+        );
+        return Ok(vec![]);
+    }
     match event {
         SagaEvent::PaymentAuthorized(e) => match store.processed(e.metadata.event_id).await? {
             Some(outcome) => {
@@ -55,7 +66,7 @@ where
         other => {
             debug!(
                 detail_type = other.detail_type(),
-                "not a shipping event; ignored"
+                "accepted but not dispatched; ignored"
             );
             Ok(vec![])
         }

@@ -61,7 +61,40 @@ fn literal_vars(map: Option<&Value>, into: &mut BTreeMap<String, String>) {
     }
 }
 
+/// `HttpApi` event properties the local runtime honours (`Path`, `Method`,
+/// payload format 2.0) or that have no local effect: the API it belongs to
+/// (the runtime serves one), a route's authorizer (not enforced locally, as
+/// `saga run` says), its timeout and throttling.
+const HTTP_API_EVENT_PROPERTIES: &[&str] = &[
+    "ApiId",
+    "Path",
+    "Method",
+    "Auth",
+    "TimeoutInMillis",
+    "PayloadFormatVersion",
+    "RouteSettings",
+];
+
 impl FunctionResource {
+    fn check_http_api_event(at: &Context<'_>, props: &Value) -> Result<(), TemplateError> {
+        for key in props.as_mapping().into_iter().flat_map(Mapping::keys) {
+            let key = key.as_str().unwrap_or_default();
+            if !HTTP_API_EVENT_PROPERTIES.contains(&key) {
+                return Err(TemplateError::UnsupportedProperty {
+                    resource: at.resource.to_owned(),
+                    property: format!("{}.{key}", at.property),
+                });
+            }
+        }
+        match props.get("PayloadFormatVersion") {
+            None => Ok(()),
+            Some(v) if at.child("PayloadFormatVersion").string(v)? == "2.0" => Ok(()),
+            Some(_) => Err(at
+                .child("PayloadFormatVersion")
+                .invalid("must be 2.0: the handlers read payload format 2.0 requests")),
+        }
+    }
+
     pub(crate) fn from_resource(
         resource: &Resource,
         globals: &Mapping,
@@ -144,16 +177,19 @@ impl FunctionResource {
                     report_batch_item_failures: report,
                 })
             }
-            "HttpApi" => Ok(FunctionEvent::HttpApi {
-                method: props_at
-                    .child("Method")
-                    .string(props.get("Method").unwrap_or(&Value::String("ANY".into())))?,
-                path: props_at.child("Path").string(
-                    props
-                        .get("Path")
-                        .ok_or_else(|| props_at.child("Path").invalid("is required"))?,
-                )?,
-            }),
+            "HttpApi" => {
+                Self::check_http_api_event(&props_at, &props)?;
+                Ok(FunctionEvent::HttpApi {
+                    method: props_at
+                        .child("Method")
+                        .string(props.get("Method").unwrap_or(&Value::String("ANY".into())))?,
+                    path: props_at.child("Path").string(
+                        props
+                            .get("Path")
+                            .ok_or_else(|| props_at.child("Path").invalid("is required"))?,
+                    )?,
+                })
+            }
             "DynamoDB" => {
                 // The stream is `!GetAtt Table.StreamArn`.
                 Ok(FunctionEvent::DynamoDbStream {

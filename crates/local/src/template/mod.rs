@@ -8,6 +8,7 @@
 //! added beside [`rule`] the same way, each reading its resource's properties
 //! and failing with an error that names the resource and property.
 
+mod api;
 mod error;
 mod function;
 mod intrinsic;
@@ -19,6 +20,7 @@ use std::path::Path;
 
 use serde_yaml_ng::{Mapping, Value};
 
+pub use api::{HttpApiResource, local_auth_notice};
 pub use error::TemplateError;
 pub use function::{FunctionEvent, FunctionResource};
 pub use intrinsic::ResourceRef;
@@ -104,6 +106,13 @@ impl Template {
     pub fn functions(&self) -> Result<Vec<FunctionResource>, TemplateError> {
         self.resources_of_type(function::RESOURCE_TYPE)
             .map(|r| FunctionResource::from_resource(r, &self.globals))
+            .collect()
+    }
+
+    /// Every `AWS::Serverless::HttpApi`, in template order.
+    pub fn http_apis(&self) -> Result<Vec<HttpApiResource>, TemplateError> {
+        self.resources_of_type(api::RESOURCE_TYPE)
+            .map(HttpApiResource::from_resource)
             .collect()
     }
 

@@ -1,5 +1,6 @@
 //! Runs the real `saga` binary, as a user would.
 
+mod lint_command;
 mod match_command;
 mod runtime_commands;
 mod template_loading;
