@@ -36,8 +36,9 @@ lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, ch
 fmt: ## format the Rust code
 	$(CARGO) fmt --all
 
-schema: ## regenerate events-schema/schemas from the Rust event types
+schema: ## regenerate events-schema/schemas from the Rust event types, then the template's generated section (schema registry, report queries, dashboard)
 	UPDATE_SCHEMAS=1 $(CARGO) test -p events --test contracts --locked
+	$(PYTHON) tools/template_sections.py
 
 build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64, lambda-release settings)
 	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || $(MAKE) rust-arm64-target

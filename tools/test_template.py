@@ -74,6 +74,15 @@ FUNCTIONS: dict[str, tuple[str, str, dict[str, str], list[str], list[str]]] = {
         ],
     ),
     "DlqRedriveFunction": ("dlq", "dlq-redrive", {"DLQ_TABLE": "DlqTable"}, SOURCES, []),
+    # The reports function reaches the workgroup and the lake's database (by
+    # name); tools/test_template_lake.py checks the rest of its role.
+    "ReportsFunction": (
+        "reports",
+        "reports-api",
+        {"ATHENA_WORKGROUP": "ReportsWorkGroup", "ATHENA_DATABASE": "LakeDatabase"},
+        [],
+        [],
+    ),
 }
 
 CONSUMER_QUEUES = {
@@ -111,6 +120,12 @@ RULES: dict[str, tuple[str, list[str], list[str], Any]] = {
         {"data": {"promotionCode": [{"exists": True}]}},
     ),
 }
+
+# Rules that deliver to the data lake's Firehose stream (checked with the
+# lake in tools/test_template_lake.py), and the roles AWS services assume
+# for the lake: Firehose, EventBridge (to Firehose) and Pipes.
+LAKE_RULES = ["LakeRule"]
+SERVICE_ROLES = ["LakeStreamRole", "LakeRuleRole", "DeadLetterPipeRole"]
 
 # The only actions allowed on Resource "*": they have no resource-level
 # permissions (see [sar] in tools/test_template_security.py, which checks this
@@ -341,7 +356,7 @@ class TemplateContract(unittest.TestCase):
     # -- rules ----------------------------------------------------------------------
     def test_rules(self) -> None:
         rules = sorted(k for k, v in self.res.items() if v["Type"] == "AWS::Events::Rule")
-        self.assertEqual(rules, sorted(RULES))
+        self.assertEqual(rules, sorted([*RULES, *LAKE_RULES]))
         for rule, (queue, sources, types, detail) in RULES.items():
             with self.subTest(rule=rule):
                 p = self.props(rule)
@@ -373,7 +388,7 @@ class TemplateContract(unittest.TestCase):
                 allowed[queue_ref["Ref"]] = sorted(a["Fn::GetAtt"][0] for a in arns)
         for rule, (queue, *_rest) in RULES.items():
             self.assertEqual(allowed.get(queue), [rule])
-        self.assertEqual(allowed.get("RuleDeliveryDLQ"), sorted(RULES))
+        self.assertEqual(allowed.get("RuleDeliveryDLQ"), sorted([*RULES, *LAKE_RULES]))
 
     # -- SAM translation ------------------------------------------------------------
     def test_translates_to_cloudformation(self) -> None:
@@ -382,16 +397,18 @@ class TemplateContract(unittest.TestCase):
         self.assertFalse([k for k in kinds if k.startswith("AWS::Serverless::")])
         self.assertEqual(kinds.count("AWS::Lambda::Function"), len(FUNCTIONS))
         # SAM generated no role of its own: every role is one of ours.
-        self.assertEqual(kinds.count("AWS::IAM::Role"), len(FUNCTIONS))
+        self.assertEqual(kinds.count("AWS::IAM::Role"), len(FUNCTIONS) + len(SERVICE_ROLES))
         moto_compat(cfn)
         self.assertNotIn('{"Ref": "SagaBus"}', json.dumps(cfn))
 
 
 def main() -> int:
+    from test_template_lake import TemplateLake
     from test_template_security import TemplateSecurity
 
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(TemplateContract)
     suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(TemplateSecurity))
+    suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(TemplateLake))
     result = unittest.TextTestRunner(verbosity=1).run(suite)
     failed = len(result.failures) + len(result.errors)
     print(f"template: {result.testsRun - failed} passed, {failed} failed")

@@ -49,9 +49,17 @@ import test_template as contract
 # Resources a function reaches beyond its log group, its tables (from its
 # environment) and the queues it polls (from its events): the relay reads the
 # orders table's stream and sends failed batches to its OnFailure queue.
-EXTRA_REACH = {"OutboxRelayFunction": {"OrdersTable", "OutboxRelayDLQ"}}
+EXTRA_REACH = {
+    "OutboxRelayFunction": {"OrdersTable", "OutboxRelayDLQ"},
+    # Athena runs the report queries with the caller's permissions: the
+    # events table in the catalogue, the lake's objects and the results.
+    "ReportsFunction": {"EventsTable", "LakeBucket"},
+}
 
 SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
+# The objects under one prefix of a bucket of this template: S3 has no other
+# way to name them, so the trailing "*" is scope, not a wildcard resource.
+S3_PREFIX = re.compile(r"^\$\{[A-Za-z0-9]+\.Arn\}/[a-z0-9-]+/\*$")
 
 
 def sar_actions() -> dict[str, dict[str, Any]]:
@@ -76,7 +84,7 @@ def referenced(resource: Any) -> tuple[set[str], bool]:
         if fn == "Fn::Sub":
             text = arg if isinstance(arg, str) else arg[0]
             ids = {m for m in SUB_REF.findall(text) if not m.startswith("AWS")}
-            return ids, "*" in text
+            return ids, "*" in text and not S3_PREFIX.match(text)
     raise AssertionError(f"unexpected policy resource {resource!r}")
 
 
@@ -158,6 +166,9 @@ class TemplateSecurity(unittest.TestCase):
             "sqs": {"AWS::SQS::Queue"},
             "events": {"AWS::Events::EventBus"},
             "logs": {"AWS::Logs::LogGroup"},
+            "athena": {"AWS::Athena::WorkGroup"},
+            "glue": {"AWS::Glue::Database", "AWS::Glue::Table"},
+            "s3": {"AWS::S3::Bucket"},
         }
         for fn in contract.FUNCTIONS:
             for st in self.statements(fn):
