@@ -21,9 +21,15 @@ pub struct RunArgs {
     /// instead of the seed, replacing entries with the same SKU.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: super::run_aws::AwsArgs,
 }
 
 pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
+    if args.aws.backend == super::run_aws::Backend::Aws {
+        return super::run_aws::run(args, started).await;
+    }
+    args.aws.only_with_aws()?;
     saga_env::init_logs("info");
     let options = Options {
         listen: Some(args.listen),
@@ -47,6 +53,11 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         }
     }
     let addr = runtime.addr.context("the API did not bind")?;
+    let apis = crate::template::Template::from_path(&args.saga.template)?.http_apis()?;
+    match crate::template::local_auth_notice(&apis, addr) {
+        (notice, false) => tracing::info!("{notice}"),
+        (notice, true) => tracing::warn!("{notice}"),
+    }
     tracing::info!(
         bus = %runtime.wiring.bus_name,
         rules = runtime.wiring.rules.len(),
@@ -62,7 +73,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

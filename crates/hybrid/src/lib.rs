@@ -1,0 +1,194 @@
+//! `saga run --backend aws`: the saga's bus, rules, queues, DLQs, archive
+//! and tables live in AWS (a real account, moto or LocalStack) and the
+//! handlers run in this process. Every consumer queue is polled as
+//! Lambda's SQS event source mapping polls it, the orders table's stream
+//! as the outbox relay's mapping reads it, and the template's HTTP API
+//! routes are served on loopback. The handlers, stores and publisher are
+//! the ones the Lambda `bootstrap`s use: the DynamoDB adapters and the
+//! EventBridge publisher.
+//!
+//! The routing comes from the same [`runtime::Wiring`] the embedded runtime
+//! takes; the physical names from a [`StackNames`]: a deployed stack's
+//! (`aws cloudformation describe-stack-resources`) or the one
+//! [`provision::Provisioner`] creates in an emulator.
+
+pub mod names;
+mod poller;
+pub mod provision;
+pub mod services;
+mod stream;
+pub mod template;
+
+mod http;
+
+pub use names::StackNames;
+pub use provision::Provisioner;
+pub use services::AwsServices;
+pub use template::StackTemplate;
+
+use aws_sdk_sqs::types::QueueAttributeName;
+use runtime::Wiring;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, Error)]
+pub enum HybridError {
+    #[error(transparent)]
+    Names(#[from] names::NamesError),
+    #[error(transparent)]
+    Services(#[from] services::ServicesError),
+    #[error("the template has no AWS::Events::EventBus")]
+    NoBus,
+    #[error("reading queue {queue}: {reason}")]
+    Queue { queue: String, reason: String },
+    #[error("cannot listen on {addr}: {error}")]
+    Listen {
+        addr: SocketAddr,
+        error: std::io::Error,
+    },
+}
+
+pub struct HybridOptions {
+    /// Where the HTTP API listens; `None` serves no HTTP.
+    pub listen: Option<SocketAddr>,
+    pub quirks: Quirks,
+}
+
+/// Emulator behaviour the runtime works around, each off unless asked for;
+/// nothing here changes what is sent to AWS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quirks {
+    /// moto leaves `account` out of events it delivers to SQS targets;
+    /// put it back before the handler parses the event.
+    pub moto_event_account: bool,
+}
+
+impl Quirks {
+    pub fn moto() -> Self {
+        Self {
+            moto_event_account: true,
+        }
+    }
+}
+
+pub struct HybridRuntime {
+    pub wiring: Wiring,
+    pub names: StackNames,
+    pub services: Arc<AwsServices>,
+    pub sqs: aws_sdk_sqs::Client,
+    /// The address the HTTP API is bound to.
+    pub addr: Option<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl HybridRuntime {
+    pub async fn start(
+        config: &aws_config::SdkConfig,
+        template: &StackTemplate,
+        wiring: Wiring,
+        names: StackNames,
+        options: HybridOptions,
+    ) -> Result<Self, HybridError> {
+        let bus = template
+            .of_type("AWS::Events::EventBus")
+            .next()
+            .ok_or(HybridError::NoBus)?;
+        let services = Arc::new(AwsServices::new(
+            config,
+            template,
+            &wiring,
+            &names,
+            &bus.logical_id,
+        )?);
+        let sqs = aws_sdk_sqs::Client::new(config);
+        let region = config
+            .region()
+            .map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
+        let (shutdown, watch) = watch::channel(false);
+        let mut tasks = Vec::new();
+        for spec in &wiring.consumers {
+            let queue_url = names.queue_url(&spec.queue)?.to_owned();
+            let queue_arn = queue_arn(&sqs, &queue_url).await?;
+            let poller = poller::Poller {
+                spec: spec.clone(),
+                quirks: options.quirks,
+                queue_url,
+                queue_arn,
+                region: region.clone(),
+                sqs: sqs.clone(),
+                services: services.clone(),
+            };
+            tasks.push(tokio::spawn(poller.run(watch.clone())));
+        }
+        if wiring.outbox_relay
+            && let Some(table) = template.stream_table()
+        {
+            let relay = stream::StreamRelay {
+                dynamodb: aws_sdk_dynamodb::Client::new(config),
+                streams: aws_sdk_dynamodbstreams::Client::new(config),
+                table: names.table(&table)?.to_owned(),
+                region: region.clone(),
+                publisher: services.publisher.clone(),
+            };
+            tasks.push(tokio::spawn(relay.run(watch.clone())));
+        }
+        let mut addr = None;
+        if let Some(listen) = options.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|error| HybridError::Listen {
+                    addr: listen,
+                    error,
+                })?;
+            addr = listener.local_addr().ok();
+            let orders = Arc::new(services.orders.clone());
+            let app = http::router(wiring.routes.clone(), orders);
+            let mut stop = watch.clone();
+            tasks.push(tokio::spawn(async move {
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                });
+                if let Err(error) = serve.await {
+                    tracing::error!(%error, "HTTP server stopped");
+                }
+            }));
+        }
+        Ok(Self {
+            wiring,
+            names,
+            services,
+            sqs,
+            addr,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// Stops polling and serving; a batch being handled is finished first.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<String, HybridError> {
+    let fail = |reason: String| HybridError::Queue {
+        queue: url.to_owned(),
+        reason,
+    };
+    sqs.get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| fail(aws_sdk_sqs::error::DisplayErrorContext(e).to_string()))?
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+        .ok_or_else(|| fail("no QueueArn attribute".into()))
+}

@@ -1,0 +1,222 @@
+//! One loop per SQS event source mapping, as Lambda runs it
+//! (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html):
+//! long-poll up to `BatchSize` messages, invoke the function with them, then
+//! delete the messages that succeeded. With `ReportBatchItemFailures` the
+//! ids the function reports stay on the queue; they come back after the
+//! queue's visibility timeout, and SQS moves a message to the DLQ once its
+//! receive count passes `maxReceiveCount`. Without it, a batch the function
+//! answered is deleted whole. A response naming a message that was not in
+//! the batch fails the whole batch, as Lambda does.
+
+use crate::services::AwsServices;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
+use runtime::ConsumerSpec;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// SQS's longest long poll; Lambda's pollers wait as long.
+const WAIT_SECONDS: i32 = 20;
+/// ReceiveMessage returns at most 10 messages.
+const MAX_RECEIVE: usize = 10;
+
+pub(crate) struct Poller {
+    pub spec: ConsumerSpec,
+    pub quirks: crate::Quirks,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub region: String,
+    pub sqs: aws_sdk_sqs::Client,
+    pub services: Arc<AwsServices>,
+}
+
+/// moto 5.2.5 delivers rule targets without an input transformer through
+/// its default input template, which leaves out the event's `account`
+/// (`moto/events/utils.py`, `DEFAULT_EVENT_INPUT_TEMPLATE`); EventBridge
+/// always sends it. With [`crate::Quirks::moto_event_account`] the account
+/// of the queue (the bus's own: the template's rules target queues of
+/// the same account) is put back. Any other body is left as it came.
+fn with_account(body: &str, queue_arn: &str) -> Option<String> {
+    let mut event: serde_json::Value = serde_json::from_str(body).ok()?;
+    let object = event.as_object_mut()?;
+    if object.contains_key("account") || !object.contains_key("detail-type") {
+        return None;
+    }
+    let account = queue_arn.split(':').nth(4)?;
+    object.insert("account".into(), account.into());
+    Some(event.to_string())
+}
+
+fn to_lambda(m: &Message, queue_arn: &str, region: &str, quirks: crate::Quirks) -> SqsMessage {
+    let mut out = SqsMessage::default();
+    out.message_id = m.message_id.clone();
+    out.receipt_handle = m.receipt_handle.clone();
+    out.body = match (&m.body, quirks.moto_event_account) {
+        (Some(body), true) => with_account(body, queue_arn).or_else(|| m.body.clone()),
+        _ => m.body.clone(),
+    };
+    out.md5_of_body = m.md5_of_body.clone();
+    out.md5_of_message_attributes = m.md5_of_message_attributes.clone();
+    out.event_source = Some("aws:sqs".into());
+    out.event_source_arn = Some(queue_arn.to_owned());
+    out.aws_region = Some(region.to_owned());
+    for (k, v) in m.attributes.iter().flatten() {
+        out.attributes.insert(k.as_str().to_owned(), v.clone());
+    }
+    for (k, v) in m.message_attributes.iter().flatten() {
+        let mut a = SqsMessageAttribute::default();
+        a.string_value = v.string_value.clone();
+        a.data_type = Some(v.data_type.clone());
+        out.message_attributes.insert(k.clone(), a);
+    }
+    out
+}
+
+/// The messages to delete after the function answered.
+fn succeeded<'a>(
+    batch: &'a [Message],
+    failed: &BTreeSet<String>,
+    report_batch_item_failures: bool,
+) -> Vec<&'a Message> {
+    if !report_batch_item_failures {
+        return batch.iter().collect();
+    }
+    let ids: BTreeSet<&str> = batch
+        .iter()
+        .filter_map(|m| m.message_id.as_deref())
+        .collect();
+    if failed.iter().any(|f| !ids.contains(f.as_str())) {
+        tracing::error!(
+            ?failed,
+            "the function reported an id not in its batch: the whole batch fails"
+        );
+        return Vec::new();
+    }
+    batch
+        .iter()
+        .filter(|m| !m.message_id.as_ref().is_some_and(|id| failed.contains(id)))
+        .collect()
+}
+
+impl Poller {
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let receive = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(self.spec.batch_size.clamp(1, MAX_RECEIVE) as i32)
+                .wait_time_seconds(WAIT_SECONDS)
+                .message_system_attribute_names(MessageSystemAttributeName::All)
+                .message_attribute_names("All")
+                .send();
+            let received = tokio::select! {
+                r = receive => r,
+                _ = shutdown.changed() => return,
+            };
+            match received {
+                Ok(out) if !out.messages().is_empty() => self.deliver(out.messages()).await,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(function = %self.spec.function, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "receive failed; retrying in 1 s");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, batch: &[Message]) {
+        let mut event = SqsEvent::default();
+        event.records = batch
+            .iter()
+            .map(|m| to_lambda(m, &self.queue_arn, &self.region, self.quirks))
+            .collect();
+        let response = self.services.consume(self.spec.handler, event).await;
+        let failed: BTreeSet<String> = response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect();
+        let done = succeeded(batch, &failed, self.spec.report_batch_item_failures);
+        tracing::debug!(function = %self.spec.function, received = batch.len(), failed = failed.len(), "batch handled");
+        if done.is_empty() {
+            return;
+        }
+        let entries: Vec<DeleteMessageBatchRequestEntry> = done
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                DeleteMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(m.receipt_handle.clone()?)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        match self
+            .sqs
+            .delete_message_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+        {
+            Ok(out) if out.failed().is_empty() => {}
+            Ok(out) => {
+                tracing::error!(function = %self.spec.function, failed = ?out.failed(), "some handled messages were not deleted; they will be delivered again")
+            }
+            Err(e) => {
+                tracing::error!(function = %self.spec.function, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "delete failed; the messages will be delivered again")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: &str) -> Message {
+        Message::builder()
+            .message_id(id)
+            .receipt_handle(format!("rh-{id}"))
+            .build()
+    }
+
+    #[test]
+    fn the_moto_quirk_puts_back_only_a_missing_account_of_an_event() {
+        let arn = "arn:aws:sqs:us-east-1:123456789012:InventoryQueue";
+        let fixed = with_account(r#"{"detail-type":"X","source":"s"}"#, arn).unwrap();
+        assert!(fixed.contains(r#""account":"123456789012""#), "{fixed}");
+        assert_eq!(
+            with_account(r#"{"detail-type":"X","account":"1"}"#, arn),
+            None
+        );
+        assert_eq!(with_account("{not an event", arn), None);
+    }
+
+    #[test]
+    fn only_messages_the_function_did_not_report_are_deleted() {
+        let batch = [message("a"), message("b"), message("c")];
+        let failed = BTreeSet::from(["b".to_owned()]);
+        let ids: Vec<_> = succeeded(&batch, &failed, true)
+            .iter()
+            .map(|m| m.message_id().unwrap())
+            .collect();
+        assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
+    fn an_unknown_reported_id_fails_the_batch_and_without_reporting_the_batch_is_deleted() {
+        let batch = [message("a"), message("b")];
+        let unknown = BTreeSet::from(["zzz".to_owned()]);
+        assert!(succeeded(&batch, &unknown, true).is_empty());
+        let failed = BTreeSet::from(["a".to_owned()]);
+        assert_eq!(succeeded(&batch, &failed, false).len(), 2);
+    }
+}

@@ -1,0 +1,604 @@
+//! Creates the template's delivery resources in an emulator (moto,
+//! LocalStack) with the AWS SDK: the tables, the queues with their redrive
+//! policies, the bus, its archive, the rules with their targets, and the
+//! queue policies. Each gets the physical name `<prefix><LogicalId>` (the
+//! bus: `<prefix><EventBusName>`), and the names come back as a
+//! [`StackNames`], in the shape CloudFormation reports for a deployed stack.
+//!
+//! Why not the SAM-translated template as a CloudFormation stack: the
+//! hybrid backend runs the functions in this process, so the stack's
+//! Lambda functions and event source mappings must not exist in the
+//! target. moto's SQS hands every message sent to a queue with an event
+//! source mapping to that function at once (`moto/sqs/models.py`,
+//! `add_message`), which it cannot run without Docker, and LocalStack's
+//! pollers would compete with ours. The resources created here are plain
+//! CloudFormation in the template already (the SAM transform only touches
+//! `AWS::Serverless::*`), so nothing is lost by skipping it. Resources that
+//! take no part in delivery (IAM roles, log groups, alarms, the HTTP API,
+//! the functions) are not created; see the README of this crate for the
+//! list and for each emulator quirk.
+
+use crate::names::StackNames;
+use crate::template::{Resolver, StackTemplate, TemplateError, resolve};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    SseSpecification, StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification,
+};
+use aws_sdk_eventbridge::types::{
+    DeadLetterConfig, InputTransformer, RetryPolicy, RuleState, Target,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ProvisionError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("creating {resource}: {reason}")]
+    Call { resource: String, reason: String },
+}
+
+fn call<E: std::fmt::Display>(resource: &str) -> impl FnOnce(E) -> ProvisionError + '_ {
+    move |e| ProvisionError::Call {
+        resource: resource.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
+fn sdk<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    resource: &str,
+) -> impl FnOnce(aws_sdk_sqs::error::SdkError<E, R>) -> ProvisionError + '_ {
+    move |e| ProvisionError::Call {
+        resource: resource.to_owned(),
+        reason: aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
+    }
+}
+
+/// Types created; every other resource type of the template is left out.
+pub const PROVISIONED_TYPES: [&str; 6] = [
+    "AWS::DynamoDB::Table",
+    "AWS::SQS::Queue",
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
+    "AWS::Events::Rule",
+    "AWS::SQS::QueuePolicy",
+];
+
+pub struct Provisioner {
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    region: String,
+}
+
+/// What the resources resolve to while they are being created.
+#[derive(Default)]
+struct Created {
+    names: StackNames,
+    /// `Ref` values: parameters, pseudo parameters, physical ids.
+    refs: HashMap<String, String>,
+    /// `GetAtt` values: `(logical id, attribute)`.
+    attributes: HashMap<(String, String), String>,
+}
+
+impl Resolver for Created {
+    fn reference(&self, id: &str) -> Option<String> {
+        self.refs.get(id).cloned()
+    }
+    fn attribute(&self, id: &str, attribute: &str) -> Option<String> {
+        self.attributes
+            .get(&(id.to_owned(), attribute.to_owned()))
+            .cloned()
+    }
+}
+
+fn text(json: &Json) -> Option<String> {
+    match json {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Provisioner {
+    pub fn new(config: &aws_config::SdkConfig) -> Self {
+        Self {
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
+            events: aws_sdk_eventbridge::Client::new(config),
+            region: config
+                .region()
+                .map_or_else(|| "us-east-1".to_owned(), ToString::to_string),
+        }
+    }
+
+    /// Creates every delivery resource of `template`, named with `prefix`.
+    pub async fn provision(
+        &self,
+        template: &StackTemplate,
+        prefix: &str,
+    ) -> Result<StackNames, ProvisionError> {
+        let mut created = Created::default();
+        for (name, default) in &template.parameters {
+            created.refs.insert(name.clone(), default.clone());
+        }
+        // The bus name is a parameter: prefix it like every other name.
+        if let Some(bus) = created.refs.get_mut("EventBusName") {
+            *bus = format!("{prefix}{bus}");
+        }
+        created
+            .refs
+            .insert("AWS::Region".into(), self.region.clone());
+        created.refs.insert("AWS::Partition".into(), "aws".into());
+        created
+            .refs
+            .insert("AWS::URLSuffix".into(), "amazonaws.com".into());
+        for table in template.of_type("AWS::DynamoDB::Table") {
+            self.table(&mut created, &table.logical_id, prefix, &table.properties)
+                .await?;
+        }
+        // Dead-letter queues before the queues whose redrive policy names them.
+        let mut queues: Vec<_> = template.of_type("AWS::SQS::Queue").collect();
+        queues.sort_by_key(|q| q.properties.contains_key("RedrivePolicy"));
+        for queue in queues {
+            self.queue(&mut created, &queue.logical_id, prefix, &queue.properties)
+                .await?;
+        }
+        for bus in template.of_type("AWS::Events::EventBus") {
+            self.bus(&mut created, &bus.logical_id, &bus.properties)
+                .await?;
+        }
+        for archive in template.of_type("AWS::Events::Archive") {
+            self.archive(&mut created, &archive.logical_id, &archive.properties)
+                .await?;
+        }
+        for rule in template.of_type("AWS::Events::Rule") {
+            self.rule(&mut created, &rule.logical_id, prefix, &rule.properties)
+                .await?;
+        }
+        for policy in template.of_type("AWS::SQS::QueuePolicy") {
+            self.queue_policy(&created, &policy.logical_id, &policy.properties)
+                .await?;
+        }
+        Ok(created.names)
+    }
+
+    async fn table(
+        &self,
+        created: &mut Created,
+        id: &str,
+        prefix: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
+        let name = format!("{prefix}{id}");
+        let mut create = self.dynamodb.create_table().table_name(&name);
+        for a in props["AttributeDefinitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            create = create.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(text(&a["AttributeName"]).unwrap_or_default())
+                    .attribute_type(ScalarAttributeType::from(
+                        text(&a["AttributeType"]).unwrap_or_default().as_str(),
+                    ))
+                    .build()
+                    .map_err(call(id))?,
+            );
+        }
+        for k in props["KeySchema"].as_array().into_iter().flatten() {
+            create = create.key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(text(&k["AttributeName"]).unwrap_or_default())
+                    .key_type(KeyType::from(
+                        text(&k["KeyType"]).unwrap_or_default().as_str(),
+                    ))
+                    .build()
+                    .map_err(call(id))?,
+            );
+        }
+        if let Some(mode) = text(&props["BillingMode"]) {
+            create = create.billing_mode(BillingMode::from(mode.as_str()));
+        }
+        if let Some(view) = text(&props["StreamSpecification"]["StreamViewType"]) {
+            create = create.stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::from(view.as_str()))
+                    .build()
+                    .map_err(call(id))?,
+            );
+        }
+        if props["SSESpecification"]["SSEEnabled"] == Json::Bool(true) {
+            create = create.sse_specification(SseSpecification::builder().enabled(true).build());
+        }
+        let out = create.send().await.map_err(sdk(id))?;
+        let description = out.table_description();
+        let arn = description.and_then(|d| d.table_arn()).unwrap_or_default();
+        let mut stream = description
+            .and_then(|d| d.latest_stream_arn())
+            .map(str::to_owned);
+        self.wait_active(&name, id).await?;
+        if stream.is_none() && props["StreamSpecification"].is_object() {
+            stream = self
+                .dynamodb
+                .describe_table()
+                .table_name(&name)
+                .send()
+                .await
+                .map_err(sdk(id))?
+                .table
+                .and_then(|t| t.latest_stream_arn);
+        }
+        if let (Some(attribute), Json::Bool(true)) = (
+            text(&props["TimeToLiveSpecification"]["AttributeName"]),
+            &props["TimeToLiveSpecification"]["Enabled"],
+        ) {
+            self.dynamodb
+                .update_time_to_live()
+                .table_name(&name)
+                .time_to_live_specification(
+                    TimeToLiveSpecification::builder()
+                        .attribute_name(attribute)
+                        .enabled(true)
+                        .build()
+                        .map_err(call(id))?,
+                )
+                .send()
+                .await
+                .map_err(sdk(id))?;
+        }
+        created.refs.insert(id.into(), name.clone());
+        created
+            .attributes
+            .insert((id.into(), "Arn".into()), arn.to_owned());
+        if let Some(stream) = stream {
+            created
+                .attributes
+                .insert((id.into(), "StreamArn".into()), stream);
+        }
+        created.names.insert(id, &name, "AWS::DynamoDB::Table");
+        tracing::info!(table = %name, "table created");
+        Ok(())
+    }
+
+    /// Polls DescribeTable until ACTIVE (LocalStack takes a moment; moto is
+    /// ACTIVE at once).
+    async fn wait_active(&self, name: &str, id: &str) -> Result<(), ProvisionError> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let status = self
+                .dynamodb
+                .describe_table()
+                .table_name(name)
+                .send()
+                .await
+                .map_err(sdk(id))?
+                .table
+                .and_then(|t| t.table_status);
+            if status == Some(TableStatus::Active) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(call(id)(format!(
+                    "table {name} still {status:?} after 60 s"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn queue(
+        &self,
+        created: &mut Created,
+        id: &str,
+        prefix: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
+        let name = format!("{prefix}{id}");
+        let mut create = self.sqs.create_queue().queue_name(&name);
+        for (property, value) in props.as_object().into_iter().flatten() {
+            let attribute = match property.as_str() {
+                "RedrivePolicy" => {
+                    create =
+                        create.attributes(QueueAttributeName::RedrivePolicy, value.to_string());
+                    continue;
+                }
+                "Tags" => continue,
+                "VisibilityTimeout"
+                | "MessageRetentionPeriod"
+                | "SqsManagedSseEnabled"
+                | "DelaySeconds"
+                | "MaximumMessageSize"
+                | "ReceiveMessageWaitTimeSeconds"
+                | "KmsMasterKeyId"
+                | "KmsDataKeyReusePeriodSeconds" => QueueAttributeName::from(property.as_str()),
+                other => {
+                    return Err(call(id)(format!(
+                        "property {other} is not provisioned by the hybrid backend"
+                    )));
+                }
+            };
+            let value = text(value).unwrap_or_default();
+            create = create.attributes(attribute, value);
+        }
+        let url = create
+            .send()
+            .await
+            .map_err(sdk(id))?
+            .queue_url
+            .unwrap_or_default();
+        let arn = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(sdk(id))?
+            .attributes
+            .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+            .unwrap_or_default();
+        created.refs.insert(id.into(), url.clone());
+        created.attributes.insert((id.into(), "Arn".into()), arn);
+        created
+            .attributes
+            .insert((id.into(), "QueueName".into()), name);
+        created.names.insert(id, &url, "AWS::SQS::Queue");
+        Ok(())
+    }
+
+    async fn bus(
+        &self,
+        created: &mut Created,
+        id: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let name_value = properties.get("Name").cloned().unwrap_or_default();
+        let name = text(&resolve(&name_value, created, (id, "Name"))?).unwrap_or_else(|| id.into());
+        let arn = self
+            .events
+            .create_event_bus()
+            .name(&name)
+            .send()
+            .await
+            .map_err(sdk(id))?
+            .event_bus_arn
+            .unwrap_or_default();
+        if let Some(account) = arn.split(':').nth(4) {
+            created
+                .refs
+                .insert("AWS::AccountId".into(), account.to_owned());
+        }
+        created.refs.insert(id.into(), name.clone());
+        created.attributes.insert((id.into(), "Arn".into()), arn);
+        created
+            .attributes
+            .insert((id.into(), "Name".into()), name.clone());
+        created.names.insert(id, &name, "AWS::Events::EventBus");
+        Ok(())
+    }
+
+    async fn archive(
+        &self,
+        created: &mut Created,
+        id: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
+        let name = text(&props["ArchiveName"]).unwrap_or_else(|| id.into());
+        let mut create = self
+            .events
+            .create_archive()
+            .archive_name(&name)
+            .event_source_arn(text(&props["SourceArn"]).unwrap_or_default())
+            .set_description(text(&props["Description"]));
+        if let Some(days) = props["RetentionDays"].as_i64() {
+            create = create.retention_days(i32::try_from(days).map_err(call(id))?);
+        }
+        if !props["EventPattern"].is_null() {
+            create = create.event_pattern(props["EventPattern"].to_string());
+        }
+        let arn = create
+            .send()
+            .await
+            .map_err(sdk(id))?
+            .archive_arn
+            .unwrap_or_default();
+        created.refs.insert(id.into(), name.clone());
+        created.attributes.insert((id.into(), "Arn".into()), arn);
+        created.names.insert(id, &name, "AWS::Events::Archive");
+        Ok(())
+    }
+
+    async fn rule(
+        &self,
+        created: &mut Created,
+        id: &str,
+        prefix: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let name = format!("{prefix}{id}");
+        if let Some(target) = unprovisioned_target(created, properties) {
+            // A target this provisioner does not create (e.g. a Firehose
+            // stream): the rule is left out, and says so. Its ARN is still
+            // known, so the policies that name it resolve.
+            let bus = properties
+                .get("EventBusName")
+                .map(|b| resolve(b, created, (id, "EventBusName")))
+                .transpose()?
+                .and_then(|b| text(&b))
+                .unwrap_or_else(|| "default".into());
+            let account = created
+                .refs
+                .get("AWS::AccountId")
+                .cloned()
+                .unwrap_or_default();
+            let arn = format!("arn:aws:events:{}:{account}:rule/{bus}/{name}", self.region);
+            created.attributes.insert((id.into(), "Arn".into()), arn);
+            tracing::warn!(rule = id, target = %target, "rule not provisioned: its target is not a resource the hybrid backend creates");
+            return Ok(());
+        }
+        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
+        let bus = text(&props["EventBusName"]).unwrap_or_else(|| "default".into());
+        let state = text(&props["State"]).unwrap_or_else(|| "ENABLED".into());
+        let arn = self
+            .events
+            .put_rule()
+            .name(&name)
+            .event_bus_name(&bus)
+            .event_pattern(props["EventPattern"].to_string())
+            .state(RuleState::from(state.as_str()))
+            .set_description(text(&props["Description"]))
+            .send()
+            .await
+            .map_err(sdk(id))?
+            .rule_arn
+            .unwrap_or_default();
+        let mut targets = Vec::new();
+        for t in props["Targets"].as_array().into_iter().flatten() {
+            targets.push(target(id, t)?);
+        }
+        let out = self
+            .events
+            .put_targets()
+            .rule(&name)
+            .event_bus_name(&bus)
+            .set_targets(Some(targets))
+            .send()
+            .await
+            .map_err(sdk(id))?;
+        if out.failed_entry_count() > 0 {
+            return Err(call(id)(format!(
+                "targets refused: {:?}",
+                out.failed_entries()
+            )));
+        }
+        created.refs.insert(id.into(), name.clone());
+        created.attributes.insert((id.into(), "Arn".into()), arn);
+        created.names.insert(id, &name, "AWS::Events::Rule");
+        Ok(())
+    }
+
+    async fn queue_policy(
+        &self,
+        created: &Created,
+        id: &str,
+        properties: &serde_yaml_ng::Mapping,
+    ) -> Result<(), ProvisionError> {
+        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
+        let policy = props["PolicyDocument"].to_string();
+        for url in props["Queues"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(text)
+        {
+            self.sqs
+                .set_queue_attributes()
+                .queue_url(url)
+                .attributes(QueueAttributeName::Policy, policy.clone())
+                .send()
+                .await
+                .map_err(sdk(id))?;
+        }
+        Ok(())
+    }
+}
+
+/// The logical id of a rule target that was not provisioned, if any.
+fn unprovisioned_target(created: &Created, properties: &serde_yaml_ng::Mapping) -> Option<String> {
+    properties
+        .get("Targets")?
+        .as_sequence()?
+        .iter()
+        .filter_map(|t| crate::template::ref_target(t.get("Arn")?))
+        .map(|(id, _)| id)
+        .find(|id| !created.refs.contains_key(id))
+}
+
+/// One rule target, with its input, retry policy and dead-letter queue.
+fn target(rule: &str, t: &Json) -> Result<Target, ProvisionError> {
+    let mut builder = Target::builder()
+        .id(text(&t["Id"]).unwrap_or_default())
+        .arn(text(&t["Arn"]).unwrap_or_default())
+        .set_input(text(&t["Input"]))
+        .set_input_path(text(&t["InputPath"]));
+    if let Some(transformer) = t["InputTransformer"].as_object() {
+        let paths: Option<HashMap<String, String>> = transformer
+            .get("InputPathsMap")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
+                    .collect()
+            });
+        builder = builder.input_transformer(
+            InputTransformer::builder()
+                .set_input_paths_map(paths)
+                .input_template(
+                    transformer
+                        .get("InputTemplate")
+                        .and_then(text)
+                        .unwrap_or_default(),
+                )
+                .build()
+                .map_err(call(rule))?,
+        );
+    }
+    if let Some(retry) = t["RetryPolicy"].as_object() {
+        let number = |k: &str| {
+            retry
+                .get(k)
+                .and_then(Json::as_i64)
+                .and_then(|n| i32::try_from(n).ok())
+        };
+        builder = builder.retry_policy(
+            RetryPolicy::builder()
+                .set_maximum_retry_attempts(number("MaximumRetryAttempts"))
+                .set_maximum_event_age_in_seconds(number("MaximumEventAgeInSeconds"))
+                .build(),
+        );
+    }
+    if let Some(arn) = text(&t["DeadLetterConfig"]["Arn"]) {
+        builder = builder.dead_letter_config(DeadLetterConfig::builder().arn(arn).build());
+    }
+    builder.build().map_err(call(rule))
+}
+
+/// Sets `VisibilityTimeout` on queues of a provisioned stack: tests use
+/// seconds where the template says a minute, so a message failed on
+/// purpose comes back soon. The template is not changed.
+pub async fn set_visibility_timeouts(
+    sqs: &aws_sdk_sqs::Client,
+    names: &StackNames,
+    seconds: u32,
+) -> Result<(), ProvisionError> {
+    let queues: BTreeMap<&str, &str> = names
+        .stack_resources
+        .iter()
+        .filter(|r| r.resource_type == "AWS::SQS::Queue")
+        .map(|r| {
+            (
+                r.logical_resource_id.as_str(),
+                r.physical_resource_id.as_str(),
+            )
+        })
+        .collect();
+    for (id, url) in queues {
+        sqs.set_queue_attributes()
+            .queue_url(url)
+            .attributes(QueueAttributeName::VisibilityTimeout, seconds.to_string())
+            .send()
+            .await
+            .map_err(sdk(id))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Every service's DynamoDB store on the stack's tables, the simulated
+//! gateway and carrier configured from the functions' environment in the
+//! template, and the dispatch from a function to the entry point its
+//! `bootstrap` calls.
+
+use crate::names::{NamesError, StackNames};
+use crate::template::StackTemplate;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use dlq::dynamo::DynamoDlqStore;
+use inventory::dynamo::DynamoInventoryStore;
+use orders::DynamoOrderStore;
+use payment::{DynamoPaymentStore, SimulatedGateway};
+use platform::eventbridge::EventBridgePublisher;
+use runtime::{ConsumerHandler, Wiring};
+use shipping::{DynamoShipmentStore, SimulatedCarrier, UnservedCountries};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServicesError {
+    #[error(transparent)]
+    Names(#[from] NamesError),
+    #[error("no function of the template has the environment variable {0} naming a table")]
+    NoTable(&'static str),
+    #[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
+    Config {
+        function: String,
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+pub struct AwsServices {
+    pub orders: DynamoOrderStore,
+    pub inventory: DynamoInventoryStore,
+    pub payments: DynamoPaymentStore,
+    pub shipments: DynamoShipmentStore,
+    pub dead_letters: DynamoDlqStore,
+    pub gateway: SimulatedGateway,
+    pub carrier: SimulatedCarrier,
+    pub publisher: EventBridgePublisher,
+}
+
+/// A consumer's environment variable from the template, parsed.
+fn env_of<T: std::str::FromStr>(
+    wiring: &Wiring,
+    handler: ConsumerHandler,
+    name: &'static str,
+) -> Result<Option<T>, ServicesError>
+where
+    T::Err: std::fmt::Display,
+{
+    let Some(spec) = wiring.consumers.iter().find(|c| c.handler == handler) else {
+        return Ok(None);
+    };
+    spec.environment
+        .get(name)
+        .map(|value| {
+            value.parse().map_err(|e: T::Err| ServicesError::Config {
+                function: spec.function.clone(),
+                name,
+                value: value.clone(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+}
+
+impl AwsServices {
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        template: &StackTemplate,
+        wiring: &Wiring,
+        names: &StackNames,
+        bus_logical_id: &str,
+    ) -> Result<Self, ServicesError> {
+        let dynamodb = aws_sdk_dynamodb::Client::new(config);
+        let table = |variable: &'static str| -> Result<String, ServicesError> {
+            let logical = template
+                .table_of_env(variable)
+                .ok_or(ServicesError::NoTable(variable))?;
+            Ok(names.table(&logical)?.to_owned())
+        };
+        let decline_over: Option<i64> = env_of(
+            wiring,
+            ConsumerHandler::Payment,
+            "PAYMENT_DECLINE_OVER_MINOR",
+        )?;
+        let unserved: Option<UnservedCountries> = env_of(
+            wiring,
+            ConsumerHandler::Shipping,
+            "SHIPPING_UNSERVED_COUNTRIES",
+        )?;
+        Ok(Self {
+            orders: DynamoOrderStore::new(dynamodb.clone(), table("ORDERS_TABLE")?),
+            inventory: DynamoInventoryStore::new(dynamodb.clone(), table("INVENTORY_TABLE")?),
+            payments: DynamoPaymentStore::new(dynamodb.clone(), table("PAYMENTS_TABLE")?),
+            shipments: DynamoShipmentStore::new(dynamodb.clone(), table("SHIPMENTS_TABLE")?),
+            dead_letters: DynamoDlqStore::new(dynamodb, table("DLQ_TABLE")?),
+            gateway: decline_over.map(SimulatedGateway::new).unwrap_or_default(),
+            carrier: SimulatedCarrier::new(unserved.unwrap_or_default()),
+            publisher: EventBridgePublisher::new(
+                aws_sdk_eventbridge::Client::new(config),
+                names.bus(bus_logical_id)?,
+            ),
+        })
+    }
+
+    /// Runs one SQS batch through the entry point the function's
+    /// `bootstrap` calls, and returns its answer.
+    pub async fn consume(&self, handler: ConsumerHandler, batch: SqsEvent) -> SqsBatchResponse {
+        let p = &self.publisher;
+        match handler {
+            ConsumerHandler::Orders => orders::lambda::consume(&self.orders, p, batch).await,
+            ConsumerHandler::Inventory => {
+                Box::pin(inventory::lambda::consume(&self.inventory, p, batch)).await
+            }
+            ConsumerHandler::Payment => {
+                Box::pin(payment::lambda::consume(
+                    &self.payments,
+                    &self.gateway,
+                    p,
+                    batch,
+                ))
+                .await
+            }
+            ConsumerHandler::Shipping => {
+                Box::pin(shipping::lambda::consume(
+                    &self.shipments,
+                    &self.carrier,
+                    p,
+                    batch,
+                ))
+                .await
+            }
+            ConsumerHandler::DeadLetters => {
+                dlq::record_batch(&self.dead_letters, batch, chrono::Utc::now()).await
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! One saga under test, on any backend: the embedded runtime (SQLite), or
+//! the hybrid runtime over AWS resources in moto or LocalStack. Scenarios
+//! only use what every backend offers: the HTTP API, the inventory and
+//! dead-letter stores through their ports, the bus through the publisher,
+//! a consumer queue to send a raw message to, and the archive's event
+//! count. Every wait is on a condition, with a timeout.
+
+use dlq::{DeadLetter, DlqStore, RedriveReport};
+use events::OutgoingEvent;
+use hybrid::{HybridRuntime, Provisioner, StackNames, StackTemplate};
+use inventory::InventoryStore;
+use platform::EventPublisher;
+use saga_e2e::{TestApp, project_wiring, template_path};
+use serde_json::Value;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// Queues' visibility timeout in the emulators: a message a consumer
+/// failed comes back after a second instead of the template's minute.
+/// Set on the provisioned queues, never in the template.
+const TEST_VISIBILITY_SECS: u32 = 1;
+
+pub struct Aws {
+    pub runtime: HybridRuntime,
+    pub events: aws_sdk_eventbridge::Client,
+    pub archive: String,
+    // Dropped last: the runtime talks to it until then.
+    _moto: Option<saga_aws_tests::Moto>,
+}
+
+pub enum Backend {
+    Embedded(Box<TestApp>),
+    Aws(Box<Aws>),
+}
+
+pub struct Saga {
+    pub backend: Backend,
+    base: String,
+    http: reqwest::Client,
+}
+
+/// How long a scenario waits for a condition (`SCENARIO_TIMEOUT_SECS`).
+fn timeout() -> Duration {
+    let secs = std::env::var("SCENARIO_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    Duration::from_secs(secs)
+}
+
+async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    use aws_config::{BehaviorVersion, Region};
+    use aws_sdk_sqs::config::Credentials;
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
+        .load()
+        .await
+}
+
+/// `SCENARIO_LOG=info` (an EnvFilter) shows the runtimes' logs.
+fn init_logs() {
+    if let Ok(filter) = std::env::var("SCENARIO_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+impl Saga {
+    pub async fn embedded() -> Saga {
+        init_logs();
+        let app = TestApp::spawn().await;
+        let base = app.base.clone();
+        Saga {
+            backend: Backend::Embedded(Box::new(app)),
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A fresh `moto_server` on a free 127.0.0.1 port, stopped when the
+    /// saga is dropped.
+    pub async fn moto() -> Saga {
+        let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
+        let endpoint = moto.endpoint();
+        Self::aws(&endpoint, "", Some(moto), hybrid::Quirks::moto()).await
+    }
+
+    /// The LocalStack at `LOCALSTACK_ENDPOINT`, or `None` (the test then
+    /// says it was skipped). Each saga gets its own name prefix, so tests
+    /// share one LocalStack.
+    pub async fn localstack() -> Option<Saga> {
+        let Ok(endpoint) = std::env::var("LOCALSTACK_ENDPOINT") else {
+            eprintln!(
+                "skipped: LOCALSTACK_ENDPOINT is not set (e.g. http://127.0.0.1:4566); `make localstack-test` runs these"
+            );
+            return None;
+        };
+        let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        Some(Self::aws(&endpoint, &prefix, None, hybrid::Quirks::default()).await)
+    }
+
+    async fn aws(
+        endpoint: &str,
+        prefix: &str,
+        moto: Option<saga_aws_tests::Moto>,
+        quirks: hybrid::Quirks,
+    ) -> Saga {
+        init_logs();
+        let config = sdk_config(endpoint).await;
+        let template = StackTemplate::from_path(&template_path()).expect("template reads");
+        let provisioner = Provisioner::new(&config);
+        let names: StackNames = provisioner
+            .provision(&template, prefix)
+            .await
+            .unwrap_or_else(|e| panic!("provisioning into {endpoint}: {e}"));
+        hybrid::provision::set_visibility_timeouts(&provisioner.sqs, &names, TEST_VISIBILITY_SECS)
+            .await
+            .expect("short visibility timeouts");
+        let archive = names
+            .archive("SagaArchive")
+            .expect("the template has SagaArchive")
+            .to_owned();
+        let options = hybrid::HybridOptions {
+            listen: Some("127.0.0.1:0".parse().expect("address")),
+            quirks,
+        };
+        let runtime = HybridRuntime::start(&config, &template, project_wiring(), names, options)
+            .await
+            .expect("hybrid runtime starts");
+        let items = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
+        inventory::catalogue::load(&runtime.services.inventory, &items)
+            .await
+            .expect("catalogue loads into the inventory table");
+        let base = format!("http://{}", runtime.addr.expect("bound"));
+        Saga {
+            backend: Backend::Aws(Box::new(Aws {
+                runtime,
+                events: aws_sdk_eventbridge::Client::new(&config),
+                archive,
+                _moto: moto,
+            })),
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn post_order(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.post(format!("{}/orders", self.base)).json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.expect("POST /orders");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    pub async fn place(&self, body: &Value) -> String {
+        let (status, body) = self.post_order(body, None).await;
+        assert_eq!(status, 201, "{body}");
+        body["orderId"].as_str().expect("orderId").to_owned()
+    }
+
+    pub async fn order(&self, id: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}/orders/{id}", self.base))
+            .send()
+            .await
+            .expect("GET /orders/{id}");
+        response.json().await.expect("JSON body")
+    }
+
+    /// The detail types of an order's timeline.
+    pub async fn timeline(&self, id: &str) -> Vec<String> {
+        self.order(id).await["timeline"]
+            .as_array()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|e| e["detailType"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Polls `check` until it returns `Some`, or fails the test after the
+    /// timeout, saying what it waited for and what it saw last.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, String>>,
+    {
+        let limit = timeout();
+        let start = Instant::now();
+        loop {
+            match check().await {
+                Ok(value) => return value,
+                Err(last) if start.elapsed() > limit => {
+                    panic!("{what}: not true after {limit:?}; last seen: {last}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Waits until the order is final and its timeline holds `steps`;
+    /// returns the order.
+    pub async fn settled(&self, id: &str, status: &str, steps: &[&str]) -> Value {
+        self.eventually(&format!("order {id} {status} after {steps:?}"), || async {
+            let order = self.order(id).await;
+            let timeline = order["timeline"].to_string();
+            let done = order["status"] == status && steps.iter().all(|s| timeline.contains(s));
+            if done {
+                Ok(order)
+            } else {
+                Err(order.to_string())
+            }
+        })
+        .await
+    }
+
+    /// `(available, reserved, shipped)` of a SKU.
+    pub async fn stock(&self, sku: &str) -> (u32, u32, u32) {
+        let sku = events::Sku::parse(sku).expect("sku");
+        let items = match &self.backend {
+            Backend::Embedded(app) => app.runtime.services.inventory.items(&[sku]).await,
+            Backend::Aws(aws) => aws.runtime.services.inventory.items(&[sku]).await,
+        }
+        .expect("inventory readable");
+        let item = items.first().expect("the SKU is in the catalogue");
+        (item.available, item.reserved, item.shipped)
+    }
+
+    /// A queue's name as the DLQ store records it (physical in AWS).
+    pub fn queue_name(&self, logical_id: &str) -> String {
+        match &self.backend {
+            Backend::Embedded(_) => logical_id.to_owned(),
+            Backend::Aws(aws) => {
+                let url = aws.runtime.names.queue_url(logical_id).expect("queue");
+                hybrid::names::queue_name(url).to_owned()
+            }
+        }
+    }
+
+    pub async fn dead_letters(&self) -> Vec<DeadLetter> {
+        match &self.backend {
+            Backend::Embedded(app) => app.runtime.services.dead_letters.pending(None).await,
+            Backend::Aws(aws) => aws.runtime.services.dead_letters.pending(None).await,
+        }
+        .expect("dead letters readable")
+    }
+
+    pub async fn redrive(&self) -> RedriveReport {
+        let now = chrono::Utc::now();
+        match &self.backend {
+            Backend::Embedded(app) => {
+                let s = &app.runtime.services;
+                dlq::redrive(&s.dead_letters, app.runtime.bus.as_ref(), None, now).await
+            }
+            Backend::Aws(aws) => {
+                let s = &aws.runtime.services;
+                dlq::redrive(&s.dead_letters, &s.publisher, None, now).await
+            }
+        }
+        .expect("redrive")
+    }
+
+    pub async fn put_on_bus(&self, event: OutgoingEvent) {
+        match &self.backend {
+            Backend::Embedded(app) => app.runtime.bus.put_events(&[event]).expect("put"),
+            Backend::Aws(aws) => aws
+                .runtime
+                .services
+                .publisher
+                .publish(&[event])
+                .await
+                .expect("PutEvents"),
+        }
+    }
+
+    /// Sends a raw message body to a queue of the template.
+    pub async fn send_to_queue(&self, logical_id: &str, body: &str) {
+        match &self.backend {
+            Backend::Embedded(app) => {
+                app.runtime.queues.send(logical_id, body).expect("send");
+            }
+            Backend::Aws(aws) => {
+                let url = aws.runtime.names.queue_url(logical_id).expect("queue");
+                aws.runtime
+                    .sqs
+                    .send_message()
+                    .queue_url(url)
+                    .message_body(body)
+                    .send()
+                    .await
+                    .expect("SendMessage");
+            }
+        }
+    }
+
+    /// Events the archive holds.
+    pub async fn archived(&self) -> Result<usize, String> {
+        match &self.backend {
+            Backend::Embedded(app) => app
+                .runtime
+                .bus
+                .archived(&runtime::ReplayFilter::default(), None)
+                .map(|a| a.len())
+                .map_err(|e| e.to_string()),
+            Backend::Aws(aws) => aws
+                .events
+                .describe_archive()
+                .archive_name(&aws.archive)
+                .send()
+                .await
+                .map(|out| usize::try_from(out.event_count()).unwrap_or(0))
+                .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()),
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! One scenario suite, three backends: every scenario of `scenarios.rs`
+//! runs against the embedded runtime (SQLite), against the hybrid runtime
+//! over a `moto_server` this test starts on a free 127.0.0.1 port, and
+//! against the hybrid runtime over the LocalStack at `LOCALSTACK_ENDPOINT`
+//! (skipped, saying so, when it is unset; `make localstack-test`).
+
+mod harness;
+mod scenarios;
+
+macro_rules! on_every_backend {
+    ($($scenario:ident),* $(,)?) => {
+        mod embedded {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                crate::scenarios::$scenario(crate::harness::Saga::embedded().await).await;
+            })*
+        }
+        mod moto {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                crate::scenarios::$scenario(crate::harness::Saga::moto().await).await;
+            })*
+        }
+        mod localstack {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                if let Some(saga) = crate::harness::Saga::localstack().await {
+                    crate::scenarios::$scenario(saga).await;
+                }
+            })*
+        }
+    };
+}
+
+on_every_backend!(
+    the_happy_path_confirms_the_order_and_ships_its_stock,
+    an_out_of_stock_order_is_cancelled_with_the_reason_and_reserves_nothing,
+    a_declined_payment_releases_the_inventory_and_cancels,
+    a_failed_shipment_refunds_the_payment_then_releases_the_inventory,
+    a_poison_message_reaches_its_dlq_and_is_not_put_back_on_the_bus,
+    a_dead_lettered_event_is_redriven_once_its_cause_is_fixed,
+    the_archive_receives_every_event_of_an_order,
+);

@@ -1,0 +1,183 @@
+//! The saga's scenarios, each written once against [`Saga`] and run on
+//! every backend by `main.rs`.
+
+use crate::harness::Saga;
+use events::{Envelope, EventId, OrderId, PaymentFailed, SagaEvent};
+use saga_e2e::order;
+use serde_json::json;
+
+pub async fn the_happy_path_confirms_the_order_and_ships_its_stock(saga: Saga) {
+    let id = saga
+        .place(&order(
+            json!([{"sku": "KB-001", "quantity": 1}, {"sku": "MOUSE-002", "quantity": 2}]),
+        ))
+        .await;
+    let steps = [
+        "Order Placed",
+        "Inventory Reserved",
+        "Payment Authorized",
+        "Shipment Scheduled",
+    ];
+    saga.settled(&id, "CONFIRMED", &steps).await;
+    // The stock moves to shipped when inventory handles Shipment Scheduled,
+    // which the order's own confirmation does not wait for.
+    saga.eventually("MOUSE-002 shipped", || async {
+        match saga.stock("MOUSE-002").await {
+            (998, 0, 2) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+}
+
+pub async fn an_out_of_stock_order_is_cancelled_with_the_reason_and_reserves_nothing(saga: Saga) {
+    let id = saga
+        .place(&order(
+            json!([{"sku": "KB-001", "quantity": 1}, {"sku": "SOLD-OUT-001", "quantity": 1}]),
+        ))
+        .await;
+    let order = saga
+        .settled(&id, "CANCELLED", &["Inventory Reservation Failed"])
+        .await;
+    assert!(order.to_string().contains("OUT_OF_STOCK"), "{order}");
+    assert_eq!(saga.stock("KB-001").await, (1000, 0, 0), "all or nothing");
+}
+
+pub async fn a_declined_payment_releases_the_inventory_and_cancels(saga: Saga) {
+    let mut body = order(json!([{"sku": "KB-001", "quantity": 3}]));
+    body["paymentToken"] = json!("tok_declined");
+    let id = saga.place(&body).await;
+    saga.settled(&id, "CANCELLED", &["Payment Failed", "Inventory Released"])
+        .await;
+    assert_eq!(saga.stock("KB-001").await, (1000, 0, 0));
+}
+
+pub async fn a_failed_shipment_refunds_the_payment_then_releases_the_inventory(saga: Saga) {
+    let mut body = order(json!([{"sku": "MON-27", "quantity": 1}]));
+    body["shipTo"]["country"] = json!("AQ");
+    let id = saga.place(&body).await;
+    saga.settled(
+        &id,
+        "CANCELLED",
+        &["Shipment Failed", "Payment Refunded", "Inventory Released"],
+    )
+    .await;
+    let timeline = saga.timeline(&id).await;
+    let at = |t: &str| timeline.iter().position(|x| x == t).expect(t);
+    assert!(
+        at("Shipment Failed") < at("Payment Refunded"),
+        "{timeline:?}"
+    );
+    assert!(
+        at("Payment Refunded") < at("Inventory Released"),
+        "{timeline:?}"
+    );
+    let (available, reserved, shipped) = saga.stock("MON-27").await;
+    assert_eq!((reserved, shipped), (0, 0), "available {available}");
+}
+
+/// A message that is not an event fails on every receive, reaches the
+/// queue's DLQ after `maxReceiveCount` receives, is recorded by the DLQ
+/// function, and is left alone by a redrive (it cannot go on the bus).
+pub async fn a_poison_message_reaches_its_dlq_and_is_not_put_back_on_the_bus(saga: Saga) {
+    saga.send_to_queue("InventoryQueue", "{not an event").await;
+    let dlq = saga.queue_name("InventoryDLQ");
+    let letter = saga
+        .eventually("the poison message recorded from InventoryDLQ", || async {
+            let letters = saga.dead_letters().await;
+            match letters.iter().find(|l| l.queue == dlq) {
+                Some(l) => Ok(l.clone()),
+                None => Err(format!("{letters:?}")),
+            }
+        })
+        .await;
+    assert_eq!(letter.body, "{not an event");
+    assert!(
+        letter.attempts >= 5,
+        "moved after maxReceiveCount receives: {letter:?}"
+    );
+    let report = saga.redrive().await;
+    assert!(
+        report.redriven.is_empty() && report.skipped.len() == 1,
+        "{report:?}"
+    );
+}
+
+/// An event that fails because its order does not exist yet is
+/// dead-lettered, then redriven once the order exists, and handled.
+pub async fn a_dead_lettered_event_is_redriven_once_its_cause_is_fixed(saga: Saga) {
+    let key = "scenario-redrive";
+    let order_id = OrderId::for_idempotency_key(key);
+    let cause = EventId::derive(EventId::for_order_placed(order_id), "Inventory Reserved");
+    let stray = SagaEvent::from(Envelope {
+        metadata: events::Metadata {
+            event_id: EventId::derive(cause, "stray"),
+            correlation_id: order_id,
+            causation_id: cause,
+            version: 1,
+            occurred_at: chrono::Utc::now(),
+        },
+        data: PaymentFailed {
+            order_id,
+            amount: events::Money::new(100, events::Currency::parse("USD").expect("USD")),
+            reason: events::Reason::new(events::ReasonCode::PaymentDeclined, "stray"),
+        },
+    });
+    saga.put_on_bus(stray.to_outgoing()).await;
+    let dlq = saga.queue_name("InventoryDLQ");
+    saga.eventually(
+        "the stray event dead-lettered from InventoryDLQ",
+        || async {
+            let letters = saga.dead_letters().await;
+            if letters.iter().any(|l| l.queue == dlq) {
+                Ok(())
+            } else {
+                Err(format!("{letters:?}"))
+            }
+        },
+    )
+    .await;
+    let mut body = order(json!([{"sku": "KB-001", "quantity": 1}]));
+    body["paymentToken"] = json!("tok_declined");
+    let (status, _) = saga.post_order(&body, Some(key)).await;
+    assert_eq!(status, 201);
+    let id = order_id.to_string();
+    saga.settled(&id, "CANCELLED", &["Inventory Released"])
+        .await;
+    let report = saga.redrive().await;
+    assert!(
+        !report.redriven.is_empty() && report.skipped.is_empty(),
+        "{report:?}"
+    );
+    saga.eventually("no dead letter left pending", || async {
+        let letters = saga.dead_letters().await;
+        if letters.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{letters:?}"))
+        }
+    })
+    .await;
+    assert_eq!(saga.order(&id).await["status"], "CANCELLED");
+    assert_eq!(saga.stock("KB-001").await, (1000, 0, 0));
+}
+
+pub async fn the_archive_receives_every_event_of_an_order(saga: Saga) {
+    let before = saga.archived().await.expect("archive readable");
+    let id = saga
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    saga.settled(&id, "CONFIRMED", &["Shipment Scheduled"])
+        .await;
+    // Order Placed, Inventory Reserved, Payment Authorized, Shipment
+    // Scheduled, Order Confirmed.
+    saga.eventually("five more events archived", || async {
+        let now = saga.archived().await?;
+        if now >= before + 5 {
+            Ok(())
+        } else {
+            Err(format!("{now} archived, {before} before"))
+        }
+    })
+    .await;
+}
