@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 include mk/tools.mk
 include mk/aws.mk
 
-.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean localstack-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -50,6 +50,13 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
+
+# The scenario suite (tests/scenarios) against a running LocalStack; each
+# test provisions its own prefixed resources, so runs can share one.
+localstack-test: ## the scenario suite against the LocalStack at LOCALSTACK_ENDPOINT (e.g. http://127.0.0.1:4566)
+	@if [ -z "$$LOCALSTACK_ENDPOINT" ]; then \
+	  echo "localstack-test skipped: LOCALSTACK_ENDPOINT is not set (start LocalStack 4.x, e.g. docker run --rm -p 127.0.0.1:4566:4566 localstack/localstack:4.4, then LOCALSTACK_ENDPOINT=http://127.0.0.1:4566 make localstack-test)"; \
+	else $(CARGO) test --locked -p saga-e2e --test scenarios localstack::; fi
 
 bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts
 	$(CARGO) bench -p pattern
