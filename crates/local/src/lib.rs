@@ -3,5 +3,6 @@
 pub mod cli;
 pub mod commands;
 pub mod input;
+pub mod sim;
 pub mod template;
 pub mod wiring;

@@ -17,7 +17,7 @@ mod wiring;
 mod worker;
 
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
-pub use faults::Faults;
+pub use faults::{Fault, FaultCounts, Faults};
 pub use queues::{QueueMessage, Queues};
 pub use runtime::{Options, Runtime, RuntimeError};
 pub use services::Services;

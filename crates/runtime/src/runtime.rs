@@ -222,6 +222,18 @@ impl Runtime {
         }
     }
 
+    /// [`Runtime::abort`], returning once every task has stopped: a task
+    /// busy on another thread finishes its current step first, and a
+    /// restart must not begin before (a killed process stops at once).
+    pub async fn kill(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         for task in self.tasks {

@@ -191,13 +191,15 @@ impl Worker {
                 tokio::time::sleep(self.faults.delay(&key, m.receive_count)).await;
             }
             if self.may_fail(m.receive_count)
-                && self.faults.hits(Fault::Fail, &key, m.receive_count)
+                && let Some(reason) = self.faults.withhold(&key, m.receive_count)
             {
-                failed.push((m.id.clone(), "injected fault: the handler failed".into()));
+                failed.push((m.id.clone(), reason.into()));
             } else {
                 deliver.push(m.clone());
             }
         }
+        self.faults
+            .reorder(&mut deliver, |m| fault_key(m, &self.spec.function));
         (failed, deliver)
     }
 

@@ -32,6 +32,10 @@ pub struct FaultArgs {
     /// Upper bound, in milliseconds, of a random delay before each delivery.
     #[arg(long, default_value_t = 0)]
     pub delay: u64,
+    /// Probability that a delivery is held back so later messages overtake
+    /// it, and that a batch reaches its handler shuffled.
+    #[arg(long, default_value_t = 0.0)]
+    pub reorder_rate: f64,
     /// The seed of the fault schedule: the same seed, the same faults.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -43,6 +47,7 @@ impl FaultArgs {
             ("--fail-rate", self.fail_rate),
             ("--duplicate-rate", self.duplicate_rate),
             ("--crash-rate", self.crash_rate),
+            ("--reorder-rate", self.reorder_rate),
         ] {
             anyhow::ensure!(
                 (0.0..=1.0).contains(&rate),
@@ -55,6 +60,8 @@ impl FaultArgs {
             duplicate_rate: self.duplicate_rate,
             max_delay: Duration::from_millis(self.delay),
             publish_fail_rate: self.crash_rate,
+            reorder_rate: self.reorder_rate,
+            ..Faults::none()
         })
     }
 }
