@@ -416,6 +416,40 @@ mod tests {
         );
     }
 
+    const LAKE: &str = "Resources:
+  Bus: {Type: AWS::Events::EventBus, Properties: {Name: b}}
+  Stream: {Type: AWS::KinesisFirehose::DeliveryStream}
+  ToLake:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !Ref Bus
+      EventPattern: {source: [shop.orders]}
+      Targets: [{Id: S, Arn: !GetAtt Stream.Arn, RoleArn: !GetAtt Role.Arn}]
+";
+
+    #[test]
+    fn a_rule_into_the_lake_s_firehose_stream_is_served_by_the_archive() {
+        let text = format!(
+            "{LAKE}  Archive: {{Type: AWS::Events::Archive, Properties: {{SourceArn: !GetAtt Bus.Arn}}}}\n"
+        );
+        let w = wiring(&Template::from_yaml(&text).unwrap()).unwrap();
+        assert!(w.archive.is_some());
+        assert!(w.rules.is_empty(), "nothing to deliver locally");
+    }
+
+    #[test]
+    fn a_rule_into_firehose_without_an_archive_is_refused_naming_rule_and_target() {
+        let err = wiring(&Template::from_yaml(LAKE).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resource ToLake")
+                && err.contains("Targets.S.Arn")
+                && err.contains("Stream"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_queue_property_the_runtime_cannot_honour_is_refused() {
         let text = "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties: {Name: b}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n";

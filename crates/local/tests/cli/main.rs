@@ -2,6 +2,7 @@
 
 mod lint_command;
 mod match_command;
+mod report_command;
 mod runtime_commands;
 mod template_loading;
 mod test_event_pattern;
