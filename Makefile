@@ -8,6 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 include mk/tools.mk
 include mk/aws.mk
+include mk/resilience.mk
 
 .PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean localstack-test
 
@@ -67,7 +68,8 @@ fuzz: ## run every cargo-fuzz target FUZZ_SECONDS (default 60) each; needs a nig
 	@$(CARGO) +nightly --version >/dev/null 2>&1 || { echo "make fuzz needs 'rustup toolchain install nightly'"; exit 1; }
 	@test -x .tools/bin/cargo-fuzz || $(CARGO) +nightly install cargo-fuzz --locked --root .tools
 	@export PATH="$(CURDIR)/.tools/bin:$$PATH"; for t in $$($(CARGO) +nightly fuzz list --fuzz-dir fuzz); do \
-	  $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done
+	  dirs=""; if [ -d fuzz/seeds/$$t ]; then mkdir -p fuzz/corpus/$$t; dirs="fuzz/corpus/$$t fuzz/seeds/$$t"; fi; \
+	  $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t $$dirs -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done
 
 clean: ## remove build output and the local tool venvs
 	$(CARGO) clean

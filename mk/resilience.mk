@@ -1,0 +1,40 @@
+# mk/resilience.mk — evidence that the saga holds up (issue 6): the seeded
+# simulation, its soak, and a load test with a real HTTP load tool.
+# Included by the root Makefile, after mk/tools.mk (for $(PYTHON)).
+#
+#   make simulate   SEEDS seeds (default 200) of the saga under faults
+#   make soak       the same over SEEDS seeds (default 5000)
+#   make load       oha against saga run: ORDERS (10000) x ROUNDS (3) at CONCURRENCY (64)
+#
+# `make test` runs 200 seeds itself (tests/simulation) and the crash
+# recovery test (crates/local/tests/crash_recovery); `make fuzz` runs the
+# fuzz targets, hostile-input ones included.
+
+_RESILIENCE_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
+CARGO ?= cargo
+PYTHON ?= python3
+# oha, the HTTP load generator, pinned and installed into .tools.
+OHA_VERSION := 1.16.0
+OHA := .tools/bin/oha
+SAGA_RELEASE := $(CARGO_TARGET_DIR)/release/saga
+
+.PHONY: simulate soak load saga-release
+
+saga-release:
+	$(CARGO) build --release --locked -p local --bin saga
+
+simulate: saga-release ## the whole saga under a seeded fault schedule, SEEDS seeds (200); paths and faults reached; failing seeds named (rerun: saga simulate --seed N)
+	$(SAGA_RELEASE) simulate --seeds $(or $(SEEDS),200) --from $(or $(FROM),0)
+
+soak: saga-release ## the simulation over SEEDS seeds (5000), with the same summary
+	$(SAGA_RELEASE) simulate --seeds $(or $(SEEDS),5000) --from $(or $(FROM),0)
+
+$(OHA):
+	$(CARGO) install oha --version $(OHA_VERSION) --locked --root .tools
+
+load: saga-release $(OHA) ## oha drives POST /orders on 127.0.0.1: requests/s, latency percentiles, no errors, no order lost, RSS flat
+	$(PYTHON) tools/load.py $(SAGA_RELEASE) $(OHA) --orders $(or $(ORDERS),10000) \
+	  --concurrency $(or $(CONCURRENCY),64) --rounds $(or $(ROUNDS),3)
+
+.DEFAULT_GOAL := $(_RESILIENCE_MK_DEFAULT_GOAL)
