@@ -151,11 +151,6 @@ impl Tree {
         }
     }
 
-    /// Whether a repeated key replaced a value while reading.
-    pub(crate) fn replaced(&self) -> bool {
-        self.replaced
-    }
-
     /// Sets the root; recomputes the slots if a repeated key left stale ones.
     pub(crate) fn finish(&mut self, root: Option<Node>) {
         self.root = root;

@@ -21,9 +21,9 @@
 //! "Comparison operators for use in event patterns", "Arrays in EventBridge
 //! event patterns") and AWS's open-source matcher aws/event-ruler.
 
-mod checks;
 mod error;
 mod event;
+mod hash;
 mod matcher;
 mod number;
 mod ops;
@@ -32,7 +32,6 @@ mod pattern;
 mod reader;
 mod scan;
 mod slots;
-mod strtab;
 mod text;
 mod tree;
 mod trie;

@@ -8,13 +8,14 @@
 //! field. Matching cost therefore grows with the rules that could match, not
 //! with the rules loaded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::checks::{CheckId, Checks, Recorder, Work, each_string, exact_only};
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
+use crate::hash::FastMap;
+use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
 use crate::slots::{self, Slot};
@@ -33,15 +34,22 @@ impl<R> Default for MatcherBuilder<R> {
     }
 }
 
+/// A field path with exact-string values, and the rules filed under each.
+#[derive(Debug)]
+struct AnchorIndex {
+    path: Vec<u32>,
+    rules_by_value: FastMap<Box<str>, Vec<u32>>,
+}
+
 /// Every rule of a bus, compiled together.
 #[derive(Debug)]
 pub struct Matcher<R = String> {
     names: Vec<R>,
     rules: Vec<Obj<u32>>,
-    /// The `$or`-free rules as the conjunction of their checks.
-    conds: Vec<Option<Box<[CheckId]>>>,
-    checks: Checks,
+    /// The `$or`-free rules as leaf lists, evaluated through a slot table.
+    flat: Vec<Option<Vec<(u32, Leaf)>>>,
     trie: FieldTrie,
+    anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
 }
 
@@ -53,6 +61,16 @@ pub struct Matcher<R = String> {
 pub struct MatchScratch {
     tree: Tree,
     work: Work,
+}
+
+/// The part of [`MatchScratch`] that evaluation writes while the event's
+/// tree is borrowed.
+#[derive(Debug, Default)]
+struct Work {
+    stamps: Vec<u32>,
+    generation: u32,
+    candidates: Vec<u32>,
+    matched: Vec<u32>,
 }
 
 impl<R> MatcherBuilder<R> {
@@ -82,78 +100,93 @@ impl<R> MatcherBuilder<R> {
             rules.push(pattern.tree().compile(&mut trie, ROOT));
             names.push(name);
         }
-        let mut checks = Checks::default();
-        let required: Vec<Vec<CheckId>> = rules
-            .iter()
-            .map(|rule| {
-                let mut out = Vec::new();
-                required_checks(rule, &mut Vec::new(), &mut checks, &mut out);
-                out
-            })
-            .collect();
-        let conds = rules
-            .iter()
-            .zip(&required)
-            .map(|(rule, ids)| rule.or_free().then(|| ids.clone().into_boxed_slice()))
-            .collect();
-        let unanchored = index_rules(&required, &mut checks);
-        checks.finish();
+        let (anchors, unanchored) = index_rules(&rules);
+        let flat = rules.iter().map(Obj::flatten).collect();
         Matcher {
             names,
             rules,
-            conds,
-            checks,
+            flat,
             trie,
+            anchors,
             unanchored,
         }
     }
 }
 
-/// The checks a rule requires whatever its `$or`s choose: its leaves
-/// reached through plain objects.
-fn required_checks(
-    obj: &Obj<u32>,
-    path: &mut Vec<u32>,
-    checks: &mut Checks,
-    out: &mut Vec<CheckId>,
-) {
+type Candidate<'r> = (Vec<u32>, Vec<&'r str>);
+
+/// Fields a rule requires to equal one of some strings: a chain of plain
+/// objects (not inside `$or`) ending in a list of exact strings only.
+fn exact_fields<'r>(obj: &'r Obj<u32>, path: &mut Vec<u32>, out: &mut Vec<Candidate<'r>>) {
     for (id, field) in &obj.fields {
         path.push(*id);
         match field {
-            Field::Obj(inner) => required_checks(inner, path, checks, out),
-            Field::Leaf(leaf) => out.push(checks.intern(*id, path, leaf)),
+            Field::Obj(inner) => exact_fields(inner, path, out),
+            Field::Leaf(leaf) => {
+                let values: Option<Vec<&str>> = leaf.ops.iter().map(|op| op.exact_str()).collect();
+                if let Some(values) = values
+                    && !values.is_empty()
+                    && !leaf.exists_true
+                    && !leaf.exists_false
+                {
+                    out.push((path.clone(), values));
+                }
+            }
         }
         path.pop();
     }
 }
 
-/// Files each rule under one exact-only check it requires, the most
-/// selective one: an event then evaluates only the rules its own strings
-/// select, plus the returned rules, which have no such check.
-fn index_rules(required: &[Vec<CheckId>], checks: &mut Checks) -> Vec<u32> {
+fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
+    let per_rule: Vec<Vec<Candidate<'_>>> = rules
+        .iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            exact_fields(rule, &mut Vec::new(), &mut out);
+            out
+        })
+        .collect();
     // A field is selective when rules spread over many distinct values of it.
-    let mut distinct: HashMap<u32, usize> = HashMap::new();
-    for &check in required.iter().flatten() {
-        let field = checks.field_of[check as usize];
-        distinct.insert(field, checks.exact_count(field));
+    let mut distinct: HashMap<&[u32], HashSet<&str>> = HashMap::new();
+    for (path, values) in per_rule.iter().flatten() {
+        distinct
+            .entry(path)
+            .or_default()
+            .extend(values.iter().copied());
     }
+    let mut anchors: Vec<AnchorIndex> = Vec::new();
+    let mut anchor_of_path: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut unanchored = Vec::new();
-    for (rule, ids) in required.iter().enumerate() {
-        let best = ids
-            .iter()
-            .filter_map(|&check| {
-                let values = exact_only(&checks.leaves[check as usize])?.len();
-                let field = checks.field_of[check as usize];
-                let spread = distinct.get(&field).copied().unwrap_or(0);
-                Some((check, spread as f64 / values as f64))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        match best {
-            Some((check, _)) => checks.anchored[check as usize].push(rule as u32),
-            None => unanchored.push(rule as u32),
+    for (rule, candidates) in per_rule.iter().enumerate() {
+        let rule = rule as u32;
+        let best = candidates.iter().max_by(|a, b| {
+            let score = |(path, values): &Candidate<'_>| {
+                distinct.get(path.as_slice()).map_or(0, HashSet::len) as f64 / values.len() as f64
+            };
+            score(a).total_cmp(&score(b))
+        });
+        let Some((path, values)) = best else {
+            unanchored.push(rule);
+            continue;
+        };
+        let slot = *anchor_of_path.entry(path.clone()).or_insert_with(|| {
+            anchors.push(AnchorIndex {
+                path: path.clone(),
+                rules_by_value: FastMap::default(),
+            });
+            anchors.len() - 1
+        });
+        for value in values {
+            let list = anchors[slot]
+                .rules_by_value
+                .entry((*value).into())
+                .or_default();
+            if list.last() != Some(&rule) {
+                list.push(rule);
+            }
         }
     }
-    unanchored
+    (anchors, unanchored)
 }
 
 /// Calls `visit` with each string at `path`, looking through arrays.
@@ -236,13 +269,13 @@ impl<R> Matcher<R> {
         let mut tree = Tree::default();
         let mut work = Work::default();
         tree.fill_from_value(event, &self.trie, ROOT);
-        work.begin(self.rules.len(), self.checks.leaves.len());
-        let event = Event {
-            tree: &tree,
-            text: "",
-        };
-        self.propose_from_tree(event, &mut work);
-        self.finish(event, &mut work, false);
+        self.evaluate(
+            Event {
+                tree: &tree,
+                text: "",
+            },
+            &mut work,
+        );
         work.matched
             .iter()
             .map(|&i| &self.names[i as usize])
@@ -251,97 +284,76 @@ impl<R> Matcher<R> {
 
     fn evaluate_json(&self, json: &[u8], scratch: &mut MatchScratch) -> Result<(), EventError> {
         let MatchScratch { tree, work } = scratch;
-        work.begin(self.rules.len(), self.checks.leaves.len());
-        let mut recorder = Recorder {
-            checks: &self.checks,
-            work,
-        };
-        let text = reader::read_event(json, &self.trie, tree, &mut recorder)?;
-        // A repeated key replaced a value whose checks were already settled:
-        // settle them again from the final tree.
-        let streamed = !tree.replaced();
-        self.finish(Event { tree, text }, work, streamed);
+        let text = reader::read_event(json, &self.trie, tree)?;
+        self.evaluate(Event { tree, text }, work);
         Ok(())
     }
 
-    /// Proposes the rules filed under the event's strings, for a tree that
-    /// was not read through a [`Recorder`].
-    fn propose_from_tree(&self, event: Event<'_>, work: &mut Work) {
+    fn evaluate(&self, event: Event<'_>, scratch: &mut Work) {
+        scratch.begin(self.rules.len());
         let Some(root) = event.root() else {
             return;
         };
-        for (field, path) in &self.checks.exact_fields {
-            let mut propose = |text: &str| {
-                for &check in self.checks.exact_hits(*field, text) {
-                    for &rule in &self.checks.anchored[check as usize] {
-                        work.propose(rule);
+        for anchor in &self.anchors {
+            let Some(&leaf) = anchor.path.last() else {
+                continue;
+            };
+            let slot = slots::get(leaf, event);
+            let mut propose = |value: &str| {
+                if let Some(rules) = anchor.rules_by_value.get(value) {
+                    for &rule in rules {
+                        scratch.propose(rule);
                     }
                 }
             };
-            match slots::get(*field, event) {
-                Slot::Direct(value) => each_string(value, event, &mut propose),
-                Slot::InArray => strings_at(root, path, event, &mut propose),
+            match slot {
+                Slot::Direct(value) => strings_at(value, &[], event, &mut propose),
+                Slot::InArray => strings_at(root, &anchor.path, event, &mut propose),
                 Slot::Absent => {}
             }
         }
-    }
-
-    /// Evaluates the proposed rules. `streamed`: the checks of fields read
-    /// outside arrays were settled by a [`Recorder`] while reading.
-    fn finish(&self, event: Event<'_>, work: &mut Work, streamed: bool) {
-        let Some(root) = event.root() else {
-            return;
-        };
         for &rule in &self.unanchored {
-            work.propose(rule);
+            scratch.propose(rule);
         }
-        for index in 0..work.candidates.len() {
-            let rule = work.candidates[index];
-            if self.rule_holds(rule, root, event, work, streamed) {
-                work.matched.push(rule);
+        let Work {
+            candidates,
+            matched,
+            ..
+        } = scratch;
+        matched.extend(candidates.iter().copied().filter(|&rule| {
+            let rule = rule as usize;
+            match self.flat[rule].as_deref() {
+                // Leaves outside arrays hold: only array sub-patterns remain.
+                Some(conditions) => slots::evaluate(conditions, event)
+                    .unwrap_or_else(|| self.rules[rule].matches_arrays(event)),
+                None => self.rules[rule].matches(Some(root), event),
             }
+        }));
+        matched.sort_unstable();
+    }
+}
+
+impl Work {
+    fn begin(&mut self, rules: usize) {
+        if self.stamps.len() != rules {
+            self.stamps = vec![0; rules];
+            self.generation = 0;
         }
-        work.matched.sort_unstable();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamps.fill(0);
+            self.generation = 1;
+        }
+        self.candidates.clear();
+        self.matched.clear();
     }
 
-    fn rule_holds(
-        &self,
-        rule: u32,
-        root: &Node,
-        event: Event<'_>,
-        work: &Work,
-        streamed: bool,
-    ) -> bool {
-        let rule = rule as usize;
-        if let Some(conds) = &self.conds[rule] {
-            let mut needs_walk = false;
-            for &check in conds.iter() {
-                let holds = match work.marked(check) {
-                    Some(holds) if streamed => holds,
-                    _ => match slots::get(self.checks.field_of[check as usize], event) {
-                        // Absent everywhere, even inside arrays.
-                        Slot::Absent => self.checks.absent[check as usize],
-                        // Read outside arrays, so a recorder would have
-                        // marked it if it held (exact-only checks are only
-                        // marked when they hold).
-                        Slot::Direct(_) if streamed => false,
-                        Slot::Direct(value) => {
-                            self.checks.leaves[check as usize].matches(Some(value), event)
-                        }
-                        Slot::InArray => {
-                            needs_walk = true;
-                            continue;
-                        }
-                    },
-                };
-                // A condition failing on its only possible value fails the
-                // rule, whatever the array elements hold.
-                if !holds {
-                    return false;
-                }
-            }
-            return !needs_walk || self.rules[rule].matches_arrays(event);
+    /// Queues a rule for evaluation once per event.
+    fn propose(&mut self, rule: u32) {
+        let stamp = &mut self.stamps[rule as usize];
+        if *stamp != self.generation {
+            *stamp = self.generation;
+            self.candidates.push(rule);
         }
-        self.rules[rule].matches(Some(root), event)
     }
 }

@@ -138,11 +138,6 @@ impl Leaf {
         }
     }
 
-    /// `matches(None, _)`: only `exists: false` holds for a missing field.
-    pub(crate) fn matches_absent(&self) -> bool {
-        self.exists_false
-    }
-
     fn matches_scalar(&self, scalar: &Node, event: Event<'_>) -> bool {
         match scalar {
             Node::Str(text) => {

@@ -5,7 +5,6 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::MAX_NESTING_DEPTH;
-use crate::checks::Ignore;
 use crate::error::{EventError, PatternError};
 use crate::event::{Event, Tree};
 use crate::parse;
@@ -65,7 +64,7 @@ impl Pattern {
     /// Whether the event JSON matches; errors if it is not a JSON object.
     pub fn matches_json(&self, event: &[u8]) -> Result<bool, EventError> {
         let mut tree = Tree::default();
-        let text = reader::read_event(event, &self.trie, &mut tree, &mut Ignore)?;
+        let text = reader::read_event(event, &self.trie, &mut tree)?;
         let event = Event { tree: &tree, text };
         Ok(self.compiled.matches(event.root(), event))
     }

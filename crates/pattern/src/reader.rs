@@ -9,9 +9,8 @@
 //! checked before descending.
 
 use crate::MAX_NESTING_DEPTH;
-use crate::checks::Sink;
 use crate::error::EventError;
-use crate::event::{Event, Node, Num, Span, Text, Tree};
+use crate::event::{Node, Num, Span, Text, Tree};
 use crate::scan::{self, Fail, Scan, skip_ws};
 use crate::trie::{FieldTrie, ROOT};
 
@@ -21,13 +20,12 @@ pub(crate) fn read_event<'a>(
     json: &'a [u8],
     trie: &FieldTrie,
     tree: &mut Tree,
-    sink: &mut impl Sink,
 ) -> Result<&'a str, EventError> {
     tree.begin(trie.len());
     let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    read_object(json, text, trie, tree, sink).map_err(|fail| match fail {
+    read_object(json, text, trie, tree).map_err(|fail| match fail {
         Fail::Syntax(offset, reason) => EventError::Syntax { offset, reason },
         Fail::TooDeep => EventError::TooDeep {
             limit: MAX_NESTING_DEPTH,
@@ -38,13 +36,7 @@ pub(crate) fn read_event<'a>(
 }
 
 /// Whether the text was a JSON object; an error for anything but valid JSON.
-fn read_object<S: Sink>(
-    bytes: &[u8],
-    text: &str,
-    trie: &FieldTrie,
-    tree: &mut Tree,
-    sink: &mut S,
-) -> Scan<()> {
+fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> Scan<()> {
     let start = skip_ws(bytes, 0);
     let is_object = match bytes.get(start) {
         Some(b'{') => true,
@@ -57,11 +49,11 @@ fn read_object<S: Sink>(
         (scan::skip_value::<false>(bytes, start, 1)?, None)
     } else if scan::strings_are_plain(bytes) {
         let (end, root) =
-            Reader::<S, true>::new(bytes, text, trie, tree, sink).object(start, Place::ROOT)?;
+            Reader::<true>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
         (end, Some(root))
     } else {
         let (end, root) =
-            Reader::<S, false>::new(bytes, text, trie, tree, sink).object(start, Place::ROOT)?;
+            Reader::<false>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
         (end, Some(root))
     };
     let end = skip_ws(bytes, end);
@@ -95,41 +87,20 @@ impl Place {
 }
 
 /// `PLAIN`: the text passed `scan::strings_are_plain`.
-struct Reader<'a, 't, S, const PLAIN: bool> {
+struct Reader<'a, 't, const PLAIN: bool> {
     bytes: &'a [u8],
     text: &'a str,
     trie: &'t FieldTrie,
     tree: &'t mut Tree,
-    sink: &'t mut S,
 }
 
-impl<'a, 't, S: Sink, const PLAIN: bool> Reader<'a, 't, S, PLAIN> {
-    fn new(
-        bytes: &'a [u8],
-        text: &'a str,
-        trie: &'t FieldTrie,
-        tree: &'t mut Tree,
-        sink: &'t mut S,
-    ) -> Self {
+impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
+    fn new(bytes: &'a [u8], text: &'a str, trie: &'t FieldTrie, tree: &'t mut Tree) -> Self {
         Self {
             bytes,
             text,
             trie,
             tree,
-            sink,
-        }
-    }
-
-    /// Adds a kept member to the object being read and reports it.
-    #[inline(always)]
-    fn member(&mut self, base: usize, field: u32, node: Node, in_array: bool) {
-        self.tree.push_entry(base, field, node);
-        if self.sink.watches(field) {
-            let event = Event {
-                tree: self.tree,
-                text: self.text,
-            };
-            self.sink.value(field, &node, event, in_array);
         }
     }
 
@@ -208,7 +179,7 @@ impl<'a, 't, S: Sink, const PLAIN: bool> Reader<'a, 't, S, PLAIN> {
                 // Most kept values are strings: read them without a call.
                 Some(child) if bytes.get(pos) == Some(&b'"') => {
                     let (end, node) = self.string(pos)?;
-                    self.member(base, child, node, in_array);
+                    self.tree.push_entry(base, child, node);
                     end
                 }
                 Some(child) => {
@@ -218,7 +189,7 @@ impl<'a, 't, S: Sink, const PLAIN: bool> Reader<'a, 't, S, PLAIN> {
                         in_array,
                     };
                     let (end, node) = self.value(pos, inner)?;
-                    self.member(base, child, node, in_array);
+                    self.tree.push_entry(base, child, node);
                     end
                 }
                 // Most skipped values are strings: step over them inline.

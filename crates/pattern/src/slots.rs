@@ -7,6 +7,7 @@
 //! array consistency.
 
 use crate::event::{ABSENT, Event, IN_ARRAY, Node};
+use crate::ops::Leaf;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Slot<'t> {
@@ -27,4 +28,27 @@ pub(crate) fn get(id: u32, event: Event<'_>) -> Slot<'_> {
             .get(entry as usize)
             .map_or(Slot::Absent, |(_, node)| Slot::Direct(node)),
     }
+}
+
+/// Evaluates a flattened rule; `None` when a field is inside an array and
+/// the caller must walk the tree instead.
+pub(crate) fn evaluate(conditions: &[(u32, Leaf)], event: Event<'_>) -> Option<bool> {
+    let mut needs_walk = false;
+    for (id, leaf) in conditions {
+        let holds = match get(*id, event) {
+            Slot::Direct(value) => leaf.matches(Some(value), event),
+            // Absent everywhere, even inside arrays, so no element has it.
+            Slot::Absent => leaf.matches(None, event),
+            Slot::InArray => {
+                needs_walk = true;
+                continue;
+            }
+        };
+        // A condition failing on its only possible value fails the rule,
+        // whatever the array elements hold.
+        if !holds {
+            return Some(false);
+        }
+    }
+    (!needs_walk).then_some(true)
 }

@@ -50,14 +50,25 @@ impl Obj<String> {
 }
 
 impl Obj<u32> {
-    /// Whether the rule has no `$or` at any level: then it is the
-    /// conjunction of its leaves.
-    pub(crate) fn or_free(&self) -> bool {
-        self.ors.is_empty()
-            && self.fields.iter().all(|(_, field)| match field {
-                Field::Obj(obj) => obj.or_free(),
-                Field::Leaf(_) => true,
-            })
+    /// The rule as a plain list of (leaf field id, match list), when it has no
+    /// `$or`: then it can be evaluated against a table of field values
+    /// instead of by walking the event.
+    pub(crate) fn flatten(&self) -> Option<Vec<(u32, Leaf)>> {
+        let mut out = Vec::new();
+        self.flatten_into(&mut out).then_some(out)
+    }
+
+    fn flatten_into(&self, out: &mut Vec<(u32, Leaf)>) -> bool {
+        if !self.ors.is_empty() {
+            return false;
+        }
+        self.fields.iter().all(|(id, field)| match field {
+            Field::Obj(obj) => obj.flatten_into(out),
+            Field::Leaf(leaf) => {
+                out.push((*id, leaf.clone()));
+                true
+            }
+        })
     }
 
     /// Matches the event value found at this object's path (`None` if absent).

@@ -154,6 +154,91 @@ fn ten_thousand_levels_of_nesting_are_clean_errors() {
     assert!(Pattern::parse(&unclosed).is_err());
 }
 
+/// The multi-rule matcher (what `saga match` and the runtime use) gives the
+/// same clean errors as a single pattern, whether or not its rules name the
+/// damaged part, and its `serde_json::Value` path does not overflow either.
+#[test]
+fn the_matcher_rejects_deep_nesting_and_invalid_utf8_cleanly() {
+    let mut builder = MatcherBuilder::new();
+    builder.add(
+        "named",
+        Pattern::parse(r#"{"a": {"b": ["x"]}}"#).expect("valid"),
+    );
+    builder.add(
+        "other",
+        Pattern::parse(r#"{"z": [{"exists": false}]}"#).expect("valid"),
+    );
+    let matcher = builder.build();
+    let too_deep = Err(EventError::TooDeep {
+        limit: MAX_NESTING_DEPTH,
+    });
+    // Inside a field the rules read, and inside one they skip.
+    for open in ["{\"a\":{\"b\":", "{\"q\":", "{\"a\":["] {
+        let deep = format!("{}1{}", open.repeat(10_000), "}".repeat(10_000));
+        assert_eq!(matcher.matching_rules(deep.as_bytes()), too_deep, "{open}");
+    }
+    let arrays = format!("{{\"a\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(matcher.matching_rules(arrays.as_bytes()), too_deep);
+    for bad in [
+        &b"{\"a\": {\"b\": \"\xff\"}}"[..],
+        b"{\"q\": \"\xc3\"}",
+        b"{\"\xe2\x82\": 1}",
+    ] {
+        assert!(
+            matches!(
+                matcher.matching_rules(bad),
+                Err(EventError::InvalidUtf8 { .. })
+            ),
+            "{bad:?}"
+        );
+        let pattern = Pattern::parse(r#"{"a": {"b": ["x"]}}"#).expect("valid");
+        assert!(matches!(
+            pattern.matches_json(bad),
+            Err(EventError::InvalidUtf8 { .. })
+        ));
+    }
+    let mut value = serde_json::json!("x");
+    for _ in 0..10_000 {
+        let mut map = serde_json::Map::new();
+        map.insert("a".to_owned(), value);
+        value = serde_json::Value::Object(map);
+    }
+    let matched = matcher.matching_rules_for_value(&value);
+    // serde_json drops deep values recursively; leak this one rather than
+    // test serde_json's own stack use.
+    std::mem::forget(value);
+    // The chain holds only `a`s, so `a.b` is missing; so is `z`.
+    assert_eq!(matched, [&"other"]);
+}
+
+#[test]
+fn the_matcher_compares_huge_numbers_without_failing() {
+    let mut builder = MatcherBuilder::new();
+    builder.add(
+        "not-one",
+        Pattern::parse(r#"{"a": [{"anything-but": 1}]}"#).expect("valid"),
+    );
+    builder.add(
+        "big",
+        Pattern::parse(r#"{"a": [{"numeric": [">", 0]}]}"#).expect("valid"),
+    );
+    let matcher = builder.build();
+    for huge in [
+        "9".repeat(10_000),
+        format!("-{}", "9".repeat(400)),
+        "1e400".to_owned(),
+    ] {
+        let event = format!(r#"{{"a": {huge}}}"#);
+        // Beyond EventBridge's numeric range: no numeric match, but still a
+        // value other than 1.
+        assert_eq!(
+            matcher.matching_rules(event.as_bytes()),
+            Ok(vec![&"not-one"]),
+            "{huge}"
+        );
+    }
+}
+
 #[test]
 fn deep_values_built_in_memory_do_not_overflow() {
     let pattern = Pattern::parse(r#"{"a": ["x"]}"#).expect("valid");
