@@ -267,3 +267,48 @@ async fn the_local_api_serves_the_same_json_a_chart_and_400s_naming_the_problem(
     }
     rt.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_lambda_adapter_reads_api_gateway_s_decoded_query_and_answers_like_the_local_api() {
+    use lambda_http::{Body, RequestExt};
+    let rt = known_run(false).await;
+    let source = reports::local::LocalSource {
+        db: rt.services.db.clone(),
+    };
+    let request = |path: &str, query: &[(&str, &str)]| {
+        let map: std::collections::HashMap<String, String> = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        lambda_http::http::Request::builder()
+            .method("GET")
+            .uri(path)
+            .body(Body::Empty)
+            .unwrap()
+            .with_query_string_parameters(map)
+    };
+    let response = reports::lambda::serve(
+        &source,
+        request(
+            "/reports/revenue",
+            &[("format", "csv"), ("from", "2026-11-22T09:00:00+00:00")],
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let Body::Text(csv) = response.body() else {
+        panic!("a text body")
+    };
+    assert_eq!(
+        csv,
+        "currency,orders,revenue_minor\r\nEUR,1,700\r\nUSD,2,3500\r\n"
+    );
+    let response =
+        reports::lambda::serve(&source, request("/reports/revenue", &[("to", "soon")])).await;
+    assert_eq!(response.status(), 400);
+    rt.shutdown().await;
+}
