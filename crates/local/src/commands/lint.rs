@@ -13,11 +13,12 @@
 //! so content filters are judged on real event shapes, not on the pattern's
 //! text.
 
-use crate::template::{Template, TemplateError};
+use crate::template::{RuleState, Template, TemplateError};
 use anyhow::Context;
 use clap::Args;
 use events::{BusEvent, EventKind};
-use runtime::Wiring;
+use pattern::Pattern;
+use runtime::ConsumerSpec;
 use serde_json::Value;
 use std::fmt;
 use std::io::Write;
@@ -55,6 +56,48 @@ pub enum LintError {
     InvalidExample { file: String, reason: String },
     #[error(transparent)]
     Template(#[from] TemplateError),
+}
+
+/// A rule of the template, whatever its targets: a rule into the data lake
+/// counts as routing an event as much as one into a consumer's queue.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    pub enabled: bool,
+    pub pattern: Pattern,
+    /// The SQS queues it targets.
+    pub queues: Vec<String>,
+}
+
+/// Every `AWS::Events::Rule` of the template, with the queues the local
+/// wiring gives it.
+pub fn rules(template: &Template, wiring: &runtime::Wiring) -> Result<Vec<Rule>, LintError> {
+    let mut out = Vec::new();
+    for rule in template.event_rules()? {
+        let invalid = |reason: String| TemplateError::InvalidProperty {
+            resource: rule.logical_id.clone(),
+            property: "EventPattern".into(),
+            reason,
+        };
+        let pattern = rule
+            .event_pattern
+            .as_ref()
+            .ok_or_else(|| invalid("is required".into()))?;
+        let pattern = Pattern::from_value(pattern).map_err(|e| invalid(e.to_string()))?;
+        let queues = wiring
+            .rules
+            .iter()
+            .filter(|r| r.name == rule.logical_id)
+            .flat_map(|r| r.targets.iter().map(|t| t.queue.clone()))
+            .collect();
+        out.push(Rule {
+            enabled: !matches!(rule.state, RuleState::Disabled),
+            name: rule.logical_id,
+            pattern,
+            queues,
+        });
+    }
+    Ok(out)
 }
 
 /// A way the template and the contracts disagree.
@@ -151,9 +194,9 @@ fn example(path: &Path) -> Result<Example, LintError> {
     })
 }
 
-/// The gaps between `wiring` (from the template) and the contracts.
-pub fn check(wiring: &Wiring, examples: &[Example]) -> Vec<Gap> {
-    let enabled = || wiring.rules.iter().filter(|r| r.enabled);
+/// The gaps between the template's rules and consumers and the contracts.
+pub fn check(rules: &[Rule], consumers: &[ConsumerSpec], examples: &[Example]) -> Vec<Gap> {
+    let enabled = || rules.iter().filter(|r| r.enabled);
     let of_kind = |kind: EventKind| examples.iter().filter(move |e| e.kind == kind);
     let mut gaps = Vec::new();
     for &kind in EventKind::ALL {
@@ -168,21 +211,22 @@ pub fn check(wiring: &Wiring, examples: &[Example]) -> Vec<Gap> {
             });
         }
     }
-    for rule in &wiring.rules {
+    for rule in rules {
         if !examples.iter().any(|e| rule.pattern.matches(&e.event)) {
             gaps.push(Gap::RuleMatchesNothing {
                 rule: rule.name.clone(),
             });
         }
     }
-    for consumer in &wiring.consumers {
+    for consumer in consumers {
         let Some(accepts) = consumer.handler.accepts() else {
             continue;
         };
         let feeding: Vec<_> = enabled()
-            .filter(|r| r.targets.iter().any(|t| t.queue == consumer.queue))
+            .filter(|r| r.queues.contains(&consumer.queue))
             .collect();
-        for &kind in accepts {
+        // A kind without an example is reported once, as NoExample.
+        for &kind in accepts.iter().filter(|k| of_kind(**k).next().is_some()) {
             if !of_kind(kind).any(|e| feeding.iter().any(|r| r.pattern.matches(&e.event))) {
                 gaps.push(Gap::NotDelivered {
                     function: consumer.function.clone(),
@@ -200,15 +244,16 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let wiring = crate::wiring::wiring(&template)
         .with_context(|| format!("wiring {}", args.template.display()))?;
     let examples = load_examples(&args.schema.join("examples"))?;
-    let gaps = check(&wiring, &examples);
+    let rules = rules(&template, &wiring)?;
+    let gaps = check(&rules, &wiring.consumers, &examples);
     for gap in &gaps {
         writeln!(out, "gap: {gap}")?;
     }
     writeln!(
         out,
-        "{}: {} rules, {} consumers, {} event types, {} examples: {}",
+        "{}: {} rules, {} queue event sources, {} event types, {} examples: {}",
         args.template.display(),
-        wiring.rules.len(),
+        rules.len(),
         wiring.consumers.len(),
         EventKind::ALL.len(),
         examples.len(),
@@ -232,28 +277,29 @@ mod tests {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
     }
 
-    fn project() -> (Wiring, Vec<Example>) {
+    fn project() -> (Vec<Rule>, Vec<ConsumerSpec>, Vec<Example>) {
         let template = Template::from_path(&root().join("infra/template.yaml")).unwrap();
         let wiring = crate::wiring::wiring(&template).unwrap();
         (
-            wiring,
+            rules(&template, &wiring).unwrap(),
+            wiring.consumers,
             load_examples(&root().join("events-schema/examples")).unwrap(),
         )
     }
 
     #[test]
     fn the_project_template_has_no_gaps() {
-        let (wiring, examples) = project();
-        assert_eq!(check(&wiring, &examples), vec![]);
+        let (rules, consumers, examples) = project();
+        assert_eq!(check(&rules, &consumers, &examples), vec![]);
     }
 
     #[test]
     fn a_disabled_rule_delivers_nothing_to_its_consumer() {
-        let (mut wiring, examples) = project();
-        for rule in &mut wiring.rules {
+        let (mut rules, consumers, examples) = project();
+        for rule in &mut rules {
             rule.enabled &= rule.name != "ShippingRule";
         }
-        let gaps = check(&wiring, &examples);
+        let gaps = check(&rules, &consumers, &examples);
         assert_eq!(
             gaps,
             vec![Gap::NotDelivered {
@@ -270,10 +316,10 @@ mod tests {
 
     #[test]
     fn an_event_type_without_an_example_is_a_gap() {
-        let (wiring, mut examples) = project();
+        let (rules, consumers, mut examples) = project();
         examples.retain(|e| e.kind != EventKind::OrderCancelled);
         assert_eq!(
-            check(&wiring, &examples),
+            check(&rules, &consumers, &examples),
             vec![Gap::NoExample {
                 kind: EventKind::OrderCancelled
             }]
