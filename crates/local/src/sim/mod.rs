@@ -5,13 +5,17 @@
 //! and every event id, which derive from them), the catalogue, the fault
 //! rates, the poison message and the moment of the crash. Every fault
 //! decision is a function of the seed, the event id, the consumer and the
-//! delivery attempt ([`runtime::Faults`]), so the same seed injects the same
-//! faults into the same deliveries on every run. What a seed does not fix
-//! is thread and timer interleaving: which of two ready consumers runs
-//! first, which messages share a batch, and so which of two orders racing
-//! for scarce stock wins. The checks therefore accept either winner, and a
-//! failing seed is rerun with `saga simulate --seed N`, which replays the
-//! same plan and fault schedule.
+//! delivery attempt ([`runtime::Faults`]), never of the clock, so a given
+//! delivery of a given event meets the same fault on every run.
+//!
+//! What a seed does not fix is thread and timer interleaving: which of two
+//! ready consumers runs first, which messages share a batch (and so whether
+//! a batch is shuffled), how many copies a re-published outcome makes, and
+//! which of two orders racing for scarce stock wins. So the totals of
+//! injected faults of one seed vary by a few percent from run to run, and
+//! the checks accept either winner of a race. A failing seed is rerun with
+//! `saga simulate --seed N`: the same plan and the same fault schedule,
+//! not necessarily the same interleaving.
 
 mod checks;
 mod plan;
