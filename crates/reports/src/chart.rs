@@ -46,7 +46,7 @@ fn first_seen(values: impl Iterator<Item = String>) -> Vec<String> {
 pub fn series(report: &Report) -> Series {
     let spec = report.name.chart();
     let categories = first_seen(report.rows.iter().map(|r| label(&r[spec.x])));
-    let position = |row: &serde_json::Map<String, Value>| {
+    let position = |row: &crate::output::Row| {
         categories
             .iter()
             .position(|c| *c == label(&row[spec.x]))

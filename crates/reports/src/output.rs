@@ -5,10 +5,10 @@ use crate::chart;
 use crate::definition::{ColumnKind, ReportName};
 use crate::error::ReportError;
 use crate::params::{Window, shown};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ColumnOut {
     pub name: &'static str,
     #[serde(rename = "type")]
@@ -16,7 +16,34 @@ pub struct ColumnOut {
 }
 
 /// `{"report", "title", "from", "to", "columns": [{"name","type"}], "rows": [{column: value}]}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One result row, its cells in column order; as JSON, an object whose
+/// members keep that order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<(&'static str, Value)>);
+
+impl std::ops::Index<&str> for Row {
+    type Output = Value;
+
+    /// The cell of a column; null for a column the report does not have.
+    fn index(&self, column: &str) -> &Value {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map_or(&Value::Null, |(_, v)| v)
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Report {
     #[serde(skip)]
     pub name: ReportName,
@@ -25,7 +52,7 @@ pub struct Report {
     pub from: Option<String>,
     pub to: Option<String>,
     pub columns: Vec<ColumnOut>,
-    pub rows: Vec<Map<String, Value>>,
+    pub rows: Vec<Row>,
 }
 
 /// One cell as a query returns it, before it is typed by its column.
@@ -59,7 +86,7 @@ impl Report {
                     columns.len()
                 )));
             }
-            let mut object = Map::new();
+            let mut object = Vec::with_capacity(columns.len());
             for (column, cell) in columns.iter().zip(row) {
                 let value = match (column.kind, cell) {
                     (_, Cell::Null) => Value::Null,
@@ -75,9 +102,9 @@ impl Report {
                     (ColumnKind::Text, Cell::Text(t)) => t.into(),
                     (ColumnKind::Text, Cell::Integer(n)) => n.to_string().into(),
                 };
-                object.insert(column.name.to_owned(), value);
+                object.push((column.name, value));
             }
-            out.push(object);
+            out.push(Row(object));
         }
         Ok(Self {
             name,
@@ -273,6 +300,11 @@ mod tests {
             serde_json::json!({"name": "messages", "type": "integer"})
         );
         assert_eq!(json["from"], Value::Null);
+        let rows = serde_json::to_string(&r.rows).unwrap();
+        assert!(
+            rows.starts_with(r#"[{"queue":"InventoryDLQ","error":"boom, \"twice\"","messages":3}"#),
+            "rows keep the column order: {rows}"
+        );
     }
 
     #[test]
