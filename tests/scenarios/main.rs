@@ -5,6 +5,7 @@
 //! (skipped, saying so, when it is unset; `make localstack-test`).
 
 mod harness;
+mod provisioning;
 mod scenarios;
 
 macro_rules! on_every_backend {
