@@ -14,9 +14,9 @@ CARGO ?= cargo
 # The functions of infra/template.yaml: their packages and binaries
 # (tests-aws/tests/build_config.rs checks these lists against the template
 # and against tests-aws' own).
-LAMBDA_PACKAGES := orders inventory payment shipping dlq
+LAMBDA_PACKAGES := orders inventory payment shipping dlq reports
 LAMBDA_BINS := orders-api orders-consumer outbox-relay inventory-consumer \
-	payment-consumer shipping-consumer dlq-handler dlq-redrive
+	payment-consumer shipping-consumer dlq-handler dlq-redrive reports-api
 LAMBDA_SELECT = $(addprefix -p ,$(LAMBDA_PACKAGES) $(1)) $(addprefix --bin ,$(LAMBDA_BINS) $(2))
 
 # The arm64 builds (`make build`, `make sam-build`) go through `cargo lambda

@@ -11,7 +11,14 @@ use std::time::{Duration, Instant};
 
 /// The packages holding the template's functions (see [`Function::ALL`]
 /// for their binaries).
-pub const SERVICE_PACKAGES: [&str; 5] = ["orders", "inventory", "payment", "shipping", "dlq"];
+pub const SERVICE_PACKAGES: [&str; 6] = [
+    "orders",
+    "inventory",
+    "payment",
+    "shipping",
+    "dlq",
+    "reports",
+];
 
 /// The `lambda_runtime` hello world the cold starts are compared with: its
 /// own package, so building it beside the functions adds no feature.

@@ -43,6 +43,15 @@ fn cheap_payload(function: Function) -> Value {
             get
         }
         "dlq-redrive" => json!({ "queue": "EmptyDLQ" }),
+        "reports-api" => {
+            let mut get = payload("apigw-get-order.json");
+            get["rawPath"] = "/reports/no-such-report".into();
+            get["requestContext"]["http"]["path"] = "/reports/no-such-report".into();
+            get["routeKey"] = "GET /reports/{name}".into();
+            get["requestContext"]["routeKey"] = "GET /reports/{name}".into();
+            get["pathParameters"] = json!({ "name": "no-such-report" });
+            get
+        }
         b if b == HELLO_BIN => json!({}),
         _ => json!({ "Records": [] }),
     }
