@@ -57,8 +57,10 @@ pub async fn run(
             sim::run_seeds(wiring, seeds, config, |r| {
                 if !r.passed() {
                     eprintln!(
-                        "seed {} FAILED (rerun: saga simulate --seed {})",
-                        r.seed, r.seed
+                        "seed {} FAILED (rerun: saga simulate --seed {}):\n  {}",
+                        r.seed,
+                        r.seed,
+                        r.failures.join("\n  ")
                     );
                 }
             })
