@@ -19,7 +19,6 @@ use clap::Args;
 use events::{BusEvent, EventKind};
 use pattern::Pattern;
 use runtime::ConsumerSpec;
-use serde_json::Value;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,7 +41,17 @@ pub struct LintArgs {
 pub struct Example {
     pub file: String,
     pub kind: EventKind,
-    pub event: Value,
+    /// The event as JSON text: rules are matched against the bytes, as the
+    /// bus matches what is put on it.
+    pub event: String,
+}
+
+impl Example {
+    fn matched_by(&self, rule: &Rule) -> bool {
+        rule.pattern
+            .matches_json(self.event.as_bytes())
+            .unwrap_or(false)
+    }
 }
 
 #[derive(Debug, Error)]
@@ -186,11 +195,10 @@ fn example(path: &Path) -> Result<Example, LintError> {
     let saga = BusEvent::from_json(&text)
         .and_then(BusEvent::into_saga)
         .map_err(|e| invalid(e.to_string()))?;
-    let event = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
     Ok(Example {
         file,
         kind: saga.kind(),
-        event,
+        event: text,
     })
 }
 
@@ -204,7 +212,7 @@ pub fn check(rules: &[Rule], consumers: &[ConsumerSpec], examples: &[Example]) -
             gaps.push(Gap::NoExample { kind });
             continue;
         }
-        if !of_kind(kind).any(|e| enabled().any(|r| r.pattern.matches(&e.event))) {
+        if !of_kind(kind).any(|e| enabled().any(|r| e.matched_by(r))) {
             gaps.push(Gap::Unrouted {
                 kind,
                 examples: of_kind(kind).map(|e| e.file.clone()).collect(),
@@ -212,7 +220,7 @@ pub fn check(rules: &[Rule], consumers: &[ConsumerSpec], examples: &[Example]) -
         }
     }
     for rule in rules {
-        if !examples.iter().any(|e| rule.pattern.matches(&e.event)) {
+        if !examples.iter().any(|e| e.matched_by(rule)) {
             gaps.push(Gap::RuleMatchesNothing {
                 rule: rule.name.clone(),
             });
@@ -227,7 +235,7 @@ pub fn check(rules: &[Rule], consumers: &[ConsumerSpec], examples: &[Example]) -
             .collect();
         // A kind without an example is reported once, as NoExample.
         for &kind in accepts.iter().filter(|k| of_kind(**k).next().is_some()) {
-            if !of_kind(kind).any(|e| feeding.iter().any(|r| r.pattern.matches(&e.event))) {
+            if !of_kind(kind).any(|e| feeding.iter().any(|r| e.matched_by(r))) {
                 gaps.push(Gap::NotDelivered {
                     function: consumer.function.clone(),
                     queue: consumer.queue.clone(),
@@ -311,6 +319,34 @@ mod tests {
         assert_eq!(
             gaps[0].to_string(),
             "ShippingFunction accepts Payment Authorized, but no enabled rule targeting ShippingQueue matches it"
+        );
+    }
+
+    #[test]
+    fn an_event_type_no_enabled_rule_matches_is_unrouted() {
+        let (mut rules, _, examples) = project();
+        // Disable every rule that routes Order Confirmed: the orders queue's
+        // rule (and a catch-all into the data lake, when the template has
+        // one), the only ones carrying inventory's failures and the orders
+        // service's own outcomes.
+        for rule in &mut rules {
+            rule.enabled &= rule
+                .pattern
+                .matches_json(br#"{"source": "shop.orders", "detail-type": "Order Confirmed"}"#)
+                == Ok(false);
+        }
+        let unrouted: Vec<String> = check(&rules, &[], &examples)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            unrouted,
+            [
+                "shop.inventory emits Inventory Reservation Failed, but no enabled rule matches it (inventory-reservation-failed.json)",
+                "shop.inventory emits Inventory Released, but no enabled rule matches it (inventory-released.json)",
+                "shop.orders emits Order Confirmed, but no enabled rule matches it (order-confirmed.json)",
+                "shop.orders emits Order Cancelled, but no enabled rule matches it (order-cancelled.json)",
+            ]
         );
     }
 

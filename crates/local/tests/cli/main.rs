@@ -3,6 +3,7 @@
 mod lint_command;
 mod match_command;
 mod report_command;
+mod run_binding;
 mod runtime_commands;
 mod template_loading;
 mod test_event_pattern;
