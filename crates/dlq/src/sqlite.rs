@@ -1,7 +1,7 @@
 use crate::{DeadLetter, DlqStore};
 use chrono::{DateTime, Utc};
 use platform::StoreError;
-use platform::sqlite::Db;
+use platform::sqlite::{CachedStatements, Db};
 use rusqlite::params;
 
 const SCHEMA: &str = "
@@ -38,7 +38,7 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
 impl DlqStore for SqliteDlqStore {
     async fn record(&self, l: &DeadLetter) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT OR IGNORE INTO dlq_messages (queue, message_id, body, error, attempts, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![l.queue, l.message_id, l.body, l.error, l.attempts, l.received_at.to_rfc3339()],
@@ -49,7 +49,7 @@ impl DlqStore for SqliteDlqStore {
 
     async fn pending(&self, queue: Option<&str>) -> Result<Vec<DeadLetter>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.prepare_cached(
                 "SELECT queue, message_id, body, error, attempts, received_at FROM dlq_messages
                  WHERE redriven_at IS NULL AND (?1 IS NULL OR queue = ?1) ORDER BY received_at, message_id",
             )?;
@@ -81,7 +81,7 @@ impl DlqStore for SqliteDlqStore {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE dlq_messages SET redriven_at = ?3 WHERE queue = ?1 AND message_id = ?2",
                 params![queue, message_id, at.to_rfc3339()],
             )?;

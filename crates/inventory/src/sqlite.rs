@@ -6,9 +6,9 @@ use crate::CONSUMER;
 use crate::StockItem;
 use crate::ports::{InventoryStore, Reservation, ReservationState, Reserve, Settle};
 use events::{Currency, EventId, Money, OrderId, OrderLine, OutgoingEvent, Sku};
-use platform::sqlite::{Db, mark_processed, processed_outcome};
+use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS inventory_items (
@@ -41,7 +41,7 @@ impl SqliteInventoryStore {
     /// Every catalogue entry, for reports and invariant checks.
     pub fn all_items(&self) -> Result<Vec<StockItem>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare(&format!("{SELECT_ITEM} ORDER BY sku"))?;
+            let mut stmt = tx.prepare_cached(&format!("{SELECT_ITEM} ORDER BY sku"))?;
             let rows = stmt
                 .query_map([], raw_item)?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -82,10 +82,7 @@ fn to_item(
     })
 }
 
-fn load_reservation(
-    tx: &Transaction<'_>,
-    order: OrderId,
-) -> Result<Option<Reservation>, StoreError> {
+fn load_reservation(tx: &Connection, order: OrderId) -> Result<Option<Reservation>, StoreError> {
     let row: Option<(String, String)> = tx
         .query_row(
             "SELECT lines, state FROM inventory_reservations WHERE order_id = ?1",
@@ -126,7 +123,7 @@ impl From<StoreError> for Rollback {
 
 /// Moves each line's quantity from counter `from` to counter `to`.
 fn move_stock(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     lines: &[OrderLine],
     from: &str,
     to: &str,
@@ -134,7 +131,7 @@ fn move_stock(
     let sql =
         format!("UPDATE inventory_items SET {from} = {from} - ?1, {to} = {to} + ?1 WHERE sku = ?2");
     for line in lines {
-        tx.execute(&sql, params![line.quantity.get(), line.sku.as_str()])?;
+        tx.execute_cached(&sql, params![line.quantity.get(), line.sku.as_str()])?;
     }
     Ok(())
 }
@@ -174,7 +171,7 @@ impl InventoryStore for SqliteInventoryStore {
                 return Err(Rollback::Decision(Reserve::AlreadyProcessed(recorded)));
             }
             for line in lines {
-                let changed = tx.execute(
+                let changed = tx.execute_cached(
                     "UPDATE inventory_items SET available = available - ?1, reserved = reserved + ?1
                      WHERE sku = ?2 AND available >= ?1",
                     params![line.quantity.get(), line.sku.as_str()],
@@ -186,7 +183,7 @@ impl InventoryStore for SqliteInventoryStore {
                 }
             }
             let lines_json = serde_json::to_string(lines).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO inventory_reservations (order_id, lines, state) VALUES (?1, ?2, 'RESERVED')",
                 params![order.to_string(), lines_json],
             )?;
@@ -222,7 +219,7 @@ impl InventoryStore for SqliteInventoryStore {
                 _ => "available",
             };
             move_stock(tx, &reservation.lines, "reserved", target)?;
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE inventory_reservations SET state = ?1 WHERE order_id = ?2",
                 params![to.as_str(), order.to_string()],
             )?;
@@ -247,7 +244,7 @@ impl InventoryStore for SqliteInventoryStore {
 
     async fn put_item(&self, item: &StockItem) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO inventory_items (sku, name, price_minor, currency, available, reserved, shipped)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (sku) DO UPDATE SET name = ?2, price_minor = ?3, currency = ?4,

@@ -8,9 +8,9 @@ use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitione
 use crate::stored::{self, OrderFields, from_json, time, to_json};
 use crate::timeline::TimelineEntry;
 use events::{EventId, OrderId, OutgoingEvent};
-use platform::sqlite::{Db, mark_processed, processed_outcome};
+use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
@@ -62,7 +62,7 @@ impl SqliteOrderStore {
     pub fn take_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.db.transaction(|tx| {
             let mut stmt =
-                tx.prepare("SELECT id, event FROM orders_outbox ORDER BY id LIMIT ?1")?;
+                tx.prepare_cached("SELECT id, event FROM orders_outbox ORDER BY id LIMIT ?1")?;
             let rows = stmt.query_map(params![limit as i64], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
             })?;
@@ -80,7 +80,7 @@ impl SqliteOrderStore {
     /// Removes published outbox rows.
     pub fn ack_outbox(&self, ids: &[i64]) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare("DELETE FROM orders_outbox WHERE id = ?1")?;
+            let mut stmt = tx.prepare_cached("DELETE FROM orders_outbox WHERE id = ?1")?;
             for id in ids {
                 stmt.execute(params![id])?;
             }
@@ -102,8 +102,8 @@ fn read_order(row: &Row<'_>) -> rusqlite::Result<OrderFields> {
     })
 }
 
-fn load_order(tx: &Transaction<'_>, order: OrderId) -> Result<Option<(Order, String)>, StoreError> {
-    tx.query_row(
+fn load_order(tx: &Connection, order: OrderId) -> Result<Option<(Order, String)>, StoreError> {
+    tx.query_row_cached(
         &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"),
         params![order.to_string()],
         read_order,
@@ -120,7 +120,8 @@ impl OrderStore for SqliteOrderStore {
         request_hash: &str,
         outbox: &OutgoingEvent,
     ) -> Result<Placed, StoreError> {
-        self.db.transaction(|tx| {
+        // Durable: the caller answers 201 once this returns.
+        self.db.transaction_durable(|tx| {
             if let Some((existing, hash)) = load_order(tx, order.order_id)? {
                 return Ok(Placed::Existing {
                     order: existing,
@@ -128,7 +129,7 @@ impl OrderStore for SqliteOrderStore {
                 });
             }
             let f = OrderFields::of(order, request_hash)?;
-            tx.execute(
+            tx.execute_cached(
                 &format!(
                     "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                 ),
@@ -143,7 +144,7 @@ impl OrderStore for SqliteOrderStore {
                     f.request_hash,
                 ],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO orders_outbox (event_id, event) VALUES (?1, ?2)",
                 params![outbox.event_id.to_string(), to_json(outbox)?],
             )?;
@@ -152,11 +153,12 @@ impl OrderStore for SqliteOrderStore {
     }
 
     async fn get(&self, order: OrderId) -> Result<Option<OrderView>, StoreError> {
-        self.db.transaction(|tx| {
+        // Durable: what a client is shown never rolls back after a crash.
+        self.db.transaction_durable(|tx| {
             let Some((order_row, _)) = load_order(tx, order)? else {
                 return Ok(None);
             };
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.prepare_cached(
                 "SELECT entry FROM orders_timeline WHERE order_id = ?1 ORDER BY sort_key",
             )?;
             let timeline = stmt
@@ -181,7 +183,7 @@ impl OrderStore for SqliteOrderStore {
         entry: &TimelineEntry,
     ) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT OR IGNORE INTO orders_timeline (order_id, event_id, sort_key, entry)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
@@ -217,7 +219,7 @@ impl OrderStore for SqliteOrderStore {
             if status != OrderStatus::Pending {
                 return Ok(Commit::Done(Transitioned::NotPending(status)));
             }
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE orders SET status = ?2, reason = ?3, updated_at = ?4 WHERE order_id = ?1",
                 params![
                     order.to_string(),

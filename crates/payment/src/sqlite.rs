@@ -4,9 +4,9 @@ use crate::domain::{PaymentRecord, PaymentStatus};
 use crate::handler::CONSUMER;
 use crate::ports::PaymentStore;
 use events::{Currency, EventId, Money, OrderId, OutgoingEvent};
-use platform::sqlite::{Db, mark_processed, processed_outcome};
+use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS payments (
@@ -37,7 +37,7 @@ impl SqlitePaymentStore {
         &self,
         cause: EventId,
         outcome: &[OutgoingEvent],
-        change: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
+        change: impl FnOnce(&Connection) -> Result<(), StoreError>,
     ) -> Result<Commit, StoreError> {
         self.db.transaction(|tx| {
             if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
@@ -50,10 +50,7 @@ impl SqlitePaymentStore {
     }
 }
 
-fn read_payment(
-    tx: &Transaction<'_>,
-    order_id: OrderId,
-) -> Result<Option<PaymentRecord>, StoreError> {
+fn read_payment(tx: &Connection, order_id: OrderId) -> Result<Option<PaymentRecord>, StoreError> {
     let row: Option<(Option<String>, i64, String, String)> = tx
         .query_row(
             "SELECT payment_id, amount_minor, currency, status FROM payments WHERE order_id = ?1",
@@ -95,7 +92,7 @@ impl PaymentStore for SqlitePaymentStore {
         outcome: &[OutgoingEvent],
     ) -> Result<Commit, StoreError> {
         self.commit(cause, outcome, |tx| {
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT INTO payments (order_id, payment_id, amount_minor, currency, status, cause_event_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (order_id) DO NOTHING",
                 params![
@@ -123,7 +120,7 @@ impl PaymentStore for SqlitePaymentStore {
         outcome: &[OutgoingEvent],
     ) -> Result<Commit, StoreError> {
         self.commit(cause, outcome, |tx| {
-            let updated = tx.execute(
+            let updated = tx.execute_cached(
                 "UPDATE payments SET status = ?1, refund_event_id = ?2
                  WHERE order_id = ?3 AND status = ?4",
                 params![

@@ -1,17 +1,79 @@
-//! One SQLite database shared by every service's local adapter. WAL mode
+//! One SQLite database shared by every service's local adapter, in WAL mode
 //! with `synchronous=NORMAL`: a committed transaction survives a crash of
-//! the process (kill -9); only a power loss can lose the last commits.
+//! the process (kill -9); only a power loss can lose the last commits
+//! (https://www.sqlite.org/pragma.html#pragma_synchronous).
+//!
+//! **Group commit.** Every [`Db::transaction`] is a unit of work: a
+//! savepoint inside a group transaction that stays open while more units
+//! follow, and commits at most [`GROUP_WINDOW`] after it began (a flusher
+//! thread commits an idle group), after [`GROUP_UNITS`] units, or at once
+//! when a unit asks for it with [`Db::transaction_durable`]. One commit then
+//! writes the pages many units touched once, instead of once per unit.
+//!
+//! The guarantees stay those of one transaction per unit:
+//! - a unit is atomic: when its work fails, its savepoint is rolled back and
+//!   nothing of it remains, exactly as a rolled-back transaction;
+//! - units are serialised by the connection's lock, and a group commits a
+//!   prefix of that sequence, so a crash leaves the database as it was
+//!   after some unit, which is a state one-transaction-per-unit could also
+//!   have crashed in. Work lost that way was never acknowledged outside
+//!   the process, and is redone: queue messages become visible again;
+//! - what is acknowledged outside the process (an order's `201`, a read
+//!   answered over HTTP) goes through [`Db::transaction_durable`], which
+//!   returns only after the group holding it committed;
+//! - a group that fails to commit is rolled back whole, as a crash would.
 
 use events::{EventId, OutgoingEvent};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 pub use crate::store::StoreError;
 
+/// The longest a group stays open: the work a crash can make the runtime
+/// redo, not work it can lose.
+pub const GROUP_WINDOW: Duration = Duration::from_millis(25);
+/// The most units one group commits.
+pub const GROUP_UNITS: u32 = 5_000;
+/// How often, at most, the WAL is checkpointed while commits go on (and
+/// at once when they pause). A longer interval copies a page rewritten by
+/// many commits once instead of many times.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// The page cache of the connection.
+const CACHE_KIB: i64 = 32 * 1024;
+
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    handle: Arc<Handle>,
+}
+
+/// Dropped with the last clone of a [`Db`]: commits what is open and lets
+/// the flusher stop.
+struct Handle {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Wakes the flusher when a group opens or the database closes.
+    opened: Condvar,
+    /// In memory, nothing is durable anyway: every unit commits at once.
+    grouped: bool,
+}
+
+struct State {
+    conn: Connection,
+    group: Option<Group>,
+    /// Groups committed so far, for the checkpointer.
+    commits: u64,
+    closed: bool,
+}
+
+struct Group {
+    began: Instant,
+    units: u32,
+    wrote: bool,
 }
 
 impl Db {
@@ -19,15 +81,30 @@ impl Db {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Self::from_connection(conn)
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Checkpoints run on the flusher's own connection, off the path
+        // of every commit (see `flush_loop`).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Connection::open(path)?;
+        checkpointer.busy_timeout(Duration::from_secs(5))?;
+        Self::from_connection(conn, Some(checkpointer))
     }
 
     pub fn in_memory() -> Result<Self, StoreError> {
-        Self::from_connection(Connection::open_in_memory()?)
+        Self::from_connection(Connection::open_in_memory()?, None)
     }
 
-    fn from_connection(conn: Connection) -> Result<Self, StoreError> {
+    /// `checkpointer` is a second connection to the same file; without one
+    /// (in memory) nothing is durable anyway, and every unit commits at once.
+    fn from_connection(
+        conn: Connection,
+        checkpointer: Option<Connection>,
+    ) -> Result<Self, StoreError> {
+        let grouped = checkpointer.is_some();
+        conn.set_prepared_statement_cache_capacity(256);
+        // Every service's hot pages stay in memory: a bounded cache, so
+        // memory stays flat however long the run.
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS processed_events (
                 consumer TEXT NOT NULL,
@@ -36,51 +113,237 @@ impl Db {
                 PRIMARY KEY (consumer, event_id)
             ) WITHOUT ROWID;",
         )?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                conn,
+                group: None,
+                commits: 0,
+                closed: false,
+            }),
+            opened: Condvar::new(),
+            grouped,
+        });
+        if let Some(checkpointer) = checkpointer {
+            let flusher = shared.clone();
+            std::thread::Builder::new()
+                .name("sqlite-group-commit".into())
+                .spawn(move || flusher.flush_loop(checkpointer))
+                .map_err(|e| StoreError::Unavailable(format!("group commit thread: {e}")))?;
+        }
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            handle: Arc::new(Handle { shared }),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite itself consistent
-        // (the transaction rolls back on drop), so the poison is ignored.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs `work` as one unit: all of it or none of it is ever committed.
+    /// The commit itself may follow a few milliseconds later, together with
+    /// other units (see the module documentation).
+    pub fn transaction<T, E>(&self, work: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        self.handle.shared.unit(work, false)
     }
 
-    /// Runs `work` in one transaction, committed only if it returns `Ok`.
-    pub fn transaction<T, E>(
+    /// [`Db::transaction`] that returns only once the unit is committed,
+    /// for what the caller acknowledges outside the process.
+    pub fn transaction_durable<T, E>(
         &self,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+        work: impl FnOnce(&Connection) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.handle.shared.unit(work, true)
     }
 
     /// Creates a service's tables.
     pub fn migrate(&self, ddl: &str) -> Result<(), StoreError> {
-        self.lock().execute_batch(ddl)?;
+        let mut state = self.handle.shared.lock();
+        state.commit()?;
+        state.conn.execute_batch(ddl)?;
         Ok(())
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        if let Err(error) = state.commit() {
+            tracing::error!(%error, "last group commit failed; its units will be redone");
+        }
+        state.closed = true;
+        self.shared.opened.notify_all();
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(state) => state,
+            Err(poisoned) => {
+                // A unit panicked half-way: its group may hold part of it,
+                // so the whole group goes, as in a crash.
+                let mut state = poisoned.into_inner();
+                state.rollback();
+                self.state.clear_poison();
+                state
+            }
+        }
+    }
+
+    fn unit<T, E>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, E>,
+        durable: bool,
+    ) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let mut state = self.lock();
+        if state.group.is_none() {
+            state.begin()?;
+            self.opened.notify_one();
+        }
+        let before = state.conn.total_changes();
+        state.run("SAVEPOINT unit")?;
+        let result = work(&state.conn);
+        let ended = match &result {
+            Ok(_) => state.run("RELEASE unit"),
+            Err(_) => state
+                .run("ROLLBACK TO unit")
+                .and_then(|()| state.run("RELEASE unit")),
+        };
+        let wrote = result.is_ok() && state.conn.total_changes() != before;
+        let grouped = self.grouped;
+        let commit_now = if state.conn.is_autocommit() {
+            // SQLite ended the transaction itself (an I/O error, a full
+            // disk): the group is gone, as after a crash.
+            state.group = None;
+            false
+        } else {
+            state.group.as_mut().is_some_and(|group| {
+                group.units += 1;
+                group.wrote |= wrote;
+                durable
+                    || !grouped
+                    || !group.wrote
+                    || group.units >= GROUP_UNITS
+                    || group.began.elapsed() >= GROUP_WINDOW
+            })
+        };
+        if let Err(e) = ended {
+            state.rollback();
+            return Err(e.into());
+        }
+        if commit_now {
+            state.commit()?;
+        }
+        result
+    }
+
+    /// Commits each group once its window has passed, so the last units
+    /// before a pause are not left waiting for more work; and checkpoints
+    /// the WAL into the database file on its own connection, so neither
+    /// the copy nor its fsync holds up the units.
+    fn flush_loop(self: Arc<Self>, checkpointer: Connection) {
+        let mut checkpointed = 0;
+        let mut last_checkpoint = Instant::now();
+        loop {
+            let commits = {
+                let mut state = self.lock();
+                loop {
+                    if state.closed {
+                        return;
+                    }
+                    let due = state.commits > checkpointed
+                        && (state.group.is_none() || last_checkpoint.elapsed() >= CHECKPOINT_EVERY);
+                    if due {
+                        break state.commits;
+                    }
+                    state = match state
+                        .group
+                        .as_ref()
+                        .map(|g| GROUP_WINDOW.saturating_sub(g.began.elapsed()))
+                    {
+                        None => self.opened.wait(state).unwrap_or_else(|p| p.into_inner()),
+                        Some(left) if !left.is_zero() => {
+                            let left = left.min(
+                                CHECKPOINT_EVERY
+                                    .saturating_sub(last_checkpoint.elapsed())
+                                    .max(Duration::from_millis(1)),
+                            );
+                            self.opened
+                                .wait_timeout(state, left)
+                                .unwrap_or_else(|p| p.into_inner())
+                                .0
+                        }
+                        Some(_) => {
+                            if let Err(error) = state.commit() {
+                                tracing::error!(%error, "group commit failed; its units will be redone");
+                            }
+                            state
+                        }
+                    };
+                }
+            };
+            // PASSIVE never waits for the writer: what it cannot copy now,
+            // the next checkpoint does.
+            if let Err(error) =
+                checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            {
+                tracing::warn!(%error, "WAL checkpoint failed; retried later");
+            }
+            checkpointed = commits;
+            last_checkpoint = Instant::now();
+        }
+    }
+}
+
+impl State {
+    fn run(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    }
+
+    fn begin(&mut self) -> rusqlite::Result<()> {
+        self.run("BEGIN IMMEDIATE")?;
+        self.group = Some(Group {
+            began: Instant::now(),
+            units: 0,
+            wrote: false,
+        });
+        Ok(())
+    }
+
+    fn commit(&mut self) -> rusqlite::Result<()> {
+        if self.group.take().is_none() {
+            return Ok(());
+        }
+        self.run("COMMIT").inspect_err(|_| self.rollback())?;
+        self.commits += 1;
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        self.group = None;
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
     }
 }
 
 /// The outcome recorded when `consumer` handled `event_id`, if it did.
 pub fn processed_outcome(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     consumer: &str,
     event_id: EventId,
 ) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
     let text: Option<String> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT outcome FROM processed_events WHERE consumer = ?1 AND event_id = ?2",
-            params![consumer, event_id.to_string()],
-            |row| row.get(0),
-        )
+        )?
+        .query_row(params![consumer, event_id.to_string()], |row| row.get(0))
         .optional()?;
     text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string())))
         .transpose()
@@ -89,15 +352,40 @@ pub fn processed_outcome(
 /// Records that `consumer` handled `event_id` with this outcome, in the same
 /// transaction as the state change it made.
 pub fn mark_processed(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     consumer: &str,
     event_id: EventId,
     outcome: &[OutgoingEvent],
 ) -> Result<(), StoreError> {
     let text = serde_json::to_string(outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO processed_events (consumer, event_id, outcome) VALUES (?1, ?2, ?3)",
-        params![consumer, event_id.to_string(), text],
-    )?;
+    )?
+    .execute(params![consumer, event_id.to_string(), text])?;
     Ok(())
+}
+
+/// `execute` and `query_row` through the connection's statement cache: the
+/// adapters run the same few statements for every event, and parsing one
+/// costs more than running it.
+pub trait CachedStatements {
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl CachedStatements for Connection {
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
 }

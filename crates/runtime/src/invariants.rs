@@ -39,7 +39,7 @@ impl InvariantReport {
     }
 }
 
-fn count(tx: &rusqlite::Transaction<'_>, sql: &str) -> Result<i64, StoreError> {
+fn count(tx: &rusqlite::Connection, sql: &str) -> Result<i64, StoreError> {
     Ok(tx.query_row(sql, [], |r| r.get(0))?)
 }
 

@@ -4,7 +4,7 @@ use crate::domain::{Booking, Shipment};
 use crate::handler::CONSUMER;
 use crate::ports::ShipmentStore;
 use events::{EventId, OrderId, OutgoingEvent};
-use platform::sqlite::{Db, mark_processed, processed_outcome};
+use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{OptionalExtension, params};
 
@@ -65,7 +65,7 @@ impl ShipmentStore for SqliteShipmentStore {
 
     async fn shipment(&self, order_id: OrderId) -> Result<Option<Booking>, StoreError> {
         let row: Option<Row> = self.db.transaction(|tx| {
-            tx.query_row(
+            tx.query_row_cached(
                 "SELECT status, shipment_id, carrier, tracking_number, failure_reason
                  FROM shipments WHERE order_id = ?1",
                 params![order_id.to_string()],
@@ -91,7 +91,7 @@ impl ShipmentStore for SqliteShipmentStore {
             if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
                 return Ok(Commit::AlreadyProcessed(recorded));
             }
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT INTO shipments (order_id, status, shipment_id, carrier, tracking_number,
                                         failure_reason, cause_event_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (order_id) DO NOTHING",

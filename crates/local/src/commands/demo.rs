@@ -125,6 +125,31 @@ async fn place_all(
     Ok(())
 }
 
+/// Resident memory of this process (Linux `VmRSS`), sampled during the run
+/// to show whether memory stays flat; `None` where `/proc` has no figure.
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resident memory at the start of the run, its peak, and at the end.
+#[derive(Debug, Default, Clone, Copy)]
+struct Rss {
+    start: Option<u64>,
+    peak: Option<u64>,
+    end: Option<u64>,
+}
+
+impl Rss {
+    fn sample(&mut self) {
+        let now = rss_kib();
+        self.start = self.start.or(now);
+        self.peak = self.peak.max(now);
+        self.end = now;
+    }
+}
+
 fn progress(placed: usize, finals: i64, total: usize) {
     let width = 30;
     let done = (finals.max(0) as usize * width) / total.max(1);
@@ -146,6 +171,8 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     let runtime = Arc::new(saga_env::start(&args.saga, options).await?);
     let catalogue = demo_catalogue(args.orders)?;
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
+    let mut rss = Rss::default();
+    rss.sample();
     let started = Instant::now();
     if let Some(rate) = args.rate {
         anyhow::ensure!(
@@ -164,6 +191,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         let total: i64 = by_status.values().sum();
         let finals = total - by_status.get("PENDING").copied().unwrap_or(0);
         progress(usize::try_from(total).unwrap_or(0), finals, args.orders);
+        rss.sample();
         if finals as usize >= args.orders
             || Instant::now() > deadline
             || placing.is_finished() && runtime.is_idle()?
@@ -177,10 +205,12 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         .wait_idle(deadline.saturating_duration_since(Instant::now()))
         .await;
     let elapsed = started.elapsed();
+    rss.sample();
     eprintln!();
     let outcomes = runtime::report::outcomes(&runtime)?;
     let report = runtime::invariants::check(&runtime, &catalogue).await?;
     print_report(out, args, elapsed, &outcomes, &report, idle)?;
+    print_rss(out, &rss)?;
     let runtime = Arc::try_unwrap(runtime).map_err(|_| anyhow::anyhow!("runtime still shared"))?;
     runtime.shutdown().await;
     Ok(if report.holds() && idle {
@@ -188,6 +218,22 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     } else {
         std::process::ExitCode::FAILURE
     })
+}
+
+fn print_rss(out: &mut impl Write, rss: &Rss) -> anyhow::Result<()> {
+    let mib = |k: Option<u64>| {
+        k.map_or("n/a".to_owned(), |k| {
+            format!("{:.1} MiB", k as f64 / 1024.0)
+        })
+    };
+    writeln!(
+        out,
+        "memory:      RSS start {}, peak {}, end {}",
+        mib(rss.start),
+        mib(rss.peak),
+        mib(rss.end)
+    )?;
+    Ok(())
 }
 
 fn print_report(

@@ -53,6 +53,8 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         }
     }
     let addr = runtime.addr.context("the API did not bind")?;
+    // Process start to serving: the figure the start-up target is about.
+    let ready = started.elapsed().as_millis() as u64;
     let apis = crate::template::Template::from_path(&args.saga.template)?.http_apis()?;
     match crate::template::local_auth_notice(&apis, addr) {
         (notice, false) => tracing::info!("{notice}"),
@@ -64,8 +66,8 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         queues = runtime.wiring.queues.len(),
         consumers = runtime.wiring.consumers.len(),
         database = %args.saga.db.display(),
-        ready_ms = started.elapsed().as_millis() as u64,
-        "serving http://{addr} (POST /orders, GET /orders/{{id}}); Ctrl-C stops"
+        ready_ms = ready,
+        "serving http://{addr} (POST /orders, GET /orders/{{id}}) {ready} ms after start; Ctrl-C stops"
     );
     shutdown_signal().await;
     tracing::info!("stopping: in-flight deliveries finish, the rest stays queued in the database");
