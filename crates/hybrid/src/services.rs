@@ -12,7 +12,7 @@ use orders::DynamoOrderStore;
 use payment::{DynamoPaymentStore, SimulatedGateway};
 use platform::eventbridge::EventBridgePublisher;
 use runtime::{ConsumerHandler, Wiring};
-use shipping::{DynamoShipmentStore, SimulatedCarrier, UnservedCountries};
+use shipping::{DynamoShipmentStore, SimulatedCarrier};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -21,13 +21,8 @@ pub enum ServicesError {
     Names(#[from] NamesError),
     #[error("no function of the template has the environment variable {0} naming a table")]
     NoTable(&'static str),
-    #[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
-    Config {
-        function: String,
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
+    #[error(transparent)]
+    Config(#[from] runtime::InvalidEnv),
 }
 
 pub struct AwsServices {
@@ -39,31 +34,6 @@ pub struct AwsServices {
     pub gateway: SimulatedGateway,
     pub carrier: SimulatedCarrier,
     pub publisher: EventBridgePublisher,
-}
-
-/// A consumer's environment variable from the template, parsed.
-fn env_of<T: std::str::FromStr>(
-    wiring: &Wiring,
-    handler: ConsumerHandler,
-    name: &'static str,
-) -> Result<Option<T>, ServicesError>
-where
-    T::Err: std::fmt::Display,
-{
-    let Some(spec) = wiring.consumers.iter().find(|c| c.handler == handler) else {
-        return Ok(None);
-    };
-    spec.environment
-        .get(name)
-        .map(|value| {
-            value.parse().map_err(|e: T::Err| ServicesError::Config {
-                function: spec.function.clone(),
-                name,
-                value: value.clone(),
-                reason: e.to_string(),
-            })
-        })
-        .transpose()
 }
 
 impl AwsServices {
@@ -81,24 +51,15 @@ impl AwsServices {
                 .ok_or(ServicesError::NoTable(variable))?;
             Ok(names.table(&logical)?.to_owned())
         };
-        let decline_over: Option<i64> = env_of(
-            wiring,
-            ConsumerHandler::Payment,
-            "PAYMENT_DECLINE_OVER_MINOR",
-        )?;
-        let unserved: Option<UnservedCountries> = env_of(
-            wiring,
-            ConsumerHandler::Shipping,
-            "SHIPPING_UNSERVED_COUNTRIES",
-        )?;
+        let (gateway, carrier) = runtime::simulations(wiring)?;
         Ok(Self {
             orders: DynamoOrderStore::new(dynamodb.clone(), table("ORDERS_TABLE")?),
             inventory: DynamoInventoryStore::new(dynamodb.clone(), table("INVENTORY_TABLE")?),
             payments: DynamoPaymentStore::new(dynamodb.clone(), table("PAYMENTS_TABLE")?),
             shipments: DynamoShipmentStore::new(dynamodb.clone(), table("SHIPMENTS_TABLE")?),
             dead_letters: DynamoDlqStore::new(dynamodb, table("DLQ_TABLE")?),
-            gateway: decline_over.map(SimulatedGateway::new).unwrap_or_default(),
-            carrier: SimulatedCarrier::new(unserved.unwrap_or_default()),
+            gateway,
+            carrier,
             publisher: EventBridgePublisher::new(
                 aws_sdk_eventbridge::Client::new(config),
                 names.bus(bus_logical_id)?,

@@ -18,7 +18,9 @@ pub(crate) struct Api {
 }
 
 /// `/orders/{id}` matches `/orders/abc`; segments must agree otherwise.
-fn path_matches(template: &str, path: &str) -> bool {
+/// Whether a request path fits an HTTP API route template, `{name}`
+/// matching exactly one non-empty segment.
+pub fn path_matches(template: &str, path: &str) -> bool {
     let t: Vec<&str> = template.trim_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_matches('/').split('/').collect();
     t.len() == p.len()
@@ -113,6 +115,7 @@ mod tests {
         assert!(path_matches("/orders", "/orders/"));
         assert!(!path_matches("/orders/{id}", "/orders"));
         assert!(!path_matches("/orders/{id}", "/orders/1/2"));
+        assert!(path_matches("/orders/{id}", "/orders/1"));
         assert!(!path_matches("/orders", "/reports"));
     }
 }

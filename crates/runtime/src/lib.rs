@@ -18,9 +18,10 @@ mod worker;
 
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
 pub use faults::{Fault, FaultCounts, Faults};
+pub use http::path_matches;
 pub use queues::{QueueMessage, Queues};
 pub use runtime::{Options, Runtime, RuntimeError};
-pub use services::Services;
+pub use services::{InvalidEnv, Services, ServicesError, simulations};
 pub use transform::InputSpec;
 pub use wiring::{
     ApiHandler, ConsumerHandler, ConsumerSpec, QueueSpec, Redrive, RouteSpec, RuleSpec, TargetSpec,

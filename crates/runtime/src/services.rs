@@ -19,13 +19,18 @@ use thiserror::Error;
 pub enum ServicesError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
-    Config {
-        function: String,
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
+    #[error(transparent)]
+    Config(#[from] InvalidEnv),
+}
+
+/// A function's environment variable in the template that does not parse.
+#[derive(Debug, Error)]
+#[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
+pub struct InvalidEnv {
+    pub function: String,
+    pub name: &'static str,
+    pub value: String,
+    pub reason: String,
 }
 
 pub struct Services {
@@ -44,7 +49,7 @@ fn env_of<T: std::str::FromStr>(
     wiring: &Wiring,
     handler: ConsumerHandler,
     name: &'static str,
-) -> Result<Option<T>, ServicesError>
+) -> Result<Option<T>, InvalidEnv>
 where
     T::Err: std::fmt::Display,
 {
@@ -54,39 +59,47 @@ where
     let Some(value) = spec.environment.get(name) else {
         return Ok(None);
     };
-    value
-        .parse()
-        .map(Some)
-        .map_err(|e: T::Err| ServicesError::Config {
-            function: spec.function.clone(),
-            name,
-            value: value.clone(),
-            reason: e.to_string(),
-        })
+    value.parse().map(Some).map_err(|e: T::Err| InvalidEnv {
+        function: spec.function.clone(),
+        name,
+        value: value.clone(),
+        reason: e.to_string(),
+    })
+}
+
+/// The simulated payment gateway and carrier, configured from the
+/// environment the template gives the payment and shipping functions: the
+/// embedded and the hybrid runtime both run them.
+pub fn simulations(wiring: &Wiring) -> Result<(SimulatedGateway, SimulatedCarrier), InvalidEnv> {
+    let decline_over: Option<i64> = env_of(
+        wiring,
+        ConsumerHandler::Payment,
+        "PAYMENT_DECLINE_OVER_MINOR",
+    )?;
+    let unserved: Option<UnservedCountries> = env_of(
+        wiring,
+        ConsumerHandler::Shipping,
+        "SHIPPING_UNSERVED_COUNTRIES",
+    )?;
+    Ok((
+        decline_over.map(SimulatedGateway::new).unwrap_or_default(),
+        SimulatedCarrier::new(unserved.unwrap_or_default()),
+    ))
 }
 
 impl Services {
     /// Opens every store on `db`; the simulations take their settings from
     /// the environment the template gives their functions.
     pub fn open(db: Db, wiring: &Wiring) -> Result<Self, ServicesError> {
-        let decline_over: Option<i64> = env_of(
-            wiring,
-            ConsumerHandler::Payment,
-            "PAYMENT_DECLINE_OVER_MINOR",
-        )?;
-        let unserved: Option<UnservedCountries> = env_of(
-            wiring,
-            ConsumerHandler::Shipping,
-            "SHIPPING_UNSERVED_COUNTRIES",
-        )?;
+        let (gateway, carrier) = simulations(wiring)?;
         Ok(Self {
             orders: SqliteOrderStore::new(db.clone())?,
             inventory: SqliteInventoryStore::new(db.clone())?,
             payments: payment::sqlite::SqlitePaymentStore::new(db.clone())?,
             shipments: shipping::sqlite::SqliteShipmentStore::new(db.clone())?,
             dead_letters: SqliteDlqStore::new(db.clone())?,
-            gateway: decline_over.map(SimulatedGateway::new).unwrap_or_default(),
-            carrier: SimulatedCarrier::new(unserved.unwrap_or_default()),
+            gateway,
+            carrier,
             db,
         })
     }
