@@ -10,7 +10,7 @@ use events::OutgoingEvent;
 use hybrid::{HybridRuntime, Provisioner, StackNames, StackTemplate};
 use inventory::InventoryStore;
 use platform::EventPublisher;
-use saga_e2e::{TestApp, project_wiring, template_path};
+use saga_e2e::{OrdersApi, TestApp, project_wiring, template_path};
 use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -35,8 +35,15 @@ pub enum Backend {
 
 pub struct Saga {
     pub backend: Backend,
-    base: String,
-    http: reqwest::Client,
+    api: OrdersApi,
+}
+
+impl std::ops::Deref for Saga {
+    type Target = OrdersApi;
+
+    fn deref(&self) -> &OrdersApi {
+        &self.api
+    }
 }
 
 /// How long a scenario waits for a condition (`SCENARIO_TIMEOUT_SECS`).
@@ -73,11 +80,10 @@ impl Saga {
     pub async fn embedded() -> Saga {
         init_logs();
         let app = TestApp::spawn().await;
-        let base = app.base.clone();
+        let api = app.api.clone();
         Saga {
             backend: Backend::Embedded(Box::new(app)),
-            base,
-            http: reqwest::Client::new(),
+            api,
         }
     }
 
@@ -135,7 +141,7 @@ impl Saga {
         inventory::catalogue::load(&runtime.services.inventory, &items)
             .await
             .expect("catalogue loads into the inventory table");
-        let base = format!("http://{}", runtime.addr.expect("bound"));
+        let api = OrdersApi::at(runtime.addr.expect("bound"));
         Saga {
             backend: Backend::Aws(Box::new(Aws {
                 runtime,
@@ -143,47 +149,12 @@ impl Saga {
                 archive,
                 _moto: moto,
             })),
-            base,
-            http: reqwest::Client::new(),
+            api,
         }
-    }
-
-    pub async fn post_order(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
-        let mut request = self.http.post(format!("{}/orders", self.base)).json(body);
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        let response = request.send().await.expect("POST /orders");
-        let status = response.status().as_u16();
-        (status, response.json().await.expect("JSON body"))
-    }
-
-    pub async fn place(&self, body: &Value) -> String {
-        let (status, body) = self.post_order(body, None).await;
-        assert_eq!(status, 201, "{body}");
-        body["orderId"].as_str().expect("orderId").to_owned()
     }
 
     pub async fn order(&self, id: &str) -> Value {
-        let response = self
-            .http
-            .get(format!("{}/orders/{id}", self.base))
-            .send()
-            .await
-            .expect("GET /orders/{id}");
-        response.json().await.expect("JSON body")
-    }
-
-    /// The detail types of an order's timeline.
-    pub async fn timeline(&self, id: &str) -> Vec<String> {
-        self.order(id).await["timeline"]
-            .as_array()
-            .map(|t| {
-                t.iter()
-                    .filter_map(|e| e["detailType"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.get_order(id).await.1
     }
 
     /// Polls `check` until it returns `Some`, or fails the test after the

@@ -17,9 +17,74 @@ pub fn project_wiring() -> Wiring {
 
 pub struct TestApp {
     pub runtime: Runtime,
+    pub api: OrdersApi,
+    pub dir: tempfile::TempDir,
+}
+
+/// The order API over HTTP, as a client calls it: every suite, whatever
+/// backend serves it, talks to the saga through this.
+#[derive(Clone)]
+pub struct OrdersApi {
     pub base: String,
     pub http: reqwest::Client,
-    pub dir: tempfile::TempDir,
+}
+
+impl OrdersApi {
+    pub fn at(addr: std::net::SocketAddr) -> Self {
+        Self {
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn post_order(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.post(format!("{}/orders", self.base)).json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.expect("POST /orders");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Places an order and returns its id.
+    pub async fn place(&self, body: &Value) -> String {
+        let (status, body) = self.post_order(body, None).await;
+        assert_eq!(status, 201, "{body}");
+        body["orderId"].as_str().expect("orderId").to_owned()
+    }
+
+    pub async fn get_order(&self, id: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}/orders/{id}", self.base))
+            .send()
+            .await
+            .expect("GET /orders/{id}");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// The detail types in an order's timeline, in order.
+    pub async fn timeline(&self, id: &str) -> Vec<String> {
+        let (_, body) = self.get_order(id).await;
+        body["timeline"]
+            .as_array()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|e| e["detailType"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = OrdersApi;
+
+    fn deref(&self) -> &OrdersApi {
+        &self.api
+    }
 }
 
 /// An order body for `POST /orders`; tests change what they need.
@@ -65,13 +130,8 @@ impl TestApp {
                 .await
                 .expect("catalogue");
         }
-        let base = format!("http://{}", runtime.addr.expect("bound"));
-        Self {
-            runtime,
-            base,
-            http: reqwest::Client::new(),
-            dir,
-        }
+        let api = OrdersApi::at(runtime.addr.expect("bound"));
+        Self { runtime, api, dir }
     }
 
     /// Stops the runtime and starts a new one on the same database.
@@ -79,34 +139,6 @@ impl TestApp {
         let dir = self.dir;
         self.runtime.shutdown().await;
         Self::start_in(dir, wiring, Faults::none()).await
-    }
-
-    pub async fn post_order(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
-        let mut request = self.http.post(format!("{}/orders", self.base)).json(body);
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        let response = request.send().await.expect("POST /orders");
-        let status = response.status().as_u16();
-        (status, response.json().await.expect("JSON body"))
-    }
-
-    /// Places an order and returns its id.
-    pub async fn place(&self, body: &Value) -> String {
-        let (status, body) = self.post_order(body, None).await;
-        assert_eq!(status, 201, "{body}");
-        body["orderId"].as_str().expect("orderId").to_owned()
-    }
-
-    pub async fn get_order(&self, id: &str) -> (u16, Value) {
-        let response = self
-            .http
-            .get(format!("{}/orders/{id}", self.base))
-            .send()
-            .await
-            .expect("GET");
-        let status = response.status().as_u16();
-        (status, response.json().await.expect("JSON body"))
     }
 
     pub async fn settle(&self) {
@@ -125,19 +157,6 @@ impl TestApp {
     pub async fn status_of(&self, id: &str) -> String {
         let (_, body) = self.get_order(id).await;
         body["status"].as_str().unwrap_or_default().to_owned()
-    }
-
-    /// The detail types in an order's timeline, in order.
-    pub async fn timeline(&self, id: &str) -> Vec<String> {
-        let (_, body) = self.get_order(id).await;
-        body["timeline"]
-            .as_array()
-            .map(|t| {
-                t.iter()
-                    .filter_map(|e| e["detailType"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     /// The invariants that must hold after any run.
