@@ -34,6 +34,26 @@ pub fn saga(args: &[&str]) -> Run {
     }
 }
 
+/// The project's own template, the one `make run` serves.
+pub fn template() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/template.yaml").to_owned()
+}
+
+/// `saga demo` of 60 orders (every path, in known proportions) into `db`.
+pub fn demo(db: &str) -> Run {
+    saga(&[
+        "demo",
+        "--orders",
+        "60",
+        "--concurrency",
+        "4",
+        "--template",
+        &template(),
+        "--db",
+        db,
+    ])
+}
+
 pub fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

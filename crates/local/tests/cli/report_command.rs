@@ -1,28 +1,14 @@
 //! `saga report` through the real binary, on the database a `saga demo`
 //! run leaves: the demo's mix of paths is known, so are the figures.
 
-use crate::saga;
-
-fn template() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/template.yaml").to_owned()
-}
+use crate::{demo, saga, template};
 
 #[test]
 fn reports_after_a_demo_count_the_demo_s_known_mix_and_draw_a_chart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     let db = db.to_str().unwrap();
-    let demo = saga(&[
-        "demo",
-        "--orders",
-        "60",
-        "--concurrency",
-        "4",
-        "--template",
-        &template(),
-        "--db",
-        db,
-    ]);
+    let demo = demo(db);
     assert!(demo.status.success(), "{}\n{}", demo.stdout, demo.stderr);
     let template = template();
     let report = |args: &[&str]| {

@@ -1,27 +1,13 @@
 //! `saga demo`, `trace`, `dlq list` and `replay` on a real database file,
 //! through the real binary.
 
-use crate::saga;
-
-fn template() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/template.yaml").to_owned()
-}
+use crate::{demo, saga, template};
 
 #[test]
 fn demo_settles_every_order_and_reports_the_invariants_held() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let run = saga(&[
-        "demo",
-        "--orders",
-        "60",
-        "--concurrency",
-        "4",
-        "--template",
-        &template(),
-        "--db",
-        db.to_str().unwrap(),
-    ]);
+    let run = demo(db.to_str().unwrap());
     assert!(run.status.success(), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("60 placed, 60 final"), "{}", run.stdout);
     assert!(run.stdout.contains("orders/s"));
