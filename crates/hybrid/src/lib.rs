@@ -147,15 +147,7 @@ impl HybridRuntime {
             addr = listener.local_addr().ok();
             let orders = Arc::new(services.orders.clone());
             let app = http::router(wiring.routes.clone(), orders);
-            let mut stop = watch.clone();
-            tasks.push(tokio::spawn(async move {
-                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                });
-                if let Err(error) = serve.await {
-                    tracing::error!(%error, "HTTP server stopped");
-                }
-            }));
+            tasks.push(runtime::serve_until(listener, app, watch.clone()));
         }
         Ok(Self {
             wiring,

@@ -94,6 +94,23 @@ pub(crate) async fn handle(
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// Serves `app` on a listener already bound until `stop` changes: the
+/// embedded and the hybrid runtime serve the template's routes this way.
+pub fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stop.changed().await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "HTTP server stopped");
+        }
+    })
+}
+
 pub(crate) fn router(api: Api) -> axum::Router {
     axum::Router::new()
         .fallback(

@@ -18,7 +18,7 @@ mod worker;
 
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
 pub use faults::{Fault, FaultCounts, Faults};
-pub use http::path_matches;
+pub use http::{path_matches, serve_until};
 pub use queues::{QueueMessage, Queues};
 pub use runtime::{Options, Runtime, RuntimeError};
 pub use services::{InvalidEnv, Services, ServicesError, simulations};

@@ -2,7 +2,7 @@
 
 use crate::bus::LocalBus;
 use crate::faults::Faults;
-use crate::http::{Api, router};
+use crate::http::{Api, router, serve_until};
 use crate::queues::Queues;
 use crate::services::{Services, ServicesError};
 use crate::wiring::Wiring;
@@ -143,15 +143,7 @@ impl Runtime {
                 services: services.clone(),
                 relay: relay.clone(),
             });
-            let mut stop = watch.clone();
-            tasks.push(tokio::spawn(async move {
-                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                });
-                if let Err(error) = serve.await {
-                    tracing::error!(%error, "HTTP server stopped");
-                }
-            }));
+            tasks.push(serve_until(listener, app, watch.clone()));
         }
         // Wake the relay for orders stored before a restart.
         relay.notify_one();
