@@ -57,7 +57,7 @@ deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the
 localstack-test: ## the scenario suite against the LocalStack at LOCALSTACK_ENDPOINT (e.g. http://127.0.0.1:4566)
 	@if [ -z "$$LOCALSTACK_ENDPOINT" ]; then \
 	  echo "localstack-test skipped: LOCALSTACK_ENDPOINT is not set (start LocalStack 4.x, e.g. docker run --rm -p 127.0.0.1:4566:4566 localstack/localstack:4.4, then LOCALSTACK_ENDPOINT=http://127.0.0.1:4566 make localstack-test)"; \
-	else $(CARGO) test --locked -p saga-e2e --test scenarios localstack::; fi
+	else $(CARGO) test --locked -p saga-e2e --test scenarios localstack:: -- --ignored; fi
 
 bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts
 	$(CARGO) bench -p pattern

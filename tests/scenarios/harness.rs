@@ -95,18 +95,14 @@ impl Saga {
         Self::aws(&endpoint, "", Some(moto), hybrid::Quirks::moto()).await
     }
 
-    /// The LocalStack at `LOCALSTACK_ENDPOINT`, or `None` (the test then
-    /// says it was skipped). Each saga gets its own name prefix, so tests
-    /// share one LocalStack.
-    pub async fn localstack() -> Option<Saga> {
-        let Ok(endpoint) = std::env::var("LOCALSTACK_ENDPOINT") else {
-            eprintln!(
-                "skipped: LOCALSTACK_ENDPOINT is not set (e.g. http://127.0.0.1:4566); `make localstack-test` runs these"
-            );
-            return None;
-        };
+    /// The LocalStack at `LOCALSTACK_ENDPOINT`. Each saga gets its own name
+    /// prefix, so tests share one LocalStack.
+    pub async fn localstack() -> Saga {
+        let endpoint = std::env::var("LOCALSTACK_ENDPOINT").expect(
+            "LOCALSTACK_ENDPOINT names the LocalStack to test (e.g. http://127.0.0.1:4566)",
+        );
         let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        Some(Self::aws(&endpoint, &prefix, None, hybrid::Quirks::default()).await)
+        Self::aws(&endpoint, &prefix, None, hybrid::Quirks::default()).await
     }
 
     async fn aws(

@@ -2,7 +2,7 @@
 //! runs against the embedded runtime (SQLite), against the hybrid runtime
 //! over a `moto_server` this test starts on a free 127.0.0.1 port, and
 //! against the hybrid runtime over the LocalStack at `LOCALSTACK_ENDPOINT`
-//! (skipped, saying so, when it is unset; `make localstack-test`).
+//! (ignored unless asked for: `make localstack-test` runs them).
 
 mod harness;
 mod provisioning;
@@ -24,10 +24,9 @@ macro_rules! on_every_backend {
         }
         mod localstack {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs a LocalStack at LOCALSTACK_ENDPOINT: make localstack-test"]
             async fn $scenario() {
-                if let Some(saga) = crate::harness::Saga::localstack().await {
-                    crate::scenarios::$scenario(saga).await;
-                }
+                crate::scenarios::$scenario(crate::harness::Saga::localstack().await).await;
             })*
         }
     };
