@@ -42,6 +42,30 @@ pub const GROUP_UNITS: u32 = 5_000;
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// The page cache of the connection.
 const CACHE_KIB: i64 = 32 * 1024;
+/// The WAL frames after which the flusher makes the log start over
+/// (`restart_frames`), and the size SQLite truncates the WAL file to when
+/// it does (`keep_bytes`, https://www.sqlite.org/pragma.html#pragma_journal_size_limit).
+///
+/// Under steady load a group is open nearly all the time, so a PASSIVE
+/// checkpoint never finds the whole log copied, and SQLite only rewinds the
+/// log when a write transaction begins on a log that is entirely copied
+/// back ("checkpoint starvation", https://www.sqlite.org/wal.html#avoiding_excessively_large_wal_files).
+/// Before this bound a `make load` run grew the WAL to 12 GB, and its
+/// index (mapped into the process) grew the RSS with it.
+#[derive(Debug, Clone, Copy)]
+pub struct WalBound {
+    pub restart_frames: i64,
+    pub keep_bytes: i64,
+}
+
+impl Default for WalBound {
+    fn default() -> Self {
+        Self {
+            restart_frames: 16 * 1024,
+            keep_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Db {
@@ -78,6 +102,10 @@ struct Group {
 
 impl Db {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, WalBound::default())
+    }
+
+    pub fn open_with(path: &Path, wal: WalBound) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -85,9 +113,10 @@ impl Db {
         // Checkpoints run on the flusher's own connection, off the path
         // of every commit (see `flush_loop`).
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", wal.keep_bytes)?;
         let checkpointer = Connection::open(path)?;
         checkpointer.busy_timeout(Duration::from_secs(5))?;
-        Self::from_connection(conn, Some(checkpointer))
+        Self::from_connection(conn, Some((checkpointer, wal)))
     }
 
     pub fn in_memory() -> Result<Self, StoreError> {
@@ -98,7 +127,7 @@ impl Db {
     /// (in memory) nothing is durable anyway, and every unit commits at once.
     fn from_connection(
         conn: Connection,
-        checkpointer: Option<Connection>,
+        checkpointer: Option<(Connection, WalBound)>,
     ) -> Result<Self, StoreError> {
         let grouped = checkpointer.is_some();
         conn.set_prepared_statement_cache_capacity(256);
@@ -123,11 +152,11 @@ impl Db {
             opened: Condvar::new(),
             grouped,
         });
-        if let Some(checkpointer) = checkpointer {
+        if let Some((checkpointer, wal)) = checkpointer {
             let flusher = shared.clone();
             std::thread::Builder::new()
                 .name("sqlite-group-commit".into())
-                .spawn(move || flusher.flush_loop(checkpointer))
+                .spawn(move || flusher.flush_loop(checkpointer, wal))
                 .map_err(|e| StoreError::Unavailable(format!("group commit thread: {e}")))?;
         }
         Ok(Self {
@@ -246,7 +275,7 @@ impl Shared {
     /// before a pause are not left waiting for more work; and checkpoints
     /// the WAL into the database file on its own connection, so neither
     /// the copy nor its fsync holds up the units.
-    fn flush_loop(self: Arc<Self>, checkpointer: Connection) {
+    fn flush_loop(self: Arc<Self>, checkpointer: Connection, wal: WalBound) {
         let mut checkpointed = 0;
         let mut last_checkpoint = Instant::now();
         loop {
@@ -289,15 +318,37 @@ impl Shared {
             };
             // PASSIVE never waits for the writer: what it cannot copy now,
             // the next checkpoint does.
-            if let Err(error) =
-                checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-            {
-                tracing::warn!(%error, "WAL checkpoint failed; retried later");
+            match checkpoint(&checkpointer) {
+                Ok(frames) if frames >= wal.restart_frames => self.restart_wal(&checkpointer),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "WAL checkpoint failed; retried later"),
             }
             checkpointed = commits;
             last_checkpoint = Instant::now();
         }
     }
+}
+
+impl Shared {
+    /// Commits the open group and, while no unit can begin, copies the
+    /// rest of the log back, so the next write transaction rewinds the log
+    /// to its start. The units wait for one short copy: most of the log
+    /// was copied by the PASSIVE checkpoint before, without the lock.
+    fn restart_wal(&self, checkpointer: &Connection) {
+        let mut state = self.lock();
+        if let Err(error) = state.commit() {
+            tracing::error!(%error, "group commit failed; its units will be redone");
+            return;
+        }
+        if let Err(error) = checkpoint(checkpointer) {
+            tracing::warn!(%error, "WAL checkpoint failed; retried later");
+        }
+    }
+}
+
+/// A PASSIVE checkpoint; returns the frames in the log.
+fn checkpoint(checkpointer: &Connection) -> rusqlite::Result<i64> {
+    checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
 }
 
 impl State {

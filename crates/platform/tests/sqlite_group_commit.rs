@@ -4,7 +4,7 @@
 //! second, plain connection to the same file shows what is committed.
 
 use platform::StoreError;
-use platform::sqlite::Db;
+use platform::sqlite::{Db, WalBound};
 use rusqlite::Connection;
 use std::path::PathBuf;
 
@@ -79,4 +79,41 @@ fn in_memory_every_unit_commits_and_a_failed_one_rolls_back() {
         .transaction(|tx| tx.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0)))
         .expect("count");
     assert_eq!(n, 1);
+}
+
+#[test]
+fn the_wal_starts_over_while_units_never_pause_so_it_stays_bounded() {
+    let path = fresh_file("wal-bound");
+    let bound = WalBound {
+        restart_frames: 256,
+        keep_bytes: 1024 * 1024,
+    };
+    let db = Db::open_with(&path, bound).expect("open");
+    db.migrate("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        .expect("table");
+    let wal = path.with_extension("sqlite-wal");
+    let mut largest = 0;
+    // About 24 MB of rows, written back to back: a group is open nearly all
+    // the time, which is what starved the checkpoint before the bound.
+    for id in 0..24_000_i64 {
+        db.transaction(|tx| {
+            tx.execute("INSERT INTO t (id, body) VALUES (?1, zeroblob(1000))", [id])?;
+            Ok::<_, StoreError>(())
+        })
+        .expect("unit");
+        if id % 500 == 0 {
+            largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        }
+    }
+    drop(db);
+    let data = std::fs::metadata(&path).expect("database file").len();
+    assert!(
+        data > 15_000_000,
+        "the rows reached the database file: {data} bytes"
+    );
+    assert!(
+        largest < 8 * 1024 * 1024,
+        "the WAL grew to {largest} bytes while {data} bytes were written through it"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
