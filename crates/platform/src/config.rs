@@ -42,9 +42,54 @@ where
 
 /// Loads the shared AWS SDK configuration once per cold start. An
 /// `AWS_ENDPOINT_URL` in the environment (honoured by the SDK itself) points
-/// every client at an emulator such as moto or LocalStack.
+/// every client at an emulator such as moto or LocalStack. Every client made
+/// from it shares one HTTPS client whose roots are compiled in
+/// ([`crate::tls`]), unless `SSL_CERT_FILE`/`SSL_CERT_DIR` name a store.
 pub async fn aws() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(crate::tls::https_client(crate::tls::Roots::from_env()));
+    let var = |name| std::env::var(name).ok();
+    let loader = match credentials_source(
+        var("AWS_ACCESS_KEY_ID").as_deref(),
+        var("AWS_SECRET_ACCESS_KEY").as_deref(),
+    ) {
+        CredentialsSource::Environment => loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        ),
+        CredentialsSource::DefaultChain => loader,
+    };
+    loader.load().await
+}
+
+/// Where [`aws`] takes its credentials from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialsSource {
+    /// The environment variables only: the provider the default chain tries
+    /// first and settles on whenever both keys are set, which Lambda always
+    /// does from the execution role ("Defined runtime environment
+    /// variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+    /// Building the whole chain would also build its web-identity provider's
+    /// STS client (and its TLS connector) in every cold start, never to be
+    /// used.
+    Environment,
+    /// aws-config's default chain (profiles, web identity, ECS, IMDS), for
+    /// tools run with a profile, such as `load-catalogue`.
+    DefaultChain,
+}
+
+/// The environment provider when both keys are set and not blank (the
+/// condition under which the default chain's first provider succeeds), the
+/// default chain otherwise.
+pub fn credentials_source(
+    access_key_id: Option<&str>,
+    secret_access_key: Option<&str>,
+) -> CredentialsSource {
+    let set = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+    if set(access_key_id) && set(secret_access_key) {
+        CredentialsSource::Environment
+    } else {
+        CredentialsSource::DefaultChain
+    }
 }
 
 #[cfg(test)]
@@ -55,6 +100,16 @@ mod tests {
     fn a_missing_variable_is_named_in_the_error() {
         let err = required("ORDERSAGA_SURELY_UNSET_VARIABLE").unwrap_err();
         assert!(err.to_string().contains("ORDERSAGA_SURELY_UNSET_VARIABLE"));
+    }
+
+    #[test]
+    fn credentials_come_from_the_environment_only_when_both_keys_are_set() {
+        use CredentialsSource::*;
+        assert_eq!(credentials_source(Some("AKIA"), Some("s")), Environment);
+        assert_eq!(credentials_source(Some("AKIA"), None), DefaultChain);
+        assert_eq!(credentials_source(None, Some("s")), DefaultChain);
+        assert_eq!(credentials_source(Some(" "), Some("s")), DefaultChain);
+        assert_eq!(credentials_source(None, None), DefaultChain);
     }
 
     #[test]

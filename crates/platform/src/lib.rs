@@ -13,6 +13,7 @@ pub mod sqlite;
 pub mod sqs;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 
 pub use error::Retryable;
 pub use publisher::{EventPublisher, PublishError};
