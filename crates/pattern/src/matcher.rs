@@ -9,16 +9,18 @@
 //! with the rules loaded.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hasher;
 
 use serde_json::Value;
 
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
-use crate::hash::FastMap;
+use crate::hash::{FastHasher, FastMap};
 use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
 use crate::slots::{self, Slot};
+use crate::text;
 use crate::tree::{Field, Obj};
 use crate::trie::{FieldTrie, ROOT};
 
@@ -38,7 +40,37 @@ impl<R> Default for MatcherBuilder<R> {
 #[derive(Debug)]
 struct AnchorIndex {
     path: Vec<u32>,
-    rules_by_value: FastMap<Box<str>, Vec<u32>>,
+    /// Keyed by the value's hash, so that the strings themselves are
+    /// compared with `text::same` rather than through `memcmp`.
+    rules_by_value: FastMap<u64, Vec<(Box<str>, Vec<u32>)>>,
+}
+
+fn value_hash(value: &str) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write(value.as_bytes());
+    hasher.finish()
+}
+
+impl AnchorIndex {
+    fn rules(&self, value: &str) -> Option<&[u32]> {
+        let bucket = self.rules_by_value.get(&value_hash(value))?;
+        bucket
+            .iter()
+            .find(|(key, _)| text::same(key.as_bytes(), value.as_bytes()))
+            .map(|(_, rules)| rules.as_slice())
+    }
+
+    fn rules_mut(&mut self, value: &str) -> &mut Vec<u32> {
+        let bucket = self.rules_by_value.entry(value_hash(value)).or_default();
+        let at = match bucket.iter().position(|(key, _)| **key == *value) {
+            Some(at) => at,
+            None => {
+                bucket.push((value.into(), Vec::new()));
+                bucket.len() - 1
+            }
+        };
+        &mut bucket[at].1
+    }
 }
 
 /// Every rule of a bus, compiled together.
@@ -177,10 +209,7 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
             anchors.len() - 1
         });
         for value in values {
-            let list = anchors[slot]
-                .rules_by_value
-                .entry((*value).into())
-                .or_default();
+            let list = anchors[slot].rules_mut(value);
             if list.last() != Some(&rule) {
                 list.push(rule);
             }
@@ -300,7 +329,7 @@ impl<R> Matcher<R> {
             };
             let slot = slots::get(leaf, event);
             let mut propose = |value: &str| {
-                if let Some(rules) = anchor.rules_by_value.get(value) {
+                if let Some(rules) = anchor.rules(value) {
                     for &rule in rules {
                         scratch.propose(rule);
                     }

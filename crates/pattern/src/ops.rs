@@ -43,7 +43,7 @@ impl Op {
     /// Tests one non-string scalar (never an array or object) of the event.
     fn matches_other(&self, value: &Node) -> bool {
         match (self, value) {
-            (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key) {
+            (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key()) {
                 (Some(want), Some(have_key)) => *want == have_key,
                 (None, None) => *value == have.value,
                 _ => false,
@@ -51,9 +51,9 @@ impl Op {
             (Op::ExactBool(want), Node::Bool(have)) => want == have,
             (Op::ExactNull, Node::Null) => true,
             (Op::Numeric(range), Node::Num(have)) => {
-                have.key.is_some_and(|key| range.contains(key))
+                have.key().is_some_and(|key| range.contains(key))
             }
-            (Op::AnythingBut(negated), Node::Num(have)) => !negated.excludes_number(have.key),
+            (Op::AnythingBut(negated), Node::Num(have)) => !negated.excludes_number(have.key()),
             // Values of another type are never excluded: `{"anything-but":
             // "x"}` matches `null` and `true`, since EventBridge compares the
             // JSON text, where `null` is not `"x"`.
@@ -64,10 +64,10 @@ impl Op {
 
     fn matches_str(&self, have: &str) -> bool {
         match self {
-            Op::ExactStr(want) => **want == *have,
-            Op::Prefix(want) => have.starts_with(&**want),
+            Op::ExactStr(want) => text::same(want.as_bytes(), have.as_bytes()),
+            Op::Prefix(want) => text::starts_with(have, want),
             Op::PrefixIgnoreCase(want) => text::prefix_ignore_case(have, want),
-            Op::Suffix(want) => have.ends_with(&**want),
+            Op::Suffix(want) => text::ends_with(have, want),
             Op::SuffixIgnoreCase(want) => text::suffix_ignore_case(have, want),
             Op::EqualsIgnoreCase(want) => text::equals_ignore_case(have, want),
             Op::Wildcard(wildcard) => wildcard.matches(have),
@@ -90,10 +90,12 @@ impl Op {
 impl Negated {
     fn excludes_str(&self, have: &str) -> bool {
         match self {
-            Negated::Strings(list) => list.iter().any(|s| **s == *have),
+            Negated::Strings(list) => list
+                .iter()
+                .any(|s| text::same(s.as_bytes(), have.as_bytes())),
             Negated::Numbers(_) => false,
-            Negated::Prefixes(list) => list.iter().any(|p| have.starts_with(&**p)),
-            Negated::Suffixes(list) => list.iter().any(|s| have.ends_with(&**s)),
+            Negated::Prefixes(list) => list.iter().any(|p| text::starts_with(have, p)),
+            Negated::Suffixes(list) => list.iter().any(|s| text::ends_with(have, s)),
             Negated::IgnoreCase(list) => list.iter().any(|s| text::equals_ignore_case(have, s)),
             Negated::Wildcards(list) => list.iter().any(|w| w.matches(have)),
         }

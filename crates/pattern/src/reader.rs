@@ -10,8 +10,8 @@
 
 use crate::MAX_NESTING_DEPTH;
 use crate::error::EventError;
-use crate::event::{Node, Num, Span, Text, Tree};
-use crate::scan::{self, Fail, Scan, skip_ws};
+use crate::event::{Node, Num, Text, Tree};
+use crate::scan::{self, Fail, Scan, skip_ws, syntax};
 use crate::trie::{FieldTrie, ROOT};
 
 /// Reads `json` into `tree` as an event object pruned to the fields in
@@ -25,7 +25,7 @@ pub(crate) fn read_event<'a>(
     let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    read_object(json, text, trie, tree).map_err(|fail| match fail {
+    read_object(json, text, trie, tree).map_err(|fail| match *fail {
         Fail::Syntax(offset, reason) => EventError::Syntax { offset, reason },
         Fail::TooDeep => EventError::TooDeep {
             limit: MAX_NESTING_DEPTH,
@@ -41,30 +41,26 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
     let is_object = match bytes.get(start) {
         Some(b'{') => true,
         Some(_) => false,
-        None => return Err(Fail::Syntax(start, "empty input")),
+        None => return Err(syntax(start, "empty input")),
     };
-    let (end, root) = if !is_object {
+    let end = if !is_object {
         // Valid JSON that is not an object is a different mistake from text
         // that is not JSON at all.
-        (scan::skip_value::<false>(bytes, start, 1)?, None)
+        scan::skip_value::<false>(bytes, start, 1)?
     } else if scan::strings_are_plain(bytes) {
-        let (end, root) =
-            Reader::<true>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
-        (end, Some(root))
+        Reader::<true>::new(bytes, text, trie, tree).object(start, Place::ROOT, Dest::Root)?
     } else {
-        let (end, root) =
-            Reader::<false>::new(bytes, text, trie, tree).object(start, Place::ROOT)?;
-        (end, Some(root))
+        Reader::<false>::new(bytes, text, trie, tree).object(start, Place::ROOT, Dest::Root)?
     };
     let end = skip_ws(bytes, end);
     if end != bytes.len() {
-        return Err(Fail::Syntax(end, "trailing characters after the event"));
+        return Err(syntax(end, "trailing characters after the event"));
     }
-    tree.finish(root);
+    tree.finish();
     if is_object {
         Ok(())
     } else {
-        Err(Fail::NotAnObject)
+        Err(Box::new(Fail::NotAnObject))
     }
 }
 
@@ -86,6 +82,21 @@ impl Place {
     };
 }
 
+/// Where a value that was read goes. Values are stored by the function that
+/// read them rather than returned, so that a node never travels back up
+/// through a returned aggregate: readers return only a position, which
+/// fits a register.
+#[derive(Clone, Copy)]
+enum Dest {
+    Root,
+    /// An entry `key` of the object whose entries start at `base`.
+    Entry {
+        base: usize,
+        key: u32,
+    },
+    Item,
+}
+
 /// `PLAIN`: the text passed `scan::strings_are_plain`.
 struct Reader<'a, 't, const PLAIN: bool> {
     bytes: &'a [u8],
@@ -104,15 +115,25 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         }
     }
 
-    /// Reads the value at `pos` (whitespace skipped), returning where it ends.
-    fn value(&mut self, pos: usize, at: Place) -> Scan<(usize, Node)> {
+    #[inline(always)]
+    fn put(&mut self, dest: Dest, node: Node) {
+        match dest {
+            Dest::Root => self.tree.root = Some(node),
+            Dest::Entry { base, key } => self.tree.push_entry(base, key, node),
+            Dest::Item => self.tree.open_items.push(node),
+        }
+    }
+
+    /// Reads the value at `pos` (whitespace skipped) into `dest`, returning
+    /// where it ends.
+    fn value(&mut self, pos: usize, at: Place, dest: Dest) -> Scan<usize> {
         let (depth, field) = (at.depth, at.field);
         let bytes = self.bytes;
-        match bytes.get(pos) {
-            Some(b'{' | b'[') if depth > MAX_NESTING_DEPTH => Err(Fail::TooDeep),
-            Some(b'{') => self.object(pos, at),
-            Some(b'[') => self.array(pos, depth, field),
-            Some(b'"') => self.string(pos),
+        let (end, node) = match bytes.get(pos) {
+            Some(b'{' | b'[') if depth > MAX_NESTING_DEPTH => return Err(Box::new(Fail::TooDeep)),
+            Some(b'{') => return self.object(pos, at, dest),
+            Some(b'[') => return self.array(pos, depth, field, dest),
+            Some(b'"') => self.string(pos)?,
             Some(&c @ (b't' | b'f' | b'n')) => {
                 let end = scan::literal_end(bytes, pos)?;
                 let node = match c {
@@ -120,35 +141,21 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                     b'f' => Node::Bool(false),
                     _ => Node::Null,
                 };
-                Ok((end, node))
+                (end, node)
             }
             Some(b'-' | b'0'..=b'9') => {
                 let (end, integral) = scan::number_end(bytes, pos)?;
                 let text = self.text.get(pos..end).unwrap_or_default();
-                let value = if integral && text.len() <= 16 {
-                    // Up to 16 characters an integer fits an i64, and
-                    // converting it rounds exactly like parsing a double.
-                    // The scanner checked the digits, so no `parse` needed.
-                    let (negative, digits) = match text.strip_prefix('-') {
-                        Some(digits) => (true, digits),
-                        None => (false, text),
-                    };
-                    let n = digits
-                        .bytes()
-                        .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-                    (if negative { -n } else { n }) as f64
-                } else {
-                    // Out-of-range text parses to infinity, which compares as nothing.
-                    text.parse::<f64>().unwrap_or(f64::NAN)
-                };
-                Ok((end, Node::Num(Num::new(value))))
+                (end, Node::Num(Num::new(number_value(text, integral))))
             }
-            Some(_) => Err(Fail::Syntax(pos, "expected a value")),
-            None => Err(Fail::Syntax(pos, "unexpected end of input")),
-        }
+            Some(_) => return Err(syntax(pos, "expected a value")),
+            None => return Err(syntax(pos, "unexpected end of input")),
+        };
+        self.put(dest, node);
+        Ok(end)
     }
 
-    fn object(&mut self, pos: usize, at: Place) -> Scan<(usize, Node)> {
+    fn object(&mut self, pos: usize, at: Place, dest: Dest) -> Scan<usize> {
         let Place {
             depth,
             field,
@@ -158,11 +165,13 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         let base = self.tree.open_entries.len();
         let mut pos = skip_ws(bytes, pos + 1);
         if bytes.get(pos) == Some(&b'}') {
-            return Ok((pos + 1, self.tree.close_object(base, in_array)));
+            let node = self.tree.close_object(base, in_array);
+            self.put(dest, node);
+            return Ok(pos + 1);
         }
         loop {
             if bytes.get(pos) != Some(&b'"') {
-                return Err(Fail::Syntax(pos, "expected a string key"));
+                return Err(syntax(pos, "expected a string key"));
             }
             let (key_end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
             let child = if escaped {
@@ -172,7 +181,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             };
             pos = skip_ws(bytes, key_end);
             if bytes.get(pos) != Some(&b':') {
-                return Err(Fail::Syntax(pos, "expected ':' after a key"));
+                return Err(syntax(pos, "expected ':' after a key"));
             }
             pos = skip_ws(bytes, pos + 1);
             pos = match child {
@@ -188,9 +197,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                         field: child,
                         in_array,
                     };
-                    let (end, node) = self.value(pos, inner)?;
-                    self.tree.push_entry(base, child, node);
-                    end
+                    self.value(pos, inner, Dest::Entry { base, key: child })?
                 }
                 // Most skipped values are strings: step over them inline.
                 None if bytes.get(pos) == Some(&b'"') => {
@@ -201,18 +208,24 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             pos = skip_ws(bytes, pos);
             match bytes.get(pos) {
                 Some(b',') => pos = skip_ws(bytes, pos + 1),
-                Some(b'}') => return Ok((pos + 1, self.tree.close_object(base, in_array))),
-                _ => return Err(Fail::Syntax(pos, "expected ',' or '}' in an object")),
+                Some(b'}') => {
+                    let node = self.tree.close_object(base, in_array);
+                    self.put(dest, node);
+                    return Ok(pos + 1);
+                }
+                _ => return Err(syntax(pos, "expected ',' or '}' in an object")),
             }
         }
     }
 
-    fn array(&mut self, pos: usize, depth: usize, field: u32) -> Scan<(usize, Node)> {
+    fn array(&mut self, pos: usize, depth: usize, field: u32, dest: Dest) -> Scan<usize> {
         let bytes = self.bytes;
         let base = self.tree.open_items.len();
         let mut pos = skip_ws(bytes, pos + 1);
         if bytes.get(pos) == Some(&b']') {
-            return Ok((pos + 1, self.tree.close_array(base)));
+            let node = self.tree.close_array(base);
+            self.put(dest, node);
+            return Ok(pos + 1);
         }
         loop {
             // Arrays are transparent to field paths, so elements keep `field`.
@@ -221,13 +234,16 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                 field,
                 in_array: true,
             };
-            let (end, item) = self.value(pos, inner)?;
-            self.tree.open_items.push(item);
+            let end = self.value(pos, inner, Dest::Item)?;
             pos = skip_ws(bytes, end);
             match bytes.get(pos) {
                 Some(b',') => pos = skip_ws(bytes, pos + 1),
-                Some(b']') => return Ok((pos + 1, self.tree.close_array(base))),
-                _ => return Err(Fail::Syntax(pos, "expected ',' or ']' in an array")),
+                Some(b']') => {
+                    let node = self.tree.close_array(base);
+                    self.put(dest, node);
+                    return Ok(pos + 1);
+                }
+                _ => return Err(syntax(pos, "expected ',' or ']' in an array")),
             }
         }
     }
@@ -239,10 +255,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
         let text = if escaped {
             self.unescape(pos + 1, end - 1)
         } else {
-            Text::Event(Span {
-                start: (pos + 1) as u32,
-                len: (end - pos - 2) as u32,
-            })
+            Text::event(pos + 1, end - pos - 2)
         };
         Ok((end, Node::Str(text)))
     }
@@ -250,10 +263,8 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
     /// Looks up a key written with escapes by its unescaped bytes.
     fn escaped_key(&mut self, field: u32, start: usize, end: usize) -> Option<u32> {
         let mark = self.tree.strings.len();
-        let Text::Unescaped(span) = self.unescape(start, end) else {
-            return None;
-        };
-        let key = &self.tree.strings.as_bytes()[span.start as usize..];
+        let span = self.unescape(start, end).span();
+        let key = self.tree.strings.as_bytes().get(span.start()..)?;
         let child = self.trie.child(field, key);
         self.tree.strings.truncate(mark);
         child
@@ -283,10 +294,27 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             rest = escape.get(used..).unwrap_or_default();
         }
         out.push_str(rest);
-        Text::Unescaped(Span {
-            start: out_start as u32,
-            len: (out.len() - out_start) as u32,
-        })
+        Text::unescaped(out_start, out.len() - out_start)
+    }
+}
+
+/// The value of a number the scanner validated, ending at `text`'s end.
+fn number_value(text: &str, integral: bool) -> f64 {
+    if integral && text.len() <= 16 {
+        // Up to 16 characters an integer fits an i64, and converting it
+        // rounds exactly like parsing a double. The scanner checked the
+        // digits, so no `parse` needed.
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, text),
+        };
+        let n = digits
+            .bytes()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        (if negative { -n } else { n }) as f64
+    } else {
+        // Out-of-range text parses to infinity, which compares as nothing.
+        text.parse::<f64>().unwrap_or(f64::NAN)
     }
 }
 

@@ -19,7 +19,15 @@ pub(crate) enum Fail {
     NotAnObject,
 }
 
-pub(crate) type Scan<T> = Result<T, Fail>;
+/// Failures are boxed: a `Result` of a position and a box fits two
+/// registers, where one carrying the failure inline is returned through
+/// memory by every scanner on the hot path.
+pub(crate) type Scan<T> = Result<T, Box<Fail>>;
+
+#[cold]
+pub(crate) fn syntax(pos: usize, reason: &'static str) -> Box<Fail> {
+    Box::new(Fail::Syntax(pos, reason))
+}
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -121,9 +129,9 @@ fn string_rest(bytes: &[u8], mut pos: usize) -> Scan<(usize, bool)> {
                 escaped = true;
                 pos = escape_end(bytes, pos + 1)?;
             }
-            Some(0..0x20) => return Err(Fail::Syntax(pos, "control character in a string")),
+            Some(0..0x20) => return Err(syntax(pos, "control character in a string")),
             Some(_) => pos += 1,
-            None => return Err(Fail::Syntax(pos, "unterminated string")),
+            None => return Err(syntax(pos, "unterminated string")),
         }
     }
 }
@@ -134,10 +142,10 @@ fn escape_end(bytes: &[u8], pos: usize) -> Scan<usize> {
         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(pos + 1),
         Some(b'u') => match bytes.get(pos + 1..pos + 5) {
             Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => Ok(pos + 5),
-            Some(_) => Err(Fail::Syntax(pos, "invalid \\u escape")),
-            None => Err(Fail::Syntax(pos, "truncated \\u escape")),
+            Some(_) => Err(syntax(pos, "invalid \\u escape")),
+            None => Err(syntax(pos, "truncated \\u escape")),
         },
-        _ => Err(Fail::Syntax(pos, "invalid escape in a string")),
+        _ => Err(syntax(pos, "invalid escape in a string")),
     }
 }
 
@@ -156,14 +164,14 @@ pub(crate) fn number_end(bytes: &[u8], start: usize) -> Scan<(usize, bool)> {
     pos = match bytes.get(pos) {
         Some(b'0') => pos + 1,
         Some(b'1'..=b'9') => digits_end(bytes, pos + 1),
-        _ => return Err(Fail::Syntax(pos, "invalid number")),
+        _ => return Err(syntax(pos, "invalid number")),
     };
     let mut integral = true;
     if bytes.get(pos) == Some(&b'.') {
         integral = false;
         let end = digits_end(bytes, pos + 1);
         if end == pos + 1 {
-            return Err(Fail::Syntax(end, "invalid number: no digits after '.'"));
+            return Err(syntax(end, "invalid number: no digits after '.'"));
         }
         pos = end;
     }
@@ -175,7 +183,7 @@ pub(crate) fn number_end(bytes: &[u8], start: usize) -> Scan<(usize, bool)> {
         }
         let end = digits_end(bytes, pos);
         if end == pos {
-            return Err(Fail::Syntax(end, "invalid number: no digits in exponent"));
+            return Err(syntax(end, "invalid number: no digits in exponent"));
         }
         pos = end;
     }
@@ -193,7 +201,7 @@ pub(crate) fn literal_end(bytes: &[u8], pos: usize) -> Scan<usize> {
     if bytes.get(pos..pos + word.len()) == Some(word) {
         Ok(pos + word.len())
     } else {
-        Err(Fail::Syntax(pos, "invalid literal"))
+        Err(syntax(pos, "invalid literal"))
     }
 }
 
@@ -201,12 +209,12 @@ pub(crate) fn literal_end(bytes: &[u8], pos: usize) -> Scan<usize> {
 #[inline(always)]
 fn key_end<const PLAIN: bool>(bytes: &[u8], pos: usize) -> Scan<usize> {
     if bytes.get(pos) != Some(&b'"') {
-        return Err(Fail::Syntax(pos, "expected a string key"));
+        return Err(syntax(pos, "expected a string key"));
     }
     let (pos, _) = string_end::<PLAIN>(bytes, pos + 1)?;
     let pos = skip_ws(bytes, pos);
     if bytes.get(pos) != Some(&b':') {
-        return Err(Fail::Syntax(pos, "expected ':' after a key"));
+        return Err(syntax(pos, "expected ':' after a key"));
     }
     Ok(skip_ws(bytes, pos + 1))
 }
@@ -228,7 +236,7 @@ fn compact_members<const PLAIN: bool>(
     loop {
         let key = if first {
             if bytes.get(pos) != Some(&b'"') {
-                return Err(Fail::Syntax(pos, "expected a string key"));
+                return Err(syntax(pos, "expected a string key"));
             }
             first = false;
             pos + 1
@@ -244,7 +252,7 @@ fn compact_members<const PLAIN: bool>(
             _ => {
                 let colon = skip_ws(bytes, key_end);
                 if bytes.get(colon) != Some(&b':') {
-                    return Err(Fail::Syntax(colon, "expected ':' after a key"));
+                    return Err(syntax(colon, "expected ':' after a key"));
                 }
                 return Ok((skip_ws(bytes, colon + 1), true));
             }
@@ -269,7 +277,7 @@ pub(crate) fn skip_value<const PLAIN: bool>(
             Some(b'"') => string_end::<PLAIN>(bytes, pos + 1)?.0,
             Some(&c @ (b'{' | b'[')) => {
                 if depth + level > MAX_NESTING_DEPTH || level >= 127 {
-                    return Err(Fail::TooDeep);
+                    return Err(Box::new(Fail::TooDeep));
                 }
                 let is_object = c == b'{';
                 pos = skip_ws(bytes, pos + 1);
@@ -295,8 +303,8 @@ pub(crate) fn skip_value<const PLAIN: bool>(
             }
             Some(b'-' | b'0'..=b'9') => number_end(bytes, pos)?.0,
             Some(b't' | b'f' | b'n') => literal_end(bytes, pos)?,
-            Some(_) => return Err(Fail::Syntax(pos, "expected a value")),
-            None => return Err(Fail::Syntax(pos, "unexpected end of input")),
+            Some(_) => return Err(syntax(pos, "expected a value")),
+            None => return Err(syntax(pos, "unexpected end of input")),
         };
         // A value is complete: close containers until one continues.
         loop {
@@ -322,7 +330,7 @@ pub(crate) fn skip_value<const PLAIN: bool>(
                 }
                 Some(b'}') if in_object => {}
                 Some(b']') if !in_object => {}
-                _ => return Err(Fail::Syntax(pos, "expected ',' or the end of a container")),
+                _ => return Err(syntax(pos, "expected ',' or the end of a container")),
             }
             pos += 1;
             level -= 1;

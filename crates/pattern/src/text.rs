@@ -2,6 +2,50 @@
 
 use std::net::IpAddr;
 
+/// Byte equality without a call to `memcmp` for the short strings events
+/// hold (profiling showed the calls at 8% of a match): up to sixteen bytes
+/// it is two overlapping loads and comparisons per side.
+#[inline(always)]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u32_at = |s: &[u8], at: usize| {
+        s.get(at..)
+            .and_then(<[u8]>::first_chunk::<4>)
+            .map(|w| u32::from_le_bytes(*w))
+    };
+    let u64_at = |s: &[u8], at: usize| {
+        s.get(at..)
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map(|w| u64::from_le_bytes(*w))
+    };
+    match n {
+        0 => true,
+        // The first, middle and last bytes cover every byte of these.
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        _ => a == b,
+    }
+}
+
+#[inline(always)]
+pub(crate) fn starts_with(have: &str, want: &str) -> bool {
+    have.as_bytes()
+        .get(..want.len())
+        .is_some_and(|head| same(head, want.as_bytes()))
+}
+
+#[inline(always)]
+pub(crate) fn ends_with(have: &str, want: &str) -> bool {
+    have.len()
+        .checked_sub(want.len())
+        .and_then(|start| have.as_bytes().get(start..))
+        .is_some_and(|tail| same(tail, want.as_bytes()))
+}
+
 /// Lower-cases a pattern operand once, at compile time.
 pub(crate) fn lower(text: &str) -> Box<str> {
     text.to_lowercase().into_boxed_str()
@@ -101,8 +145,8 @@ impl Wildcard {
             return value == &**first;
         };
         if value.len() < first.len() + last.len()
-            || !value.starts_with(&**first)
-            || !value.ends_with(&**last)
+            || !starts_with(value, first)
+            || !ends_with(value, last)
         {
             return false;
         }
@@ -218,6 +262,23 @@ mod tests {
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("10.0.0/8").is_none());
         assert!(Cidr::parse("0.0.0.0/0").expect("valid").contains("1.2.3.4"));
+    }
+
+    #[test]
+    fn short_comparisons_look_at_every_byte() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        for len in 0..=text.len() {
+            let a = &text.as_bytes()[..len];
+            assert!(same(a, a), "{len}");
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] = b'_';
+                assert!(!same(a, &b), "{len} {at}");
+            }
+        }
+        assert!(!same(b"abc", b"ab"));
+        assert!(starts_with("prefix-rest", "prefix") && !starts_with("pre", "prefix"));
+        assert!(ends_with("rest-suffix", "suffix") && !ends_with("fix", "suffix"));
     }
 
     #[test]
