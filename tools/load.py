@@ -16,6 +16,7 @@ Usage: tools/load.py SAGA_BINARY OHA_BINARY [--orders N] [--concurrency C]
 import argparse
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -157,8 +158,10 @@ def main():
             stored = sum(by_status.values())
             rss = rss_kib(server.pid)
             settled_rss.append(rss)
+            wal = db.with_name(db.name + "-wal")
+            sizes = [p.stat().st_size / 2**20 if p.exists() else 0 for p in (db, wal)]
             print(f"         all final {settled:.1f} s after the last response: {by_status}; "
-                  f"RSS {rss / 1024:.1f} MiB")
+                  f"RSS {rss / 1024:.1f} MiB; database {sizes[0]:.0f} MiB, WAL {sizes[1]:.0f} MiB")
             if stored != accepted_total:
                 failures.append(f"round {r}: {accepted_total} orders accepted, {stored} stored")
             if by_status.get("PENDING", 0):
@@ -173,9 +176,14 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The database of 30,000 orders is hundreds of MiB: only the log of a
+    # failed run is kept, to read.
+    for path in work.glob("saga.db*"):
+        path.unlink()
     if failures:
         print("LOAD FAILED:\n  " + "\n  ".join(failures) + f"\n(server log: {work / 'saga.log'})")
         sys.exit(1)
+    shutil.rmtree(work)
     print(f"no errors, no order lost ({accepted_total} accepted, stored and final), memory flat")
 
 

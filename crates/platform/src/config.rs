@@ -46,8 +46,9 @@ where
 /// from it shares one HTTPS client whose roots are compiled in
 /// ([`crate::tls`]), unless `SSL_CERT_FILE`/`SSL_CERT_DIR` name a store.
 pub async fn aws() -> aws_config::SdkConfig {
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(crate::tls::https_client(crate::tls::Roots::from_env()));
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(
+        crate::tls::https_client(crate::tls::Roots::from_env().trust_store()),
+    );
     let var = |name| std::env::var(name).ok();
     let loader = match credentials_source(
         var("AWS_ACCESS_KEY_ID").as_deref(),

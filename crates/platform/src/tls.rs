@@ -66,7 +66,8 @@ impl Roots {
         )
     }
 
-    fn trust_store(self) -> TrustStore {
+    /// The SDK trust store holding these roots.
+    pub fn trust_store(self) -> TrustStore {
         match self {
             Roots::Mozilla => TrustStore::empty().with_pem_certificate(MOZILLA_ROOTS_PEM),
             Roots::Native => TrustStore::default(),
@@ -74,14 +75,15 @@ impl Roots {
     }
 }
 
-/// The SDK's default HTTPS client with `roots` as its trust store. It
+/// The SDK's default HTTPS client trusting `trust` (in the functions,
+/// [`Roots::trust_store`]; a test can give its own CA). It
 /// mirrors aws-smithy-runtime's `default_https_client` (rustls on aws-lc,
 /// proxies from `HTTPS_PROXY`/`NO_PROXY` as behaviour version 2025-08-07
 /// and later do); `build_with_connector_fn` is the hook that function uses,
 /// the public builder has no proxy setting.
-pub fn https_client(roots: Roots) -> SharedHttpClient {
+pub fn https_client(trust: TrustStore) -> SharedHttpClient {
     let tls = TlsContext::builder()
-        .with_trust_store(roots.trust_store())
+        .with_trust_store(trust)
         .build()
         .expect("a TLS context without additional server names always builds");
     let client = Builder::new().build_with_connector_fn(move |settings, components| {

@@ -117,3 +117,37 @@ fn the_wal_starts_over_while_units_never_pause_so_it_stays_bounded() {
     );
     let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
+
+#[test]
+fn concurrent_durable_units_are_each_committed_by_the_time_they_return() {
+    let path = fresh_file("durable-join");
+    let db = Db::open(&path).expect("open");
+    db.migrate("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        .expect("table");
+    let before = db.commits();
+    let (threads, each) = (8_i64, 100_i64);
+    std::thread::scope(|scope| {
+        for thread in 0..threads {
+            let (db, path) = (db.clone(), path.clone());
+            scope.spawn(move || {
+                let reader = Connection::open(&path).expect("reader");
+                for n in 0..each {
+                    let id = thread * each + n;
+                    db.transaction_durable(|tx| {
+                        tx.execute("INSERT INTO t (id) VALUES (?1)", [id])?;
+                        Ok::<_, StoreError>(())
+                    })
+                    .expect("durable unit");
+                    let seen: i64 = reader
+                        .query_row("SELECT COUNT(*) FROM t WHERE id = ?1", [id], |r| r.get(0))
+                        .expect("read");
+                    assert_eq!(seen, 1, "unit {id} is committed once its call returned");
+                }
+            });
+        }
+    });
+    let commits = db.commits() - before;
+    assert!(commits > 0 && commits <= (threads * each) as u64);
+    drop(db);
+    let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+}
