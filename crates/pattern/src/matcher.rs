@@ -132,8 +132,22 @@ impl<R> MatcherBuilder<R> {
             rules.push(pattern.tree().compile(&mut trie, ROOT));
             names.push(name);
         }
-        let (anchors, unanchored) = index_rules(&rules);
-        let flat = rules.iter().map(Obj::flatten).collect();
+        let (anchors, unanchored, anchor_leaf) = index_rules(&rules);
+        let flat = rules
+            .iter()
+            .zip(anchor_leaf)
+            .map(|(rule, leaf)| {
+                let mut conditions = rule.flatten()?;
+                // A rule is only evaluated once its anchor found one of its
+                // exact strings at the anchor's field: that condition holds.
+                // (When the field is inside an array of objects, the walk
+                // `matches_arrays` does for the rule's other in-array fields
+                // checks it again with array consistency; if no other field
+                // is in an array, the anchor's find is the whole answer.)
+                conditions.retain(|(id, _)| Some(*id) != leaf);
+                Some(conditions)
+            })
+            .collect();
         Matcher {
             names,
             rules,
@@ -169,7 +183,8 @@ fn exact_fields<'r>(obj: &'r Obj<u32>, path: &mut Vec<u32>, out: &mut Vec<Candid
     }
 }
 
-fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
+/// The anchor indexes, the unanchored rules, and each rule's anchor field.
+fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>, Vec<Option<u32>>) {
     let per_rule: Vec<Vec<Candidate<'_>>> = rules
         .iter()
         .map(|rule| {
@@ -189,6 +204,7 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
     let mut anchors: Vec<AnchorIndex> = Vec::new();
     let mut anchor_of_path: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut unanchored = Vec::new();
+    let mut anchor_leaf = vec![None; rules.len()];
     for (rule, candidates) in per_rule.iter().enumerate() {
         let rule = rule as u32;
         let best = candidates.iter().max_by(|a, b| {
@@ -201,6 +217,7 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
             unanchored.push(rule);
             continue;
         };
+        anchor_leaf[rule as usize] = path.last().copied();
         let slot = *anchor_of_path.entry(path.clone()).or_insert_with(|| {
             anchors.push(AnchorIndex {
                 path: path.clone(),
@@ -215,7 +232,7 @@ fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>) {
             }
         }
     }
-    (anchors, unanchored)
+    (anchors, unanchored, anchor_leaf)
 }
 
 /// Calls `visit` with each string at `path`, looking through arrays.

@@ -142,3 +142,38 @@ fn matching_a_parsed_value_agrees_with_matching_text() {
             .is_empty()
     );
 }
+
+/// A rule is filed under its exact-string field and not re-checked there
+/// once that field's value selected it; these cases are where that shortcut
+/// could go wrong: the anchor inside an array of objects, beside fields in
+/// the same elements or outside any array.
+#[test]
+fn rules_selected_by_a_value_inside_an_array_keep_array_consistency() {
+    let outside = r#"{"detail": {"items": {"sku": ["X"]}}, "source": [{"prefix": "a"}]}"#;
+    let event = |items: &str, source: &str| {
+        format!(r#"{{"source": "{source}", "detail": {{"items": {items}}}}}"#)
+    };
+    assert!(crate::matches(
+        outside,
+        &event(r#"[{"sku": "Y"}, {"sku": "X"}]"#, "abc")
+    ));
+    assert!(!crate::matches(
+        outside,
+        &event(r#"[{"sku": "Y"}, {"sku": "X"}]"#, "b")
+    ));
+    assert!(!crate::matches(outside, &event(r#"[{"sku": "Y"}]"#, "abc")));
+    assert!(crate::matches(
+        outside,
+        &event(r#"{"sku": ["Z", "X"]}"#, "a")
+    ));
+
+    let beside = r#"{"detail": {"items": {"sku": ["X"], "n": [1]}}}"#;
+    let split = event(r#"[{"sku": "X", "n": 2}, {"sku": "Y", "n": 1}]"#, "a");
+    assert!(!crate::matches(beside, &split));
+    let together = event(r#"[{"sku": "Y", "n": 1}, {"sku": "X", "n": 1}]"#, "a");
+    assert!(crate::matches(beside, &together));
+    assert!(!crate::matches(
+        beside,
+        &event(r#"{"sku": "X", "n": 2}"#, "a")
+    ));
+}
