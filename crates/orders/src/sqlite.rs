@@ -121,15 +121,16 @@ impl OrderStore for SqliteOrderStore {
         outbox: &OutgoingEvent,
     ) -> Result<Placed, StoreError> {
         // Durable: the caller answers 201 once this returns.
-        self.db.transaction_durable(|tx| {
-            if let Some((existing, hash)) = load_order(tx, order.order_id)? {
-                return Ok(Placed::Existing {
-                    order: existing,
-                    same_request: hash == request_hash,
-                });
-            }
-            let f = OrderFields::of(order, request_hash)?;
-            tx.execute_cached(
+        self.db
+            .transaction_durable(|tx| {
+                if let Some((existing, hash)) = load_order(tx, order.order_id)? {
+                    return Ok(Placed::Existing {
+                        order: existing,
+                        same_request: hash == request_hash,
+                    });
+                }
+                let f = OrderFields::of(order, request_hash)?;
+                tx.execute_cached(
                 &format!(
                     "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                 ),
@@ -144,32 +145,35 @@ impl OrderStore for SqliteOrderStore {
                     f.request_hash,
                 ],
             )?;
-            tx.execute_cached(
-                "INSERT INTO orders_outbox (event_id, event) VALUES (?1, ?2)",
-                params![outbox.event_id.to_string(), to_json(outbox)?],
-            )?;
-            Ok(Placed::Created)
-        })
+                tx.execute_cached(
+                    "INSERT INTO orders_outbox (event_id, event) VALUES (?1, ?2)",
+                    params![outbox.event_id.to_string(), to_json(outbox)?],
+                )?;
+                Ok(Placed::Created)
+            })
+            .await
     }
 
     async fn get(&self, order: OrderId) -> Result<Option<OrderView>, StoreError> {
         // Durable: what a client is shown never rolls back after a crash.
-        self.db.transaction_durable(|tx| {
-            let Some((order_row, _)) = load_order(tx, order)? else {
-                return Ok(None);
-            };
-            let mut stmt = tx.prepare_cached(
-                "SELECT entry FROM orders_timeline WHERE order_id = ?1 ORDER BY sort_key",
-            )?;
-            let timeline = stmt
-                .query_map(params![order.to_string()], |r| r.get::<_, String>(0))?
-                .map(|text| from_json(&text?))
-                .collect::<Result<_, StoreError>>()?;
-            Ok(Some(OrderView {
-                order: order_row,
-                timeline,
-            }))
-        })
+        self.db
+            .transaction_durable(|tx| {
+                let Some((order_row, _)) = load_order(tx, order)? else {
+                    return Ok(None);
+                };
+                let mut stmt = tx.prepare_cached(
+                    "SELECT entry FROM orders_timeline WHERE order_id = ?1 ORDER BY sort_key",
+                )?;
+                let timeline = stmt
+                    .query_map(params![order.to_string()], |r| r.get::<_, String>(0))?
+                    .map(|text| from_json(&text?))
+                    .collect::<Result<_, StoreError>>()?;
+                Ok(Some(OrderView {
+                    order: order_row,
+                    timeline,
+                }))
+            })
+            .await
     }
 
     async fn processed(&self, event: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {

@@ -4,8 +4,7 @@
 
 use rusqlite::Connection;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, LockResult, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::WalBound;
@@ -14,9 +13,9 @@ use super::WalBound;
 /// redo, not work it can lose.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(25);
 /// The longest a durable unit waits for other units to join its group's
-/// commit. It waits less when no unit is queued behind it: the group then
-/// commits at once.
-pub const DURABLE_WINDOW: Duration = Duration::from_millis(3);
+/// commit: what a placement's latency pays for sharing a commit with the
+/// placements and deliveries around it.
+pub const DURABLE_WINDOW: Duration = Duration::from_millis(2);
 /// The most units one group commits.
 pub const GROUP_UNITS: u32 = 5_000;
 /// How often, at most, the WAL is checkpointed while commits go on (and
@@ -32,11 +31,8 @@ pub(super) struct Shared {
     /// Wakes the flusher: a group opened, a durable unit waits, or the
     /// database closes.
     opened: Condvar,
-    /// Wakes durable units: a group committed or was lost.
-    ended: Condvar,
-    /// Units waiting for the lock: while there are some, a durable unit's
-    /// group waits for them to join it.
-    queued: AtomicUsize,
+    /// The id through which every group has ended, for durable units.
+    ended_through: tokio::sync::watch::Sender<u64>,
     /// In memory, nothing is durable anyway: every unit commits at once.
     grouped: bool,
 }
@@ -85,20 +81,15 @@ impl Shared {
                 closed: false,
             }),
             opened: Condvar::new(),
-            ended: Condvar::new(),
-            queued: AtomicUsize::new(0),
+            ended_through: tokio::sync::watch::Sender::new(0),
             grouped,
         }
     }
 
-    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
-        self.recover(self.state.lock())
-    }
-
     /// A unit that panicked half-way poisons the lock: its group may hold
     /// part of it, so the whole group goes, as in a crash.
-    fn recover<'a>(&self, locked: LockResult<MutexGuard<'a, State>>) -> MutexGuard<'a, State> {
-        locked.unwrap_or_else(|poisoned| {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| {
             let mut state = poisoned.into_inner();
             self.rollback(&mut state);
             self.state.clear_poison();
@@ -108,13 +99,13 @@ impl Shared {
 
     pub(super) fn commit(&self, state: &mut State) -> rusqlite::Result<()> {
         let committed = state.commit();
-        self.ended.notify_all();
+        self.ended_through.send_replace(state.ended_through);
         committed
     }
 
     fn rollback(&self, state: &mut State) {
         state.rollback();
-        self.ended.notify_all();
+        self.ended_through.send_replace(state.ended_through);
     }
 
     /// Commits what is open and stops the flusher.
@@ -127,17 +118,18 @@ impl Shared {
         self.opened.notify_all();
     }
 
+    /// Runs `work` as one unit of the open group. For a durable unit that
+    /// wrote (or read what others wrote), also returns the group to wait
+    /// for: its commit is what makes the unit durable.
     pub(super) fn unit<T, E>(
         &self,
         work: impl FnOnce(&Connection) -> Result<T, E>,
         durable: bool,
-    ) -> Result<T, E>
+    ) -> Result<(T, Option<u64>), E>
     where
         E: From<rusqlite::Error>,
     {
-        self.queued.fetch_add(1, Ordering::Relaxed);
         let mut state = self.lock();
-        self.queued.fetch_sub(1, Ordering::Relaxed);
         if state.group.is_none() {
             state.begin()?;
             self.opened.notify_one();
@@ -161,16 +153,16 @@ impl Shared {
             self.rollback(&mut state);
             return result.and(Err(lost().into()));
         }
-        let wrote = result.is_ok() && state.conn.total_changes() != before;
+        let value = result?;
+        let wrote = state.conn.total_changes() != before;
         let grouped = self.grouped;
-        let nobody_queued = self.queued.load(Ordering::Relaxed) == 0;
         let Some(group) = state.group.as_mut() else {
-            return result;
+            return Ok((value, None));
         };
         group.units += 1;
         group.wrote |= wrote;
-        // A durable unit waits for its group's commit, which includes
-        // every unit that joined meanwhile: one commit for many.
+        // A durable unit waits for its group's commit, which carries every
+        // unit that joins meanwhile: one commit for many placements.
         let wait_for = (durable && grouped && group.wrote).then(|| {
             group.durable_since.get_or_insert_with(Instant::now);
             group.id
@@ -178,47 +170,26 @@ impl Shared {
         let commit_now = !grouped
             || !group.wrote
             || group.units >= GROUP_UNITS
-            || Instant::now() >= group.deadline()
-            || (group.durable_since.is_some() && nobody_queued);
+            || Instant::now() >= group.deadline();
         if commit_now {
             self.commit(&mut state)?;
         } else if wait_for.is_some() {
+            // The flusher sleeps until the group's old deadline.
             self.opened.notify_one();
         }
-        match wait_for {
-            Some(id) => self.wait_ended(state, id).map_err(E::from).and(result),
-            None => result,
-        }
+        Ok((value, wait_for))
     }
 
-    /// Returns once group `id` ended: `Ok` when it committed. Past the
-    /// group's deadline the waiter commits it itself, so a durable unit
-    /// never depends on the flusher being scheduled.
-    fn wait_ended(&self, mut state: MutexGuard<'_, State>, id: u64) -> rusqlite::Result<()> {
-        loop {
-            if state.ended_through >= id {
-                return match state.lost.contains(&id) {
-                    true => Err(lost()),
-                    false => Ok(()),
-                };
-            }
-            let now = Instant::now();
-            let left = match state.group.as_ref() {
-                Some(group) if group.id == id && now >= group.deadline() => {
-                    self.commit(&mut state)?;
-                    continue;
-                }
-                Some(group) => group.deadline().saturating_duration_since(now),
-                None => GROUP_WINDOW,
-            };
-            let waited = self
-                .ended
-                .wait_timeout(state, left.max(Duration::from_micros(100)));
-            state = self.recover(
-                waited
-                    .map(|(state, _)| state)
-                    .map_err(|poisoned| std::sync::PoisonError::new(poisoned.into_inner().0)),
-            );
+    /// Waits, without holding a thread, until group `id` ended; `Ok` when
+    /// it committed. The flusher thread ends it by its deadline.
+    pub(super) async fn committed(&self, id: u64) -> rusqlite::Result<()> {
+        let mut ended = self.ended_through.subscribe();
+        if ended.wait_for(|through| *through >= id).await.is_err() {
+            return Err(lost());
+        }
+        match self.lock().lost.contains(&id) {
+            true => Err(lost()),
+            false => Ok(()),
         }
     }
 

@@ -8,8 +8,7 @@
 //! follow, and commits at most [`GROUP_WINDOW`] after it began (a flusher
 //! thread commits an idle group) or after [`GROUP_UNITS`] units. A unit run
 //! with [`Db::transaction_durable`] waits for its group's commit, which
-//! then comes sooner: at once when no other unit is queued for the
-//! connection, else at most [`DURABLE_WINDOW`] later, so the units queued
+//! then comes sooner: at most [`DURABLE_WINDOW`] later, so the units run
 //! meanwhile share it. One commit then writes the pages many units touched
 //! once, instead of once per unit.
 //!
@@ -140,19 +139,25 @@ impl Db {
     where
         E: From<rusqlite::Error>,
     {
-        self.handle.shared.unit(work, false)
+        self.handle.shared.unit(work, false).map(|(value, _)| value)
     }
 
     /// [`Db::transaction`] that returns only once the unit is committed,
-    /// for what the caller acknowledges outside the process.
-    pub fn transaction_durable<T, E>(
+    /// for what the caller acknowledges outside the process. The commit
+    /// is awaited, not waited for on the thread: the thread runs the
+    /// units that share it meanwhile.
+    pub async fn transaction_durable<T, E>(
         &self,
         work: impl FnOnce(&Connection) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
-        self.handle.shared.unit(work, true)
+        let (value, group) = self.handle.shared.unit(work, true)?;
+        if let Some(group) = group {
+            self.handle.shared.committed(group).await?;
+        }
+        Ok(value)
     }
 
     /// Groups committed since the database was opened: with the units
