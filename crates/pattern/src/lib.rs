@@ -31,15 +31,18 @@ mod parse;
 mod pattern;
 mod reader;
 mod scan;
+mod skip;
 mod slots;
 mod text;
 mod tree;
 mod trie;
+mod valid;
 
 pub use error::{EventError, FieldPath, PatternError};
 pub use matcher::{MatchScratch, Matcher, MatcherBuilder};
 pub use number::{NUMERIC_MAX, NUMERIC_MIN};
 pub use pattern::Pattern;
+pub use valid::ValidEvent;
 
 /// Deepest nesting of objects and arrays accepted in a pattern or an event.
 ///

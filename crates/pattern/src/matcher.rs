@@ -23,6 +23,7 @@ use crate::slots::{self, Slot};
 use crate::text;
 use crate::tree::{Field, Obj};
 use crate::trie::{FieldTrie, ROOT};
+use crate::valid::ValidEvent;
 
 /// Collects rules, then compiles them with [`MatcherBuilder::build`].
 #[derive(Debug, Clone)]
@@ -42,8 +43,11 @@ struct AnchorIndex {
     path: Vec<u32>,
     /// Keyed by the value's hash, so that the strings themselves are
     /// compared with `text::same` rather than through `memcmp`.
-    rules_by_value: FastMap<u64, Vec<(Box<str>, Vec<u32>)>>,
+    rules_by_value: FastMap<u64, Vec<Filed>>,
 }
+
+/// One exact value and the rules filed under it.
+type Filed = (Box<str>, Vec<u32>);
 
 fn value_hash(value: &str) -> u64 {
     let mut hasher = FastHasher::default();
@@ -291,6 +295,26 @@ impl<R> Matcher<R> {
                 .iter()
                 .map(|&i| &self.names[i as usize]),
         );
+        Ok(())
+    }
+
+    /// Like [`Matcher::matching_rules_into`] for an event validated once by
+    /// [`ValidEvent::parse`] (as EventBridge validates an event once, when
+    /// PutEvents accepts it): the parts of the event no rule names are
+    /// stepped over by the recorded end of each object and array rather than
+    /// scanned and validated again. The result is the same as matching the
+    /// event's bytes.
+    pub fn matching_valid_into<'m>(
+        &'m self,
+        event: &ValidEvent<'_>,
+        scratch: &mut MatchScratch,
+        out: &mut Vec<&'m R>,
+    ) -> Result<(), EventError> {
+        out.clear();
+        let MatchScratch { tree, work } = scratch;
+        let text = reader::read_valid(event, &self.trie, tree)?;
+        self.evaluate(Event { tree, text }, work);
+        out.extend(work.matched.iter().map(|&i| &self.names[i as usize]));
         Ok(())
     }
 

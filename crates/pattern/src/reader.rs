@@ -12,7 +12,9 @@ use crate::MAX_NESTING_DEPTH;
 use crate::error::EventError;
 use crate::event::{Node, Num, Text, Tree};
 use crate::scan::{self, Fail, Scan, skip_ws, syntax};
+use crate::skip::{self, Skip};
 use crate::trie::{FieldTrie, ROOT};
+use crate::valid::{self, ValidEvent};
 
 /// Reads `json` into `tree` as an event object pruned to the fields in
 /// `trie`, returning the text the tree's strings point into.
@@ -22,16 +24,36 @@ pub(crate) fn read_event<'a>(
     tree: &mut Tree,
 ) -> Result<&'a str, EventError> {
     tree.begin(trie.len());
-    let text = std::str::from_utf8(json).map_err(|e| EventError::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    read_object(json, text, trie, tree).map_err(|fail| match *fail {
-        Fail::Syntax(offset, reason) => EventError::Syntax { offset, reason },
-        Fail::TooDeep => EventError::TooDeep {
-            limit: MAX_NESTING_DEPTH,
-        },
-        Fail::NotAnObject => EventError::NotAnObject,
-    })?;
+    let text = valid::utf8(json)?;
+    read_object(json, text, trie, tree).map_err(|fail| valid::event_error(*fail))?;
+    Ok(text)
+}
+
+/// Reads an event validated earlier: parts no rule names are stepped over
+/// by the end positions `ValidEvent::parse` recorded, without a scan.
+pub(crate) fn read_valid<'a>(
+    event: &ValidEvent<'a>,
+    trie: &FieldTrie,
+    tree: &mut Tree,
+) -> Result<&'a str, EventError> {
+    tree.begin(trie.len());
+    let (bytes, text) = (event.as_bytes(), event.as_str());
+    let start = skip_ws(bytes, 0);
+    let read = if event.is_plain() {
+        Reader::<true, true>::new(bytes, text, trie, tree, event.skips()).object(
+            start,
+            Place::ROOT,
+            Dest::Root,
+        )
+    } else {
+        Reader::<false, true>::new(bytes, text, trie, tree, event.skips()).object(
+            start,
+            Place::ROOT,
+            Dest::Root,
+        )
+    };
+    read.map_err(|fail| valid::event_error(*fail))?;
+    tree.finish();
     Ok(text)
 }
 
@@ -46,11 +68,19 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
     let end = if !is_object {
         // Valid JSON that is not an object is a different mistake from text
         // that is not JSON at all.
-        scan::skip_value::<false>(bytes, start, 1)?
+        skip::skip_value::<false>(bytes, start, 1)?
     } else if scan::strings_are_plain(bytes) {
-        Reader::<true>::new(bytes, text, trie, tree).object(start, Place::ROOT, Dest::Root)?
+        Reader::<true, false>::new(bytes, text, trie, tree, &[]).object(
+            start,
+            Place::ROOT,
+            Dest::Root,
+        )?
     } else {
-        Reader::<false>::new(bytes, text, trie, tree).object(start, Place::ROOT, Dest::Root)?
+        Reader::<false, false>::new(bytes, text, trie, tree, &[]).object(
+            start,
+            Place::ROOT,
+            Dest::Root,
+        )?
     };
     let end = skip_ws(bytes, end);
     if end != bytes.len() {
@@ -97,22 +127,48 @@ enum Dest {
     Item,
 }
 
-/// `PLAIN`: the text passed `scan::strings_are_plain`.
-struct Reader<'a, 't, const PLAIN: bool> {
+/// `PLAIN`: the text passed `scan::strings_are_plain`. `VALID`: it was
+/// validated by `ValidEvent::parse`, whose container ends are `skips`.
+struct Reader<'a, 't, const PLAIN: bool, const VALID: bool> {
     bytes: &'a [u8],
     text: &'a str,
     trie: &'t FieldTrie,
     tree: &'t mut Tree,
+    skips: &'a [Skip],
+    /// The ordinal of the next container in document order.
+    next: usize,
 }
 
-impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
-    fn new(bytes: &'a [u8], text: &'a str, trie: &'t FieldTrie, tree: &'t mut Tree) -> Self {
+impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> {
+    fn new(
+        bytes: &'a [u8],
+        text: &'a str,
+        trie: &'t FieldTrie,
+        tree: &'t mut Tree,
+        skips: &'a [Skip],
+    ) -> Self {
         Self {
             bytes,
             text,
             trie,
             tree,
+            skips,
+            next: 0,
         }
+    }
+
+    /// Steps over a value no rule names (not a string: callers step over
+    /// those inline). In a validated event a container is one jump.
+    #[inline(always)]
+    fn skip(&mut self, pos: usize, depth: usize) -> Scan<usize> {
+        if VALID
+            && let Some(b'{' | b'[') = self.bytes.get(pos)
+            && let Some(skip) = self.skips.get(self.next)
+        {
+            self.next = skip.next as usize;
+            return Ok(skip.end as usize);
+        }
+        skip::skip_value::<PLAIN>(self.bytes, pos, depth)
     }
 
     #[inline(always)]
@@ -162,6 +218,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
             in_array,
         } = at;
         let bytes = self.bytes;
+        self.next += 1;
         let base = self.tree.open_entries.len();
         let mut pos = skip_ws(bytes, pos + 1);
         if bytes.get(pos) == Some(&b'}') {
@@ -203,7 +260,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
                 None if bytes.get(pos) == Some(&b'"') => {
                     scan::string_end::<PLAIN>(bytes, pos + 1)?.0
                 }
-                None => scan::skip_value::<PLAIN>(bytes, pos, depth + 1)?,
+                None => self.skip(pos, depth + 1)?,
             };
             pos = skip_ws(bytes, pos);
             match bytes.get(pos) {
@@ -220,6 +277,7 @@ impl<'a, 't, const PLAIN: bool> Reader<'a, 't, PLAIN> {
 
     fn array(&mut self, pos: usize, depth: usize, field: u32, dest: Dest) -> Scan<usize> {
         let bytes = self.bytes;
+        self.next += 1;
         let base = self.tree.open_items.len();
         let mut pos = skip_ws(bytes, pos + 1);
         if bytes.get(pos) == Some(&b']') {

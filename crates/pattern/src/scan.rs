@@ -1,5 +1,5 @@
-//! Validating scanners over event bytes: strings, numbers, literals and
-//! whole skipped values.
+//! Validating scanners over event bytes: strings, numbers and literals
+//! (whole skipped values are in `skip`).
 //!
 //! They are free functions over `(&[u8], position)` rather than methods of
 //! the reader so that the position lives in a register: skipping the parts of
@@ -7,8 +7,6 @@
 //! loop it runs. Everything skipped is still fully validated (EventBridge
 //! rejects invalid JSON whichever fields the rules name), so the speed comes
 //! from doing each check once and cheaply, not from leaving checks out.
-
-use crate::MAX_NESTING_DEPTH;
 
 /// A syntax error: where, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,139 +203,6 @@ pub(crate) fn literal_end(bytes: &[u8], pos: usize) -> Scan<usize> {
     }
 }
 
-/// Steps over `"key" :` and the whitespace after it; `pos` is at the quote.
-#[inline(always)]
-fn key_end<const PLAIN: bool>(bytes: &[u8], pos: usize) -> Scan<usize> {
-    if bytes.get(pos) != Some(&b'"') {
-        return Err(syntax(pos, "expected a string key"));
-    }
-    let (pos, _) = string_end::<PLAIN>(bytes, pos + 1)?;
-    let pos = skip_ws(bytes, pos);
-    if bytes.get(pos) != Some(&b':') {
-        return Err(syntax(pos, "expected ':' after a key"));
-    }
-    Ok(skip_ws(bytes, pos + 1))
-}
-
-/// The fast lane of `skip_value` for compact objects: steps over a run of
-/// members whose value is a string or a number, written without whitespace
-/// (`,"key":"text"`, `,"key":12`), with two-byte checks where the general
-/// loop would dispatch on every byte between tokens. `first`: `pos` is at
-/// the first key of an object rather than at a comma. Stops before anything
-/// else, or just after `"key":` (then `true`: a value of another kind starts
-/// at the returned position).
-#[inline(always)]
-fn compact_members<const PLAIN: bool>(
-    bytes: &[u8],
-    mut pos: usize,
-    mut first: bool,
-) -> Scan<(usize, bool)> {
-    let pair = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<2>);
-    loop {
-        let key = if first {
-            if bytes.get(pos) != Some(&b'"') {
-                return Err(syntax(pos, "expected a string key"));
-            }
-            first = false;
-            pos + 1
-        } else if pair(pos) == Some(b",\"") {
-            pos + 2
-        } else {
-            return Ok((pos, false));
-        };
-        let (key_end, _) = string_end::<PLAIN>(bytes, key)?;
-        pos = match pair(key_end) {
-            Some(b":\"") => string_end::<PLAIN>(bytes, key_end + 2)?.0,
-            Some([b':', b'-' | b'0'..=b'9']) => number_end(bytes, key_end + 1)?.0,
-            _ => {
-                let colon = skip_ws(bytes, key_end);
-                if bytes.get(colon) != Some(&b':') {
-                    return Err(syntax(colon, "expected ':' after a key"));
-                }
-                return Ok((skip_ws(bytes, colon + 1), true));
-            }
-        };
-    }
-}
-
-/// Validates and steps over one value at `pos` (whitespace already skipped)
-/// without building anything; `depth` is the nesting level of the value.
-/// It is iterative, tracking open containers in a small stack array, so
-/// skipped parts cost no recursion; the nesting limit still applies.
-pub(crate) fn skip_value<const PLAIN: bool>(
-    bytes: &[u8],
-    mut pos: usize,
-    depth: usize,
-) -> Scan<usize> {
-    // Whether each open container is an object, by nesting level.
-    let mut objects = [false; 128];
-    let mut level = 0usize;
-    'value: loop {
-        pos = match bytes.get(pos) {
-            Some(b'"') => string_end::<PLAIN>(bytes, pos + 1)?.0,
-            Some(&c @ (b'{' | b'[')) => {
-                if depth + level > MAX_NESTING_DEPTH || level >= 127 {
-                    return Err(Box::new(Fail::TooDeep));
-                }
-                let is_object = c == b'{';
-                pos = skip_ws(bytes, pos + 1);
-                if bytes.get(pos) == Some(&(c + 2)) {
-                    // `{}` or `[]`: the closing bracket is two code points on.
-                    pos + 1
-                } else {
-                    level += 1;
-                    if let Some(slot) = objects.get_mut(level) {
-                        *slot = is_object;
-                    }
-                    if !is_object {
-                        continue 'value;
-                    }
-                    let (next, at_value) = compact_members::<PLAIN>(bytes, pos, true)?;
-                    pos = next;
-                    if at_value {
-                        continue 'value;
-                    }
-                    // Members were consumed: what follows is `,` or `}`.
-                    pos
-                }
-            }
-            Some(b'-' | b'0'..=b'9') => number_end(bytes, pos)?.0,
-            Some(b't' | b'f' | b'n') => literal_end(bytes, pos)?,
-            Some(_) => return Err(syntax(pos, "expected a value")),
-            None => return Err(syntax(pos, "unexpected end of input")),
-        };
-        // A value is complete: close containers until one continues.
-        loop {
-            if level == 0 {
-                return Ok(pos);
-            }
-            let in_object = objects.get(level).copied().unwrap_or_default();
-            if in_object {
-                let (next, at_value) = compact_members::<PLAIN>(bytes, pos, false)?;
-                pos = next;
-                if at_value {
-                    continue 'value;
-                }
-            }
-            pos = skip_ws(bytes, pos);
-            match bytes.get(pos) {
-                Some(b',') => {
-                    pos = skip_ws(bytes, pos + 1);
-                    if in_object {
-                        pos = key_end::<PLAIN>(bytes, pos)?;
-                    }
-                    continue 'value;
-                }
-                Some(b'}') if in_object => {}
-                Some(b']') if !in_object => {}
-                _ => return Err(syntax(pos, "expected ',' or the end of a container")),
-            }
-            pos += 1;
-            level -= 1;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,25 +247,6 @@ mod tests {
         assert_eq!(number_end(b"0123", 0), Ok((1, true)));
         for bad in ["-", "1.", "1e", ".5", "+1", "1.e3"] {
             assert!(number_end(bad.as_bytes(), 0).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn skipping_validates_structure() {
-        let ok = br#"{"a": [1, {"b": null}, [], {}], "c": "d"}"#;
-        assert_eq!(skip_value::<false>(ok, 0, 1), Ok(ok.len()));
-        assert_eq!(skip_value::<true>(ok, 0, 1), Ok(ok.len()));
-        for bad in [
-            r#"{"a" 1}"#,
-            r#"{"a": 1,}"#,
-            "[1 2]",
-            "[1,]",
-            r#"{1: 2}"#,
-            "[}",
-            "{]",
-        ] {
-            assert!(skip_value::<false>(bad.as_bytes(), 0, 1).is_err(), "{bad}");
-            assert!(skip_value::<true>(bad.as_bytes(), 0, 1).is_err(), "{bad}");
         }
     }
 }

@@ -7,7 +7,11 @@ mod matcher;
 mod robustness;
 mod validation;
 
-use pattern::{MatcherBuilder, Pattern, PatternError};
+use std::fmt::Debug;
+
+use pattern::{
+    EventError, MatchScratch, Matcher, MatcherBuilder, Pattern, PatternError, ValidEvent,
+};
 
 /// Matches `event` against `pattern` through every entry point and insists
 /// they agree, so each test also checks the single-pattern reader, the
@@ -32,9 +36,7 @@ pub fn matches(pattern: &str, event: &str) -> bool {
     );
     builder.add("rule", compiled);
     let matcher = builder.build();
-    let matched = matcher
-        .matching_rules(event.as_bytes())
-        .expect("valid event");
+    let matched = matching(&matcher, event.as_bytes()).expect("valid event");
     assert_eq!(
         by_bytes,
         matched == [&"rule"],
@@ -49,4 +51,33 @@ pub fn rejects(pattern: &str) -> PatternError {
         Ok(_) => panic!("pattern should be rejected: {pattern}"),
         Err(e) => e,
     }
+}
+
+/// The rules `event` matches, read straight from its bytes, after checking
+/// that validating it once (`ValidEvent::parse`) and matching the validated
+/// event gives the same answer: the same rules, or an error for both.
+pub fn matching<'m, R: PartialEq + Debug>(
+    matcher: &'m Matcher<R>,
+    event: &[u8],
+) -> Result<Vec<&'m R>, EventError> {
+    let direct = matcher.matching_rules(event);
+    let validated = ValidEvent::parse(event).and_then(|valid| {
+        let mut out = Vec::new();
+        matcher.matching_valid_into(&valid, &mut MatchScratch::default(), &mut out)?;
+        Ok(out)
+    });
+    match (&direct, &validated) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(event)),
+        (Err(a), Err(b)) => assert_eq!(
+            std::mem::discriminant(a),
+            std::mem::discriminant(b),
+            "{}",
+            String::from_utf8_lossy(event)
+        ),
+        _ => panic!(
+            "validating first changed the outcome for {}: {direct:?} vs {validated:?}",
+            String::from_utf8_lossy(event)
+        ),
+    }
+    direct
 }

@@ -105,26 +105,29 @@ fn invalid_events_are_errors() {
         builder.add("r", rule(r#"{"source": ["a"]}"#));
         builder.build()
     };
-    assert_eq!(matcher.matching_rules(b"[1]"), Err(EventError::NotAnObject));
+    assert_eq!(
+        crate::matching(&matcher, b"[1]"),
+        Err(EventError::NotAnObject)
+    );
     assert!(matches!(
-        matcher.matching_rules(b"{\"a\": }"),
+        crate::matching(&matcher, b"{\"a\": }"),
         Err(EventError::Syntax { .. })
     ));
     assert!(matches!(
-        matcher.matching_rules(b"{\"a\": \"\xff\"}"),
+        crate::matching(&matcher, b"{\"a\": \"\xff\"}"),
         Err(EventError::InvalidUtf8 { .. })
     ));
     assert!(matches!(
-        matcher.matching_rules(b"{} x"),
+        crate::matching(&matcher, b"{} x"),
         Err(EventError::Syntax { .. })
     ));
     assert!(matches!(
-        matcher.matching_rules(b""),
+        crate::matching(&matcher, b""),
         Err(EventError::Syntax { .. })
     ));
     // Unreferenced parts are validated too.
     assert!(matches!(
-        matcher.matching_rules(br#"{"source": "a", "other": [1, 2,]}"#),
+        crate::matching(&matcher, br#"{"source": "a", "other": [1, 2,]}"#),
         Err(EventError::Syntax { .. })
     ));
 }

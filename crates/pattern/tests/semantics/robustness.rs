@@ -102,7 +102,7 @@ fn random_patterns_and_events_never_panic() {
     let matcher = builder.build();
     for _ in 0..5_000 {
         let event = random_json(&mut rng, 0);
-        let by_matcher = matcher.matching_rules(event.as_bytes());
+        let by_matcher = crate::matching(&matcher, event.as_bytes());
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(&event)
             && value.is_object()
         {
@@ -175,10 +175,14 @@ fn the_matcher_rejects_deep_nesting_and_invalid_utf8_cleanly() {
     // Inside a field the rules read, and inside one they skip.
     for open in ["{\"a\":{\"b\":", "{\"q\":", "{\"a\":["] {
         let deep = format!("{}1{}", open.repeat(10_000), "}".repeat(10_000));
-        assert_eq!(matcher.matching_rules(deep.as_bytes()), too_deep, "{open}");
+        assert_eq!(
+            crate::matching(&matcher, deep.as_bytes()),
+            too_deep,
+            "{open}"
+        );
     }
     let arrays = format!("{{\"a\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
-    assert_eq!(matcher.matching_rules(arrays.as_bytes()), too_deep);
+    assert_eq!(crate::matching(&matcher, arrays.as_bytes()), too_deep);
     for bad in [
         &b"{\"a\": {\"b\": \"\xff\"}}"[..],
         b"{\"q\": \"\xc3\"}",
@@ -186,7 +190,7 @@ fn the_matcher_rejects_deep_nesting_and_invalid_utf8_cleanly() {
     ] {
         assert!(
             matches!(
-                matcher.matching_rules(bad),
+                crate::matching(&matcher, bad),
                 Err(EventError::InvalidUtf8 { .. })
             ),
             "{bad:?}"
@@ -232,7 +236,7 @@ fn the_matcher_compares_huge_numbers_without_failing() {
         // Beyond EventBridge's numeric range: no numeric match, but still a
         // value other than 1.
         assert_eq!(
-            matcher.matching_rules(event.as_bytes()),
+            crate::matching(&matcher, event.as_bytes()),
             Ok(vec![&"not-one"]),
             "{huge}"
         );
@@ -301,7 +305,7 @@ fn damaged_events_are_rejected_like_serde_json_does() {
                 _ => bytes[at] = byte,
             }
         }
-        let ours = matcher.matching_rules(&bytes);
+        let ours = crate::matching(&matcher, &bytes);
         let theirs = serde_json::from_slice::<serde_json::Value>(&bytes);
         // serde_json refuses lone surrogates that the reader replaces, and
         // numbers beyond f64 that events may carry (docs/pattern.md).
