@@ -21,6 +21,7 @@
 //! "Comparison operators for use in event patterns", "Arrays in EventBridge
 //! event patterns") and AWS's open-source matcher aws/event-ruler.
 
+mod anchors;
 mod error;
 mod event;
 mod hash;
