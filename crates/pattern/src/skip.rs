@@ -17,31 +17,39 @@ pub(crate) struct Skip {
 /// What `skip_value` does as containers open and close: nothing, or record
 /// a `Skip` for each. A trait so that plain validation pays nothing for it.
 pub(crate) trait Containers {
-    /// A container opens; returns its ordinal.
-    fn open(&mut self) -> u32;
-    /// The container `ordinal` closed just before `end`.
-    fn close(&mut self, ordinal: u32, end: usize);
+    /// A container opens.
+    fn open(&mut self);
+    /// The innermost open container closed just before `end`.
+    fn close(&mut self, end: usize);
 }
 
 impl Containers for () {
     #[inline(always)]
-    fn open(&mut self) -> u32 {
-        0
-    }
+    fn open(&mut self) {}
 
     #[inline(always)]
-    fn close(&mut self, _: u32, _: usize) {}
+    fn close(&mut self, _: usize) {}
 }
 
-impl Containers for Vec<Skip> {
-    fn open(&mut self) -> u32 {
-        self.push(Skip { end: 0, next: 0 });
-        (self.len() - 1) as u32
+/// Records a `Skip` per container, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    pub skips: Vec<Skip>,
+    /// Ordinals of the containers open now, innermost last.
+    open: Vec<u32>,
+}
+
+impl Containers for Recorder {
+    fn open(&mut self) {
+        self.open.push(self.skips.len() as u32);
+        self.skips.push(Skip { end: 0, next: 0 });
     }
 
-    fn close(&mut self, ordinal: u32, end: usize) {
-        let next = self.len() as u32;
-        if let Some(skip) = self.get_mut(ordinal as usize) {
+    fn close(&mut self, end: usize) {
+        let next = self.skips.len() as u32;
+        if let Some(ordinal) = self.open.pop()
+            && let Some(skip) = self.skips.get_mut(ordinal as usize)
+        {
             *skip = Skip {
                 end: end as u32,
                 next,
@@ -122,8 +130,6 @@ pub(crate) fn skip_recording<const PLAIN: bool>(
 ) -> Scan<usize> {
     // Whether each open container is an object, by nesting level.
     let mut objects = [false; 128];
-    // The ordinal of each open container, for `containers.close`.
-    let mut ordinals = [0u32; 128];
     let mut level = 0usize;
     'value: loop {
         pos = match bytes.get(pos) {
@@ -133,19 +139,16 @@ pub(crate) fn skip_recording<const PLAIN: bool>(
                     return Err(Box::new(Fail::TooDeep));
                 }
                 let is_object = c == b'{';
-                let ordinal = containers.open();
+                containers.open();
                 pos = skip_ws(bytes, pos + 1);
                 if bytes.get(pos) == Some(&(c + 2)) {
                     // `{}` or `[]`: the closing bracket is two code points on.
-                    containers.close(ordinal, pos + 1);
+                    containers.close(pos + 1);
                     pos + 1
                 } else {
                     level += 1;
                     if let Some(slot) = objects.get_mut(level) {
                         *slot = is_object;
-                    }
-                    if let Some(slot) = ordinals.get_mut(level) {
-                        *slot = ordinal;
                     }
                     if !is_object {
                         continue 'value;
@@ -191,7 +194,7 @@ pub(crate) fn skip_recording<const PLAIN: bool>(
                 _ => return Err(syntax(pos, "expected ',' or the end of a container")),
             }
             pos += 1;
-            containers.close(ordinals.get(level).copied().unwrap_or_default(), pos);
+            containers.close(pos);
             level -= 1;
         }
     }
@@ -206,10 +209,13 @@ mod tests {
         let ok = br#"{"a": [1, {"b": null}, [], {}], "c": "d"}"#;
         assert_eq!(skip_value::<false>(ok, 0, 1), Ok(ok.len()));
         assert_eq!(skip_value::<true>(ok, 0, 1), Ok(ok.len()));
-        let mut skips = Vec::new();
-        assert_eq!(skip_recording::<true>(ok, 0, 1, &mut skips), Ok(ok.len()));
+        let mut recorder = Recorder::default();
+        assert_eq!(
+            skip_recording::<true>(ok, 0, 1, &mut recorder),
+            Ok(ok.len())
+        );
         // The outer object, the array, `{"b": null}`, `[]` and `{}`.
-        let ends: Vec<(u32, u32)> = skips.iter().map(|s| (s.end, s.next)).collect();
+        let ends: Vec<(u32, u32)> = recorder.skips.iter().map(|s| (s.end, s.next)).collect();
         assert_eq!(ends, [(41, 5), (30, 5), (21, 3), (25, 4), (29, 5)]);
         for bad in [
             r#"{"a" 1}"#,

@@ -16,7 +16,7 @@
 use crate::MAX_NESTING_DEPTH;
 use crate::error::EventError;
 use crate::scan::{self, Fail, Scan, skip_ws, syntax};
-use crate::skip::{self, Skip};
+use crate::skip::{self, Recorder, Skip};
 
 /// An event whose text was checked to be one valid JSON object within the
 /// nesting limit. See the module documentation.
@@ -42,14 +42,18 @@ impl<'a> ValidEvent<'a> {
             });
         }
         let plain = scan::strings_are_plain(json);
-        let mut skips = Vec::new();
+        let mut recorder = Recorder::default();
         let checked = if plain {
-            check_object::<true>(json, &mut skips)
+            check_object::<true>(json, &mut recorder)
         } else {
-            check_object::<false>(json, &mut skips)
+            check_object::<false>(json, &mut recorder)
         };
         checked.map_err(|fail| event_error(*fail))?;
-        Ok(Self { text, plain, skips })
+        Ok(Self {
+            text,
+            plain,
+            skips: recorder.skips,
+        })
     }
 
     /// The event's text.
@@ -88,7 +92,7 @@ pub(crate) fn event_error(fail: Fail) -> EventError {
 
 /// Validates the whole text as one object, recording its containers; the
 /// same errors as reading it directly (`reader::read_event`).
-fn check_object<const PLAIN: bool>(bytes: &[u8], skips: &mut Vec<Skip>) -> Scan<()> {
+fn check_object<const PLAIN: bool>(bytes: &[u8], recorder: &mut Recorder) -> Scan<()> {
     let start = skip_ws(bytes, 0);
     match bytes.get(start) {
         Some(b'{') => {}
@@ -105,7 +109,7 @@ fn check_object<const PLAIN: bool>(bytes: &[u8], skips: &mut Vec<Skip>) -> Scan<
     }
     let end = skip_ws(
         bytes,
-        skip::skip_recording::<PLAIN>(bytes, start, 1, skips)?,
+        skip::skip_recording::<PLAIN>(bytes, start, 1, recorder)?,
     );
     if end != bytes.len() {
         return Err(syntax(end, "trailing characters after the event"));
