@@ -27,6 +27,42 @@ pub fn queue_name(arn: &str) -> &str {
     arn.rsplit(':').next().unwrap_or(arn)
 }
 
+/// A queue name no SQS queue can have: a redrive request naming one is a
+/// typo, refused before any store is read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("queue {name:?} is not an SQS queue name: {rule}")]
+pub struct InvalidQueueName {
+    pub name: String,
+    pub rule: &'static str,
+}
+
+/// SQS's naming rules (CreateQueue, `QueueName`: up to 80 characters of
+/// letters, digits, `-` and `_`, a FIFO queue's ending in `.fifo`;
+/// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html).
+/// The local runtime's queues are named by their logical ids, which follow
+/// them too.
+pub fn check_queue_name(name: &str) -> Result<(), InvalidQueueName> {
+    let refuse = |rule| {
+        Err(InvalidQueueName {
+            name: name.to_owned(),
+            rule,
+        })
+    };
+    let base = name.strip_suffix(".fifo").unwrap_or(name);
+    if base.is_empty() {
+        refuse("it is empty")
+    } else if name.chars().count() > 80 {
+        refuse("it is longer than 80 characters")
+    } else if !base
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        refuse("only letters, digits, '-' and '_' are allowed (and a '.fifo' suffix)")
+    } else {
+        Ok(())
+    }
+}
+
 fn attribute(message: &SqsMessage, name: &str) -> Option<String> {
     message
         .message_attributes
@@ -89,6 +125,35 @@ mod tests {
             queue_name("arn:aws:sqs:us-east-1:123456789012:InventoryDLQ"),
             "InventoryDLQ"
         );
+    }
+
+    #[test]
+    fn names_sqs_can_give_a_queue_pass_the_check() {
+        for name in [
+            "InventoryDLQ",
+            "ordersaga-InventoryDLQ-1A2B3C4D5E6F",
+            "orders_dlq.fifo",
+            &"q".repeat(80),
+        ] {
+            assert_eq!(check_queue_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_no_sqs_queue_can_have_are_refused_with_the_rule_they_break() {
+        for (name, rule) in [
+            ("", "empty"),
+            (".fifo", "empty"),
+            ("Inventory DLQ", "only letters"),
+            (
+                "arn:aws:sqs:us-east-1:123456789012:InventoryDLQ",
+                "only letters",
+            ),
+            (&"q".repeat(81), "80 characters"),
+        ] {
+            let err = check_queue_name(name).unwrap_err();
+            assert!(err.to_string().contains(rule), "{name}: {err}");
+        }
     }
 
     #[test]

@@ -1,3 +1,4 @@
+use crate::domain::{InvalidQueueName, check_queue_name};
 use crate::{DeadLetter, DlqStore, RedriveReport};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use chrono::{DateTime, Utc};
@@ -38,6 +39,9 @@ pub async fn record_batch<S: DlqStore>(
 
 #[derive(Debug, Error)]
 pub enum RedriveError {
+    /// The request names a queue SQS could not have (retrying cannot help).
+    #[error(transparent)]
+    InvalidQueue(#[from] InvalidQueueName),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -52,6 +56,9 @@ pub async fn redrive<S: DlqStore, P: EventPublisher>(
     queue: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RedriveReport, RedriveError> {
+    if let Some(queue) = queue {
+        check_queue_name(queue)?;
+    }
     let mut report = RedriveReport::default();
     for letter in store.pending(queue).await? {
         match letter.to_event() {

@@ -46,6 +46,23 @@ fn store() -> SqliteDlqStore {
     SqliteDlqStore::new(Db::in_memory().unwrap()).unwrap()
 }
 
+/// A store holding one pending dead letter, `m1` from InventoryDLQ.
+async fn store_with_one_letter() -> SqliteDlqStore {
+    let store = store();
+    record_batch(
+        &store,
+        batch(vec![message(
+            "m1",
+            "InventoryDLQ",
+            &example("order-placed"),
+            None,
+        )]),
+        Utc::now(),
+    )
+    .await;
+    store
+}
+
 #[tokio::test]
 async fn every_dead_letter_is_recorded_with_its_queue_and_error() {
     let store = store();
@@ -140,18 +157,7 @@ async fn redrive_puts_the_original_event_back_on_the_bus_and_skips_what_it_canno
 
 #[tokio::test]
 async fn a_letter_the_bus_refuses_stays_pending() {
-    let store = store();
-    record_batch(
-        &store,
-        batch(vec![message(
-            "m1",
-            "InventoryDLQ",
-            &example("order-placed"),
-            None,
-        )]),
-        Utc::now(),
-    )
-    .await;
+    let store = store_with_one_letter().await;
     let refuse = mock!(Client::put_events).then_output(|| {
         PutEventsOutput::builder()
             .failed_entry_count(1)
@@ -168,5 +174,25 @@ async fn a_letter_the_bus_refuses_stays_pending() {
     )
     .without_backoff();
     assert!(redrive(&store, &publisher, None, Utc::now()).await.is_err());
+    assert_eq!(store.pending(None).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_redrive_naming_a_queue_sqs_could_not_have_is_refused_and_redrives_nothing() {
+    let store = store_with_one_letter().await;
+    let put = mock!(Client::put_events).then_output(|| PutEventsOutput::builder().build());
+    let publisher = EventBridgePublisher::new(
+        mock_client!(aws_sdk_eventbridge, RuleMode::MatchAny, [&put]),
+        "bus",
+    );
+    let err = redrive(&store, &publisher, Some("Inventory DLQ"), Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"Inventory DLQ\" is not an SQS queue name"),
+        "{err}"
+    );
+    assert_eq!(put.num_calls(), 0);
     assert_eq!(store.pending(None).await.unwrap().len(), 1);
 }
