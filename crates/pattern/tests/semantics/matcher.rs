@@ -180,3 +180,31 @@ fn rules_selected_by_a_value_inside_an_array_keep_array_consistency() {
         &event(r#"{"sku": "X", "n": 2}"#, "a")
     ));
 }
+
+/// A rule with one condition inside arrays of objects is decided by the
+/// values at that path, without walking the rule element by element; the
+/// walk is still used for `exists: false`, which an element holds by
+/// lacking the field.
+#[test]
+fn one_condition_inside_arrays_is_decided_by_the_values_at_its_path() {
+    let numeric = r#"{"source": ["a"], "d": {"items": {"n": [{"numeric": [">", 1]}]}}}"#;
+    let event = |items: &str| format!(r#"{{"source": "a", "d": {{"items": {items}}}}}"#);
+    assert!(crate::matches(numeric, &event(r#"[{"n": 0}, {"n": [5]}]"#)));
+    assert!(crate::matches(
+        numeric,
+        &event(r#"[[{"n": 0}], [{"n": 3}]]"#)
+    ));
+    assert!(!crate::matches(
+        numeric,
+        &event(r#"[{"n": 0}, {"m": 5}, 7]"#)
+    ));
+    let lacking = r#"{"source": ["a"], "d": {"items": {"sku": [{"exists": false}]}}}"#;
+    assert!(crate::matches(
+        lacking,
+        &event(r#"[{"sku": "X"}, {"other": 1}]"#)
+    ));
+    assert!(!crate::matches(
+        lacking,
+        &event(r#"[{"sku": "X"}, {"sku": null}]"#)
+    ));
+}
