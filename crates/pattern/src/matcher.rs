@@ -13,9 +13,10 @@ use serde_json::Value;
 use crate::anchors::{self, AnchorIndex, strings_at};
 use crate::error::EventError;
 use crate::event::{Event, Tree};
+use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
-use crate::slots::{self, Condition, Slot};
+use crate::slots::{self, Slot};
 use crate::tree::Obj;
 use crate::trie::{FieldTrie, ROOT};
 use crate::valid::ValidEvent;
@@ -38,7 +39,7 @@ pub struct Matcher<R = String> {
     names: Vec<R>,
     rules: Vec<Obj<u32>>,
     /// The `$or`-free rules as leaf lists, evaluated through a slot table.
-    flat: Vec<Option<Vec<Condition>>>,
+    flat: Vec<Option<Vec<(u32, Leaf)>>>,
     trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
@@ -95,17 +96,15 @@ impl<R> MatcherBuilder<R> {
         let flat = rules
             .iter()
             .zip(anchor_leaf)
-            .map(|(rule, anchor)| {
-                let conditions = rule
-                    .flatten()?
-                    .into_iter()
-                    .map(|(id, leaf)| Condition {
-                        id,
-                        path: trie.path(id).into(),
-                        leaf,
-                        anchor: Some(id) == anchor,
-                    })
-                    .collect();
+            .map(|(rule, leaf)| {
+                let mut conditions = rule.flatten()?;
+                // A rule is only evaluated once its anchor found one of its
+                // exact strings at the anchor's field: that condition holds.
+                // (When the field is inside an array of objects, the walk
+                // `matches_arrays` does for the rule's other in-array fields
+                // checks it again with array consistency; if no other field
+                // is in an array, the anchor's find is the whole answer.)
+                conditions.retain(|(id, _)| Some(*id) != leaf);
                 Some(conditions)
             })
             .collect();

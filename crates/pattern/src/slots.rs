@@ -30,35 +30,17 @@ pub(crate) fn get(id: u32, event: Event<'_>) -> Slot<'_> {
     }
 }
 
-/// One leaf condition of a `$or`-free rule: its field, the field's path of
-/// ids from the event root, and its match list.
-#[derive(Debug, Clone)]
-pub(crate) struct Condition {
-    pub id: u32,
-    pub path: Box<[u32]>,
-    pub leaf: Leaf,
-    /// The rule's anchor field: the rule is only evaluated once the anchor
-    /// index found one of this leaf's exact strings there, so outside
-    /// arrays it holds without a check. Inside arrays it still takes part
-    /// in the walk, which must find it in the same element as the others.
-    pub anchor: bool,
-}
-
-/// Evaluates a flattened rule; `None` when fields inside arrays of objects
-/// need the caller's element-by-element walk of the tree.
-pub(crate) fn evaluate(conditions: &[Condition], event: Event<'_>) -> Option<bool> {
-    let mut in_array = None;
-    let mut walks = 0;
-    for condition in conditions {
-        let leaf = &condition.leaf;
-        let holds = match get(condition.id, event) {
-            Slot::Direct(_) | Slot::Absent if condition.anchor => continue,
+/// Evaluates a flattened rule; `None` when a field is inside an array and
+/// the caller must walk the tree instead.
+pub(crate) fn evaluate(conditions: &[(u32, Leaf)], event: Event<'_>) -> Option<bool> {
+    let mut needs_walk = false;
+    for (id, leaf) in conditions {
+        let holds = match get(*id, event) {
             Slot::Direct(value) => leaf.matches(Some(value), event),
             // Absent everywhere, even inside arrays, so no element has it.
             Slot::Absent => leaf.matches(None, event),
             Slot::InArray => {
-                walks += 1;
-                in_array = Some(condition);
+                needs_walk = true;
                 continue;
             }
         };
@@ -68,35 +50,5 @@ pub(crate) fn evaluate(conditions: &[Condition], event: Event<'_>) -> Option<boo
             return Some(false);
         }
     }
-    match in_array {
-        None => Some(true),
-        // One condition inside arrays, every other one settled above and
-        // holding for every element alike: array consistency (all fields of
-        // a sub-pattern from one element) cannot be at stake, so the rule
-        // matches iff some value at the path does. Not for `exists: false`,
-        // which an element holds by lacking the field.
-        Some(condition) if walks == 1 && !condition.leaf.exists_false => {
-            let root = event.root()?;
-            Some(any_at(root, &condition.path, event, &|value| {
-                condition.leaf.matches(Some(value), event)
-            }))
-        }
-        Some(_) => None,
-    }
-}
-
-/// Whether `test` holds for some value at `path` below `node`, looking
-/// through arrays on the way (depth is bounded by the event nesting limit).
-fn any_at(node: &Node, path: &[u32], event: Event<'_>, test: &dyn Fn(&Node) -> bool) -> bool {
-    match (node, path.split_first()) {
-        (_, None) => test(node),
-        (Node::Arr(items), Some(_)) => event
-            .items(*items)
-            .iter()
-            .any(|item| any_at(item, path, event, test)),
-        (Node::Obj(_), Some((id, rest))) => event
-            .field(node, *id)
-            .is_some_and(|child| any_at(child, rest, event, test)),
-        _ => false,
-    }
+    (!needs_walk).then_some(true)
 }

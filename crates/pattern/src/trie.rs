@@ -28,8 +28,6 @@ struct Edge {
 pub(crate) struct FieldTrie {
     /// The key of each node, by id (the root's is empty).
     keys: Vec<Box<[u8]>>,
-    /// The parent of each node, by id (the root's is itself).
-    parents: Vec<u32>,
     edges: Vec<Edge>,
 }
 
@@ -37,7 +35,6 @@ impl Default for FieldTrie {
     fn default() -> Self {
         Self {
             keys: vec![Box::default()],
-            parents: vec![ROOT],
             edges: vec![Edge::default(); 16],
         }
     }
@@ -118,17 +115,6 @@ impl FieldTrie {
         }
     }
 
-    /// The field ids from the root's child down to `id`.
-    pub(crate) fn path(&self, mut id: u32) -> Vec<u32> {
-        let mut path = Vec::new();
-        while id != ROOT {
-            path.push(id);
-            id = self.parents.get(id as usize).copied().unwrap_or(ROOT);
-        }
-        path.reverse();
-        path
-    }
-
     /// How many fields (including the root); ids are below this.
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
@@ -141,7 +127,6 @@ impl FieldTrie {
         }
         let child = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         self.keys.push(key.into());
-        self.parents.push(parent);
         // Keep the table at most half full so that probes stay short.
         if self.keys.len() * 2 > self.edges.len() {
             let grown = vec![Edge::default(); self.edges.len() * 2];
@@ -184,7 +169,6 @@ mod tests {
             .collect();
         assert_eq!(trie.child(ROOT, b"detail"), Some(detail));
         assert_eq!(trie.child(detail, b"a-rather-long-key"), Some(long));
-        assert_eq!(trie.path(long), [detail, long]);
         assert_eq!(trie.child(detail, b"a-rather-long-kez"), None);
         assert_eq!(trie.child(ROOT, b"a-rather-long-key"), None);
         assert_eq!(trie.child(detail, b"detail"), None);
