@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use saga_aws_tests::rie::Function;
 use saga_aws_tests::{TestApp, failed_ids, payload};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -201,4 +201,40 @@ async fn the_dlq_handler_records_every_dead_letter_with_its_error() {
         "SQS_QUEUE_DOES_NOT_EXIST: Failed to send message to the SQS queue"
     );
     assert_eq!(delivery["attempts"].as_n().unwrap(), "24");
+}
+
+#[tokio::test]
+async fn dlq_redrive_refuses_a_malformed_queue_name_and_puts_a_recorded_letter_back_on_the_bus() {
+    let mut app = TestApp::start().await;
+    let recorded = app.invoke_file(Function::DLQ, "sqs-dlq.json").await;
+    assert!(failed_ids(&recorded).is_empty(), "{recorded}");
+
+    let refused = app
+        .invoke(Function::DLQ_REDRIVE, &json!({ "queue": "Inventory DLQ" }))
+        .await;
+    assert!(
+        refused["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"Inventory DLQ\" is not an SQS queue name")),
+        "{refused}"
+    );
+
+    // The queue's physical name, as the letter's eventSourceARN ends.
+    let report = app
+        .invoke(
+            Function::DLQ_REDRIVE,
+            &json!({ "queue": "ordersaga-InventoryDLQ-9CF1F6156362" }),
+        )
+        .await;
+    assert_eq!(
+        report["redriven"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
+    let tapped = app.stack.drain("TapQueue", 1, WAIT).await;
+    assert_eq!(detail_types(&tapped), ["Payment Failed"]);
+    assert_eq!(
+        tapped[0]["detail"]["metadata"]["eventId"], "f1ba292e-096e-5300-bd50-e74759d31c5c",
+        "a redriven event keeps its id, so a consumer that did handle it dedupes it"
+    );
 }
