@@ -164,7 +164,7 @@ impl LocalBus {
                     let attributes = HashMap::from([("RuleName".to_owned(), rule.name.clone())]);
                     routed.push((
                         target.queue.clone(),
-                        uuid::Uuid::new_v4().to_string(),
+                        crate::queues::message_id(),
                         body,
                         attributes,
                     ));

@@ -173,6 +173,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let mut rss = Rss::default();
     rss.sample();
+    let commits_before = runtime.db.commits();
     let started = Instant::now();
     if let Some(rate) = args.rate {
         anyhow::ensure!(
@@ -211,6 +212,12 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     let report = runtime::invariants::check(&runtime, &catalogue).await?;
     print_report(out, args, elapsed, &outcomes, &report, idle)?;
     print_rss(out, &rss)?;
+    let commits = runtime.db.commits() - commits_before;
+    writeln!(
+        out,
+        "sqlite:      {commits} group commits ({:.2} per order)",
+        commits as f64 / args.orders.max(1) as f64
+    )?;
     let runtime = Arc::try_unwrap(runtime).map_err(|_| anyhow::anyhow!("runtime still shared"))?;
     runtime.shutdown().await;
     Ok(if report.holds() && idle {
