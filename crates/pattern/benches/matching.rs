@@ -11,7 +11,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use pattern::{MatchScratch, Matcher, MatcherBuilder, Pattern, ValidEvent};
 use quamina::Quamina;
 
@@ -84,41 +85,43 @@ fn workload(c: &mut Criterion, group_name: &str, rules: &[(String, String)], eve
         .map(|event| ValidEvent::parse(event.as_bytes()).expect("valid event"))
         .collect();
     let mut group = c.benchmark_group(group_name);
-    group.bench_function("ours", |b| {
-        let mut scratch = MatchScratch::default();
-        let mut out = Vec::new();
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % events.len();
-            matcher
-                .matching_rules_into(black_box(events[i].as_bytes()), &mut scratch, &mut out)
-                .expect("valid event");
-            black_box(out.len())
-        });
+    let mut scratch = MatchScratch::default();
+    let mut out = Vec::new();
+    cycle(&mut group, "ours", events, |event| {
+        matcher
+            .matching_rules_into(event.as_bytes(), &mut scratch, &mut out)
+            .expect("valid event");
+        out.len()
     });
-    group.bench_function("ours_validated", |b| {
-        let mut scratch = MatchScratch::default();
-        let mut out = Vec::new();
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % valid.len();
-            matcher
-                .matching_valid_into(black_box(&valid[i]), &mut scratch, &mut out)
-                .expect("valid event");
-            black_box(out.len())
-        });
+    cycle(&mut group, "ours_validated", &valid, |event| {
+        matcher
+            .matching_valid_into(event, &mut scratch, &mut out)
+            .expect("valid event");
+        out.len()
     });
-    group.bench_function("quamina", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % events.len();
-            let hits = quamina
-                .matches_for_event(black_box(events[i].as_bytes()))
-                .expect("valid event");
-            black_box(hits.len())
-        });
+    cycle(&mut group, "quamina", events, |event| {
+        quamina
+            .matches_for_event(event.as_bytes())
+            .expect("valid event")
+            .len()
     });
     group.finish();
+}
+
+/// Benchmarks `run` on the events in turn, one per iteration.
+fn cycle<T>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    events: &[T],
+    mut run: impl FnMut(&T) -> usize,
+) {
+    group.bench_function(name, |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            black_box(run(black_box(&events[i])))
+        });
+    });
 }
 
 fn matching(c: &mut Criterion) {
