@@ -23,13 +23,15 @@ CREATE TABLE IF NOT EXISTS orders (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
+-- A rowid table: entries are appended as they happen and only the small
+-- key index is written at a random place (see platform's processed_events).
 CREATE TABLE IF NOT EXISTS orders_timeline (
     order_id TEXT NOT NULL,
     event_id TEXT NOT NULL,
     sort_key TEXT NOT NULL,
     entry TEXT NOT NULL,
-    PRIMARY KEY (order_id, event_id)
-) WITHOUT ROWID;
+    UNIQUE (order_id, event_id)
+);
 CREATE TABLE IF NOT EXISTS orders_outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,

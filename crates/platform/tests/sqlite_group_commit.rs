@@ -88,6 +88,7 @@ fn the_wal_starts_over_while_units_never_pause_so_it_stays_bounded() {
     let bound = WalBound {
         restart_frames: 256,
         keep_bytes: 1024 * 1024,
+        checkpoint_every: std::time::Duration::from_millis(5),
     };
     let db = Db::open_with(&path, bound).expect("open");
     db.migrate("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")

@@ -18,10 +18,6 @@ pub const GROUP_WINDOW: Duration = Duration::from_millis(25);
 pub const DURABLE_WINDOW: Duration = Duration::from_millis(2);
 /// The most units one group commits.
 pub const GROUP_UNITS: u32 = 5_000;
-/// How often, at most, the WAL is checkpointed while commits go on (and
-/// at once when they pause). A longer interval copies a page rewritten by
-/// many commits once instead of many times.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// Rolled-back groups remembered for the durable units waiting on them;
 /// a waiter is woken long before this many more groups end.
 const LOST_REMEMBERED: usize = 1024;
@@ -208,7 +204,8 @@ impl Shared {
                         return;
                     }
                     let due = state.commits > checkpointed
-                        && (state.group.is_none() || last_checkpoint.elapsed() >= CHECKPOINT_EVERY);
+                        && (state.group.is_none()
+                            || last_checkpoint.elapsed() >= wal.checkpoint_every);
                     if due {
                         break state.commits;
                     }
@@ -220,7 +217,7 @@ impl Shared {
                         None => self.opened.wait(state).unwrap_or_else(|p| p.into_inner()),
                         Some(left) if !left.is_zero() => {
                             let left = left.min(
-                                CHECKPOINT_EVERY
+                                wal.checkpoint_every
                                     .saturating_sub(last_checkpoint.elapsed())
                                     .max(Duration::from_millis(1)),
                             );

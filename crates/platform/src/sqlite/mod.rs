@@ -55,6 +55,11 @@ const CACHE_KIB: i64 = 32 * 1024;
 pub struct WalBound {
     pub restart_frames: i64,
     pub keep_bytes: i64,
+    /// How often, at most, the WAL is checkpointed while commits go on (and
+    /// at once when they pause). A longer interval copies a page rewritten
+    /// by many commits once instead of many times; the log can grow by what
+    /// is written in one interval beyond `restart_frames`.
+    pub checkpoint_every: Duration,
 }
 
 impl Default for WalBound {
@@ -62,6 +67,7 @@ impl Default for WalBound {
         Self {
             restart_frames: 16 * 1024,
             keep_bytes: 64 * 1024 * 1024,
+            checkpoint_every: Duration::from_millis(250),
         }
     }
 }
@@ -112,12 +118,16 @@ impl Db {
         // memory stays flat however long the run.
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.execute_batch(
+            // A rowid table: rows (each with its outcome's JSON) are
+            // appended in the order they are handled, and only the small
+            // key index is written at a random place, where the rows
+            // themselves were before, splitting full pages.
             "CREATE TABLE IF NOT EXISTS processed_events (
                 consumer TEXT NOT NULL,
                 event_id TEXT NOT NULL,
                 outcome TEXT NOT NULL,
-                PRIMARY KEY (consumer, event_id)
-            ) WITHOUT ROWID;",
+                UNIQUE (consumer, event_id)
+            );",
         )?;
         let shared = Arc::new(Shared::new(conn, grouped));
         if let Some((checkpointer, wal)) = checkpointer {
