@@ -90,6 +90,14 @@ impl Db {
 
     pub fn open_with(path: &Path, wal: WalBound) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
+        // 2 KiB pages, for a new database (an existing one keeps its own):
+        // most of what the saga writes is small changes at random keys,
+        // and each costs a whole page in the WAL and again when it is
+        // checkpointed. Measured with `saga demo --orders 5000`: bytes
+        // written per order 0.44 MB at 4 KiB pages, 0.14 MB at 2 KiB,
+        // 0.11 MB at 1 KiB, but 1 KiB pages need 50 % more writes (rows
+        // of ~1 KB spill) and were slower than both.
+        conn.pragma_update(None, "page_size", 2048)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(Duration::from_secs(5))?;
