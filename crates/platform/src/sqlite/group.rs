@@ -27,8 +27,9 @@ pub(super) struct Shared {
     /// Wakes the flusher: a group opened, a durable unit waits, or the
     /// database closes.
     opened: Condvar,
-    /// The id through which every group has ended, for durable units.
-    ended_through: tokio::sync::watch::Sender<u64>,
+    /// Which groups have ended, for durable units: published outside the
+    /// connection's lock, so a waiter never takes it to learn its outcome.
+    ended: tokio::sync::watch::Sender<Ended>,
     /// In memory, nothing is durable anyway: every unit commits at once.
     grouped: bool,
 }
@@ -38,13 +39,17 @@ pub(super) struct State {
     group: Option<Group>,
     /// The id of the last group begun; ids grow by one from 1.
     begun: u64,
-    /// Every group up to this id has ended: committed or lost.
-    ended_through: u64,
-    /// The most recent groups that were rolled back.
-    lost: VecDeque<u64>,
     /// Groups committed so far, for the checkpointer.
     commits: u64,
     pub(super) closed: bool,
+}
+
+/// Every group up to `through` has ended; the most recent of them that
+/// were rolled back are in `lost`.
+#[derive(Default)]
+struct Ended {
+    through: u64,
+    lost: VecDeque<u64>,
 }
 
 struct Group {
@@ -71,13 +76,11 @@ impl Shared {
                 conn,
                 group: None,
                 begun: 0,
-                ended_through: 0,
-                lost: VecDeque::new(),
                 commits: 0,
                 closed: false,
             }),
             opened: Condvar::new(),
-            ended_through: tokio::sync::watch::Sender::new(0),
+            ended: tokio::sync::watch::Sender::new(Ended::default()),
             grouped,
         }
     }
@@ -94,14 +97,29 @@ impl Shared {
     }
 
     pub(super) fn commit(&self, state: &mut State) -> rusqlite::Result<()> {
-        let committed = state.commit();
-        self.ended_through.send_replace(state.ended_through);
-        committed
+        let Some(id) = state.group.as_ref().map(|group| group.id) else {
+            return Ok(());
+        };
+        if let Err(error) = state.run("COMMIT") {
+            self.rollback(state);
+            return Err(error);
+        }
+        state.group = None;
+        state.commits += 1;
+        self.ended.send_modify(|ended| ended.through = id);
+        Ok(())
     }
 
     fn rollback(&self, state: &mut State) {
-        state.rollback();
-        self.ended_through.send_replace(state.ended_through);
+        if let Some(id) = state.rollback() {
+            self.ended.send_modify(|ended| {
+                ended.through = id;
+                ended.lost.push_back(id);
+                if ended.lost.len() > LOST_REMEMBERED {
+                    ended.lost.pop_front();
+                }
+            });
+        }
     }
 
     /// Commits what is open and stops the flusher.
@@ -179,13 +197,10 @@ impl Shared {
     /// Waits, without holding a thread, until group `id` ended; `Ok` when
     /// it committed. The flusher thread ends it by its deadline.
     pub(super) async fn committed(&self, id: u64) -> rusqlite::Result<()> {
-        let mut ended = self.ended_through.subscribe();
-        if ended.wait_for(|through| *through >= id).await.is_err() {
-            return Err(lost());
-        }
-        match self.lock().lost.contains(&id) {
-            true => Err(lost()),
-            false => Ok(()),
+        let mut ended = self.ended.subscribe();
+        match ended.wait_for(|ended| ended.through >= id).await {
+            Ok(ended) if !ended.lost.contains(&id) => Ok(()),
+            _ => Err(lost()),
         }
     }
 
@@ -300,28 +315,11 @@ impl State {
         Ok(())
     }
 
-    fn commit(&mut self) -> rusqlite::Result<()> {
-        let Some(group) = self.group.as_ref() else {
-            return Ok(());
-        };
-        let id = group.id;
-        self.run("COMMIT").inspect_err(|_| self.rollback())?;
-        self.group = None;
-        self.ended_through = id;
-        self.commits += 1;
-        Ok(())
-    }
-
-    fn rollback(&mut self) {
-        if let Some(group) = self.group.take() {
-            self.ended_through = group.id;
-            self.lost.push_back(group.id);
-            if self.lost.len() > LOST_REMEMBERED {
-                self.lost.pop_front();
-            }
-        }
+    /// Rolls back the open transaction; returns the group it ended.
+    fn rollback(&mut self) -> Option<u64> {
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        self.group.take().map(|group| group.id)
     }
 }
