@@ -14,39 +14,62 @@ use crate::tree::{Field, Obj};
 #[derive(Debug)]
 pub(crate) struct AnchorIndex {
     pub(crate) path: Vec<u32>,
+    /// The values while there are at most `FEW` of them (a bus's usual
+    /// `source` or `detail-type` lists): comparing the event's string with
+    /// each, length first, costs less than hashing it.
+    few: Vec<Filed>,
     /// Keyed by the value's hash, so that the strings themselves are
-    /// compared with `text::same` rather than through `memcmp`.
+    /// compared with `text::same` rather than through `memcmp`; used once
+    /// there are more than `FEW` values.
     rules_by_value: FastMap<u64, Vec<Filed>>,
 }
+
+/// Most values an anchor compares one by one rather than through a hash.
+const FEW: usize = 8;
 
 /// One exact value and the rules filed under it.
 type Filed = (Box<str>, Vec<u32>);
 
-fn value_hash(value: &str) -> u64 {
+fn value_hash(value: &[u8]) -> u64 {
     let mut hasher = FastHasher::default();
-    hasher.write(value.as_bytes());
+    hasher.write(value);
     hasher.finish()
 }
 
 impl AnchorIndex {
-    pub(crate) fn rules(&self, value: &str) -> Option<&[u32]> {
-        let bucket = self.rules_by_value.get(&value_hash(value))?;
+    fn new(path: Vec<u32>) -> Self {
+        Self {
+            path,
+            few: Vec::new(),
+            rules_by_value: FastMap::default(),
+        }
+    }
+
+    pub(crate) fn rules(&self, value: &[u8]) -> Option<&[u32]> {
+        let bucket = if self.rules_by_value.is_empty() {
+            &self.few
+        } else {
+            self.rules_by_value.get(&value_hash(value))?
+        };
         bucket
             .iter()
-            .find(|(key, _)| text::same(key.as_bytes(), value.as_bytes()))
+            .find(|(key, _)| text::same(key.as_bytes(), value))
             .map(|(_, rules)| rules.as_slice())
     }
 
-    fn rules_mut(&mut self, value: &str) -> &mut Vec<u32> {
-        let bucket = self.rules_by_value.entry(value_hash(value)).or_default();
-        let at = match bucket.iter().position(|(key, _)| **key == *value) {
-            Some(at) => at,
-            None => {
-                bucket.push((value.into(), Vec::new()));
-                bucket.len() - 1
+    /// Files each value's rules: in `few` while there are at most `FEW`
+    /// values, in the hash table beyond.
+    fn fill(&mut self, values: HashMap<&str, Vec<u32>>) {
+        let many = values.len() > FEW;
+        for (value, rules) in values {
+            let filed = (Box::from(value), rules);
+            if many {
+                let bucket = self.rules_by_value.entry(value_hash(value.as_bytes()));
+                bucket.or_default().push(filed);
+            } else {
+                self.few.push(filed);
             }
-        };
-        &mut bucket[at].1
+        }
     }
 }
 
@@ -92,7 +115,7 @@ pub(crate) fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>, Ve
             .or_default()
             .extend(values.iter().copied());
     }
-    let mut anchors: Vec<AnchorIndex> = Vec::new();
+    let mut anchors: Vec<(AnchorIndex, HashMap<&str, Vec<u32>>)> = Vec::new();
     let mut anchor_of_path: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut unanchored = Vec::new();
     let mut anchor_leaf = vec![None; rules.len()];
@@ -110,19 +133,23 @@ pub(crate) fn index_rules(rules: &[Obj<u32>]) -> (Vec<AnchorIndex>, Vec<u32>, Ve
         };
         anchor_leaf[rule as usize] = path.last().copied();
         let slot = *anchor_of_path.entry(path.clone()).or_insert_with(|| {
-            anchors.push(AnchorIndex {
-                path: path.clone(),
-                rules_by_value: FastMap::default(),
-            });
+            anchors.push((AnchorIndex::new(path.clone()), HashMap::new()));
             anchors.len() - 1
         });
         for value in values {
-            let list = anchors[slot].rules_mut(value);
+            let list = anchors[slot].1.entry(value).or_default();
             if list.last() != Some(&rule) {
                 list.push(rule);
             }
         }
     }
+    let anchors = anchors
+        .into_iter()
+        .map(|(mut anchor, values)| {
+            anchor.fill(values);
+            anchor
+        })
+        .collect();
     (anchors, unanchored, anchor_leaf)
 }
 
@@ -131,7 +158,7 @@ pub(crate) fn strings_at<'t>(
     node: &'t Node,
     path: &[u32],
     event: Event<'t>,
-    visit: &mut impl FnMut(&'t str),
+    visit: &mut impl FnMut(&'t [u8]),
 ) {
     match (node, path.split_first()) {
         (Node::Arr(items), _) => {
@@ -139,7 +166,7 @@ pub(crate) fn strings_at<'t>(
                 strings_at(item, path, event, visit);
             }
         }
-        (Node::Str(text), None) => visit(event.str(*text)),
+        (Node::Str(text), None) => visit(event.bytes(*text)),
         (Node::Obj(_), Some((id, rest))) => {
             if let Some(child) = event.field(node, *id) {
                 strings_at(child, rest, event, visit);

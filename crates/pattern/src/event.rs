@@ -283,11 +283,13 @@ impl<'t> Event<'t> {
         self.tree.root.as_ref()
     }
 
-    pub(crate) fn str(&self, text: Text) -> &'t str {
+    /// A string's bytes: whole UTF-8 sequences (see `text`), handed out as
+    /// bytes so that no char-boundary checks are paid for slicing.
+    pub(crate) fn bytes(&self, text: Text) -> &'t [u8] {
         let source = if text.is_unescaped() {
-            &self.tree.strings
+            self.tree.strings.as_bytes()
         } else {
-            self.text
+            self.text.as_bytes()
         };
         source.get(text.span().range()).unwrap_or_default()
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::anchors::{self, AnchorIndex, strings_at};
 use crate::error::EventError;
-use crate::event::{Event, Tree};
+use crate::event::{Event, Node, Tree};
 use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
@@ -221,8 +221,8 @@ impl<R> Matcher<R> {
         Ok(())
     }
 
-    fn evaluate(&self, event: Event<'_>, scratch: &mut Work) {
-        scratch.begin(self.rules.len());
+    fn evaluate(&self, event: Event<'_>, work: &mut Work) {
+        work.begin(self.rules.len());
         let Some(root) = event.root() else {
             return;
         };
@@ -230,29 +230,21 @@ impl<R> Matcher<R> {
             let Some(&leaf) = anchor.path.last() else {
                 continue;
             };
-            let slot = slots::get(leaf, event);
-            let mut propose = |value: &str| {
+            let mut propose = |value: &[u8]| {
                 if let Some(rules) = anchor.rules(value) {
                     for &rule in rules {
-                        scratch.propose(rule);
+                        work.propose(rule);
                     }
                 }
             };
-            match slot {
+            match slots::get(leaf, event) {
+                Slot::Direct(Node::Str(text)) => propose(event.bytes(*text)),
                 Slot::Direct(value) => strings_at(value, &[], event, &mut propose),
                 Slot::InArray => strings_at(root, &anchor.path, event, &mut propose),
                 Slot::Absent => {}
             }
         }
-        for &rule in &self.unanchored {
-            scratch.propose(rule);
-        }
-        let Work {
-            candidates,
-            matched,
-            ..
-        } = scratch;
-        matched.extend(candidates.iter().copied().filter(|&rule| {
+        let holds = |rule: u32| {
             let rule = rule as usize;
             match self.flat[rule].as_deref() {
                 // Leaves outside arrays hold: only array sub-patterns remain.
@@ -260,7 +252,16 @@ impl<R> Matcher<R> {
                     .unwrap_or_else(|| self.rules[rule].matches_arrays(event)),
                 None => self.rules[rule].matches(Some(root), event),
             }
-        }));
+        };
+        let Work {
+            candidates,
+            matched,
+            ..
+        } = work;
+        // An unanchored rule is filed under no value, so never proposed:
+        // both lists together hold each rule to evaluate once.
+        matched.extend(candidates.iter().copied().filter(|&rule| holds(rule)));
+        matched.extend(self.unanchored.iter().copied().filter(|&rule| holds(rule)));
         matched.sort_unstable();
     }
 }

@@ -36,6 +36,20 @@ pub(crate) struct Range {
 }
 
 impl Range {
+    /// The range as inclusive bounds: keys are integers, so `> b` is
+    /// `>= b + 1`.
+    pub(crate) fn inclusive(&self) -> (i64, i64) {
+        let low = match self.lower {
+            None => i64::MIN,
+            Some((bound, inclusive)) => bound.saturating_add(i64::from(!inclusive)),
+        };
+        let high = match self.upper {
+            None => i64::MAX,
+            Some((bound, inclusive)) => bound.saturating_sub(i64::from(!inclusive)),
+        };
+        (low, high)
+    }
+
     pub(crate) fn contains(&self, key: i64) -> bool {
         let above = match self.lower {
             None => true,
@@ -75,5 +89,24 @@ mod tests {
         assert!(comparable(-5.0e9).is_some());
         assert!(comparable(5.0e9 + 1.0).is_none());
         assert!(comparable(f64::NAN).is_none());
+    }
+
+    #[test]
+    fn inclusive_bounds_keep_the_range_s_members() {
+        let key = |x: f64| comparable(x).expect("in range");
+        let range = Range {
+            lower: Some((key(0.0), false)),
+            upper: Some((key(5000.0), true)),
+        };
+        let (low, high) = range.inclusive();
+        for x in [-1.0, 0.0, 0.000001, 1.0, 4999.999999, 5000.0, 5000.000001] {
+            let k = key(x);
+            assert_eq!(low <= k && k <= high, range.contains(k), "{x}");
+        }
+        let open = Range {
+            lower: None,
+            upper: None,
+        };
+        assert_eq!(open.inclusive(), (i64::MIN, i64::MAX));
     }
 }

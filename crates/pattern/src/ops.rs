@@ -62,9 +62,10 @@ impl Op {
         }
     }
 
-    fn matches_str(&self, have: &str) -> bool {
+    #[inline]
+    fn matches_str(&self, have: &[u8]) -> bool {
         match self {
-            Op::ExactStr(want) => text::same(want.as_bytes(), have.as_bytes()),
+            Op::ExactStr(want) => text::same(want.as_bytes(), have),
             Op::Prefix(want) => text::starts_with(have, want),
             Op::PrefixIgnoreCase(want) => text::prefix_ignore_case(have, want),
             Op::Suffix(want) => text::ends_with(have, want),
@@ -88,11 +89,9 @@ impl Op {
 }
 
 impl Negated {
-    fn excludes_str(&self, have: &str) -> bool {
+    fn excludes_str(&self, have: &[u8]) -> bool {
         match self {
-            Negated::Strings(list) => list
-                .iter()
-                .any(|s| text::same(s.as_bytes(), have.as_bytes())),
+            Negated::Strings(list) => list.iter().any(|s| text::same(s.as_bytes(), have)),
             Negated::Numbers(_) => false,
             Negated::Prefixes(list) => list.iter().any(|p| text::starts_with(have, p)),
             Negated::Suffixes(list) => list.iter().any(|s| text::ends_with(have, s)),
@@ -115,15 +114,51 @@ pub(crate) struct Leaf {
     pub ops: Vec<Op>,
     pub exists_true: bool,
     pub exists_false: bool,
+    /// Set by `Leaf::finish`: no `exists` and at least one operator, so a
+    /// string or number value is decided by the operators alone.
+    plain: bool,
+    /// Set by `Leaf::finish`: the leaf is one `numeric` range, whose bounds
+    /// as inclusive keys are these.
+    range: Option<(i64, i64)>,
 }
 
 impl Leaf {
+    /// Records the shortcuts `matches` takes; call once the leaf is built.
+    pub(crate) fn finish(mut self) -> Self {
+        self.plain = !self.exists_true && !self.exists_false && !self.ops.is_empty();
+        self.range = match self.ops.as_slice() {
+            [Op::Numeric(range)] if self.plain => Some(range.inclusive()),
+            _ => None,
+        };
+        self
+    }
+
     /// Matches the event's value at this field (`None` when absent).
     ///
+    /// Strings and numbers under a plain leaf (most conditions) are decided
+    /// here, inlined into the matcher's loops; the rest by `matches_general`.
+    #[inline(always)]
+    pub(crate) fn matches(&self, value: Option<&Node>, event: Event<'_>) -> bool {
+        match value {
+            Some(Node::Str(text)) if self.plain => {
+                let have = event.bytes(*text);
+                self.ops.iter().any(|op| op.matches_str(have))
+            }
+            Some(Node::Num(number)) if self.plain => match self.range {
+                Some((low, high)) => number.key().is_some_and(|key| low <= key && key <= high),
+                None => self
+                    .ops
+                    .iter()
+                    .any(|op| op.matches_other(&Node::Num(*number))),
+            },
+            _ => self.matches_general(value, event),
+        }
+    }
+
     /// Per the event-ruler README ("Exists matching"), existence is about leaf
     /// values: `null` is a value, while an object or an empty array holds no
     /// leaf, so `exists: false` matches them and `exists: true` does not.
-    pub(crate) fn matches(&self, value: Option<&Node>, event: Event<'_>) -> bool {
+    fn matches_general(&self, value: Option<&Node>, event: Event<'_>) -> bool {
         if self.exists_true || self.exists_false {
             let present = value.is_some_and(|value| has_leaf(value, event));
             if (self.exists_true && present) || (self.exists_false && !present) {
@@ -143,7 +178,7 @@ impl Leaf {
     fn matches_scalar(&self, scalar: &Node, event: Event<'_>) -> bool {
         match scalar {
             Node::Str(text) => {
-                let text = event.str(*text);
+                let text = event.bytes(*text);
                 self.ops.iter().any(|op| op.matches_str(text))
             }
             other => self.ops.iter().any(|op| op.matches_other(other)),

@@ -129,7 +129,7 @@ fn leaf(items: &[Value], path: &FieldPath) -> Result<Leaf, PatternError> {
             Value::Array(_) => return Err(PatternError::InvalidMatchValue { path: path.clone() }),
         }
     }
-    Ok(leaf)
+    Ok(leaf.finish())
 }
 
 enum Operand {

@@ -31,18 +31,22 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+// Event strings are compared as bytes: they come from text validated as
+// UTF-8 and end at ASCII quotes, so they are whole UTF-8 sequences, and
+// byte comparisons with (UTF-8) pattern operands agree with `str` ones
+// without the char-boundary checks `str` slicing costs.
+
 #[inline(always)]
-pub(crate) fn starts_with(have: &str, want: &str) -> bool {
-    have.as_bytes()
-        .get(..want.len())
+pub(crate) fn starts_with(have: &[u8], want: &str) -> bool {
+    have.get(..want.len())
         .is_some_and(|head| same(head, want.as_bytes()))
 }
 
 #[inline(always)]
-pub(crate) fn ends_with(have: &str, want: &str) -> bool {
+pub(crate) fn ends_with(have: &[u8], want: &str) -> bool {
     have.len()
         .checked_sub(want.len())
-        .and_then(|start| have.as_bytes().get(start..))
+        .and_then(|start| have.get(start..))
         .is_some_and(|tail| same(tail, want.as_bytes()))
 }
 
@@ -52,8 +56,9 @@ pub(crate) fn lower(text: &str) -> Box<str> {
 }
 
 /// Non-ASCII values: Unicode lowering allocates, but is rare in events.
-fn lowered_cmp(value: &str, lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
-    cmp(&value.to_lowercase(), lowered)
+/// (An event string is always valid UTF-8, see above.)
+fn lowered_cmp(value: &[u8], lowered: &str, cmp: impl Fn(&str, &str) -> bool) -> bool {
+    std::str::from_utf8(value).is_ok_and(|value| cmp(&value.to_lowercase(), lowered))
 }
 
 /// Whether ASCII `value`, lowered, equals the already lowered `lowered`;
@@ -66,26 +71,24 @@ fn ascii_equals_lowered(value: &[u8], lowered: &[u8]) -> bool {
             .all(|(v, l)| v.to_ascii_lowercase() == *l)
 }
 
-pub(crate) fn equals_ignore_case(value: &str, lowered: &str) -> bool {
+pub(crate) fn equals_ignore_case(value: &[u8], lowered: &str) -> bool {
     if value.is_ascii() {
-        return ascii_equals_lowered(value.as_bytes(), lowered.as_bytes());
+        return ascii_equals_lowered(value, lowered.as_bytes());
     }
     lowered_cmp(value, lowered, |a, b| a == b)
 }
 
-pub(crate) fn prefix_ignore_case(value: &str, lowered: &str) -> bool {
+pub(crate) fn prefix_ignore_case(value: &[u8], lowered: &str) -> bool {
     if value.is_ascii() {
         return value
-            .as_bytes()
             .get(..lowered.len())
             .is_some_and(|head| ascii_equals_lowered(head, lowered.as_bytes()));
     }
     lowered_cmp(value, lowered, |a, b| a.starts_with(b))
 }
 
-pub(crate) fn suffix_ignore_case(value: &str, lowered: &str) -> bool {
+pub(crate) fn suffix_ignore_case(value: &[u8], lowered: &str) -> bool {
     if value.is_ascii() {
-        let value = value.as_bytes();
         return value
             .len()
             .checked_sub(lowered.len())
@@ -136,13 +139,13 @@ impl Wildcard {
         Ok(Self { pieces })
     }
 
-    pub(crate) fn matches(&self, value: &str) -> bool {
+    pub(crate) fn matches(&self, value: &[u8]) -> bool {
         let (first, rest) = match self.pieces.split_first() {
             Some(split) => split,
             None => return false,
         };
         let Some((last, middle)) = rest.split_last() else {
-            return value == &**first;
+            return same(value, first.as_bytes());
         };
         if value.len() < first.len() + last.len()
             || !starts_with(value, first)
@@ -152,7 +155,17 @@ impl Wildcard {
         }
         // Greedy leftmost placement of each middle piece is optimal: placing a
         // piece earlier never removes options for the pieces after it.
-        let mut window = &value[first.len()..value.len() - last.len()];
+        if middle.is_empty() {
+            return true;
+        }
+        // Between a matched first and last piece (whole UTF-8 sequences),
+        // so the window is valid UTF-8 too.
+        let Some(mut window) = value
+            .get(first.len()..value.len() - last.len())
+            .and_then(|window| std::str::from_utf8(window).ok())
+        else {
+            return false;
+        };
         for piece in middle {
             match window.find(&**piece) {
                 Some(at) => window = &window[at + piece.len()..],
@@ -207,7 +220,10 @@ impl Cidr {
         }
     }
 
-    pub(crate) fn contains(&self, value: &str) -> bool {
+    pub(crate) fn contains(&self, value: &[u8]) -> bool {
+        let Ok(value) = std::str::from_utf8(value) else {
+            return false;
+        };
         match (self, value.parse::<IpAddr>()) {
             (Cidr::V4 { network, mask }, Ok(IpAddr::V4(ip))) => u32::from(ip) & mask == *network,
             (Cidr::V6 { network, mask }, Ok(IpAddr::V6(ip))) => u128::from(ip) & mask == *network,
@@ -226,20 +242,20 @@ mod tests {
 
     #[test]
     fn wildcards_match_any_run_of_characters() {
-        assert!(wildcard("Simple*Service").matches("SimpleQueueService"));
-        assert!(wildcard("Simple*Service").matches("SimpleService"));
-        assert!(!wildcard("Simple*Service").matches("SimpleServ"));
-        assert!(wildcard("*/lib/*").matches("/usr/lib/x.so"));
-        assert!(wildcard("a*b*a").matches("aba"));
-        assert!(!wildcard("a*a").matches("a"));
-        assert!(wildcard("*").matches(""));
+        assert!(wildcard("Simple*Service").matches(b"SimpleQueueService"));
+        assert!(wildcard("Simple*Service").matches(b"SimpleService"));
+        assert!(!wildcard("Simple*Service").matches(b"SimpleServ"));
+        assert!(wildcard("*/lib/*").matches(b"/usr/lib/x.so"));
+        assert!(wildcard("a*b*a").matches(b"aba"));
+        assert!(!wildcard("a*a").matches(b"a"));
+        assert!(wildcard("*").matches(b""));
     }
 
     #[test]
     fn escaped_stars_and_backslashes_are_literal() {
-        assert!(wildcard(r"a\*b").matches("a*b"));
-        assert!(!wildcard(r"a\*b").matches("axb"));
-        assert!(wildcard(r"a\\*").matches(r"a\bc"));
+        assert!(wildcard(r"a\*b").matches(b"a*b"));
+        assert!(!wildcard(r"a\*b").matches(b"axb"));
+        assert!(wildcard(r"a\\*").matches(br"a\bc"));
     }
 
     #[test]
@@ -253,15 +269,19 @@ mod tests {
     #[test]
     fn cidr_blocks_contain_their_addresses() {
         let v4 = Cidr::parse("10.0.0.0/24").expect("valid");
-        assert!(v4.contains("10.0.0.255"));
-        assert!(!v4.contains("10.0.1.0"));
-        assert!(!v4.contains("not an ip"));
+        assert!(v4.contains(b"10.0.0.255"));
+        assert!(!v4.contains(b"10.0.1.0"));
+        assert!(!v4.contains(b"not an ip"));
         let v6 = Cidr::parse("2001:db8::/32").expect("valid");
-        assert!(v6.contains("2001:db8:1::1"));
-        assert!(!v6.contains("2001:db9::1"));
+        assert!(v6.contains(b"2001:db8:1::1"));
+        assert!(!v6.contains(b"2001:db9::1"));
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("10.0.0/8").is_none());
-        assert!(Cidr::parse("0.0.0.0/0").expect("valid").contains("1.2.3.4"));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .expect("valid")
+                .contains(b"1.2.3.4")
+        );
     }
 
     #[test]
@@ -277,14 +297,17 @@ mod tests {
             }
         }
         assert!(!same(b"abc", b"ab"));
-        assert!(starts_with("prefix-rest", "prefix") && !starts_with("pre", "prefix"));
-        assert!(ends_with("rest-suffix", "suffix") && !ends_with("fix", "suffix"));
+        assert!(starts_with(b"prefix-rest", "prefix") && !starts_with(b"pre", "prefix"));
+        assert!(ends_with(b"rest-suffix", "suffix") && !ends_with(b"fix", "suffix"));
     }
 
     #[test]
     fn ignore_case_comparisons_handle_unicode() {
-        assert!(equals_ignore_case("ÉVÉNEMENT", &lower("événement")));
-        assert!(prefix_ignore_case("EventBridge", "eventb"));
-        assert!(suffix_ignore_case("IMAGE.PNG", ".png"));
+        assert!(equals_ignore_case(
+            "ÉVÉNEMENT".as_bytes(),
+            &lower("événement")
+        ));
+        assert!(prefix_ignore_case(b"EventBridge", "eventb"));
+        assert!(suffix_ignore_case(b"IMAGE.PNG", ".png"));
     }
 }
