@@ -122,7 +122,8 @@ pub(crate) const IN_ARRAY: u32 = u32::MAX - 1;
 #[derive(Clone, Copy)]
 pub(crate) struct Event<'t> {
     pub tree: &'t Tree,
-    pub text: &'t str,
+    /// The event's text, checked to be UTF-8.
+    pub text: &'t [u8],
 }
 
 impl Tree {
@@ -289,7 +290,7 @@ impl<'t> Event<'t> {
         let source = if text.is_unescaped() {
             self.tree.strings.as_bytes()
         } else {
-            self.text.as_bytes()
+            self.text
         };
         source.get(text.span().range()).unwrap_or_default()
     }

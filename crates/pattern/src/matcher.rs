@@ -204,7 +204,7 @@ impl<R> Matcher<R> {
         self.evaluate(
             Event {
                 tree: &tree,
-                text: "",
+                text: b"",
             },
             &mut work,
         );

@@ -56,7 +56,7 @@ impl Pattern {
         tree.fill_from_value(event, &self.trie, ROOT);
         let event = Event {
             tree: &tree,
-            text: "",
+            text: b"",
         };
         self.compiled.matches(event.root(), event)
     }

@@ -17,16 +17,21 @@ use crate::trie::{FieldTrie, ROOT};
 use crate::valid::{self, ValidEvent};
 
 /// Reads `json` into `tree` as an event object pruned to the fields in
-/// `trie`, returning the text the tree's strings point into.
+/// `trie`, returning the text the tree's strings point into (checked to be
+/// UTF-8).
 pub(crate) fn read_event<'a>(
     json: &'a [u8],
     trie: &FieldTrie,
     tree: &mut Tree,
-) -> Result<&'a str, EventError> {
+) -> Result<&'a [u8], EventError> {
     tree.begin(trie.len());
-    let text = valid::utf8(json)?;
-    read_object(json, text, trie, tree).map_err(|fail| valid::event_error(*fail))?;
-    Ok(text)
+    // ASCII is UTF-8: one pass answers both questions for most events.
+    let plain = scan::plain_ascii(json) || {
+        valid::utf8(json)?;
+        scan::strings_are_plain(json)
+    };
+    read_object(json, plain, trie, tree).map_err(|fail| valid::event_error(*fail))?;
+    Ok(json)
 }
 
 /// Reads an event validated earlier: parts no rule names are stepped over
@@ -35,18 +40,18 @@ pub(crate) fn read_valid<'a>(
     event: &ValidEvent<'a>,
     trie: &FieldTrie,
     tree: &mut Tree,
-) -> Result<&'a str, EventError> {
+) -> Result<&'a [u8], EventError> {
     tree.begin(trie.len());
-    let (bytes, text) = (event.as_bytes(), event.as_str());
+    let bytes = event.as_bytes();
     let start = skip_ws(bytes, 0);
     let read = if event.is_plain() {
-        Reader::<true, true>::new(bytes, text, trie, tree, event.skips()).object(
+        Reader::<true, true>::new(bytes, trie, tree, event.skips()).object(
             start,
             Place::ROOT,
             Dest::Root,
         )
     } else {
-        Reader::<false, true>::new(bytes, text, trie, tree, event.skips()).object(
+        Reader::<false, true>::new(bytes, trie, tree, event.skips()).object(
             start,
             Place::ROOT,
             Dest::Root,
@@ -54,11 +59,12 @@ pub(crate) fn read_valid<'a>(
     };
     read.map_err(|fail| valid::event_error(*fail))?;
     tree.finish();
-    Ok(text)
+    Ok(bytes)
 }
 
 /// Whether the text was a JSON object; an error for anything but valid JSON.
-fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> Scan<()> {
+/// `plain`: `scan::strings_are_plain` holds for `bytes`.
+fn read_object(bytes: &[u8], plain: bool, trie: &FieldTrie, tree: &mut Tree) -> Scan<()> {
     let start = skip_ws(bytes, 0);
     let is_object = match bytes.get(start) {
         Some(b'{') => true,
@@ -69,14 +75,10 @@ fn read_object(bytes: &[u8], text: &str, trie: &FieldTrie, tree: &mut Tree) -> S
         // Valid JSON that is not an object is a different mistake from text
         // that is not JSON at all.
         skip::skip_value::<false>(bytes, start, 1)?
-    } else if scan::strings_are_plain(bytes) {
-        Reader::<true, false>::new(bytes, text, trie, tree, &[]).object(
-            start,
-            Place::ROOT,
-            Dest::Root,
-        )?
+    } else if plain {
+        Reader::<true, false>::new(bytes, trie, tree, &[]).object(start, Place::ROOT, Dest::Root)?
     } else {
-        Reader::<false, false>::new(bytes, text, trie, tree, &[]).object(
+        Reader::<false, false>::new(bytes, trie, tree, &[]).object(
             start,
             Place::ROOT,
             Dest::Root,
@@ -130,8 +132,8 @@ enum Dest {
 /// `PLAIN`: the text passed `scan::strings_are_plain`. `VALID`: it was
 /// validated by `ValidEvent::parse`, whose container ends are `skips`.
 struct Reader<'a, 't, const PLAIN: bool, const VALID: bool> {
+    /// Text checked to be UTF-8.
     bytes: &'a [u8],
-    text: &'a str,
     trie: &'t FieldTrie,
     tree: &'t mut Tree,
     skips: &'a [Skip],
@@ -140,16 +142,9 @@ struct Reader<'a, 't, const PLAIN: bool, const VALID: bool> {
 }
 
 impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> {
-    fn new(
-        bytes: &'a [u8],
-        text: &'a str,
-        trie: &'t FieldTrie,
-        tree: &'t mut Tree,
-        skips: &'a [Skip],
-    ) -> Self {
+    fn new(bytes: &'a [u8], trie: &'t FieldTrie, tree: &'t mut Tree, skips: &'a [Skip]) -> Self {
         Self {
             bytes,
-            text,
             trie,
             tree,
             skips,
@@ -201,7 +196,7 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
             }
             Some(b'-' | b'0'..=b'9') => {
                 let (end, integral) = scan::number_end(bytes, pos)?;
-                let text = self.text.get(pos..end).unwrap_or_default();
+                let text = bytes.get(pos..end).unwrap_or_default();
                 (end, Node::Num(Num::new(number_value(text, integral))))
             }
             Some(_) => return Err(syntax(pos, "expected a value")),
@@ -333,7 +328,9 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
     fn unescape(&mut self, start: usize, end: usize) -> Text {
         let out = &mut self.tree.strings;
         let out_start = out.len();
-        let mut rest = self.text.get(start..end).unwrap_or_default();
+        // A string body of UTF-8 text ends at ASCII quotes, so it is UTF-8.
+        let body = self.bytes.get(start..end).unwrap_or_default();
+        let mut rest = std::str::from_utf8(body).unwrap_or_default();
         while let Some(at) = rest.find('\\') {
             out.push_str(&rest[..at]);
             let escape = &rest[at + 1..];
@@ -357,22 +354,25 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
 }
 
 /// The value of a number the scanner validated, ending at `text`'s end.
-fn number_value(text: &str, integral: bool) -> f64 {
+fn number_value(text: &[u8], integral: bool) -> f64 {
     if integral && text.len() <= 16 {
         // Up to 16 characters an integer fits an i64, and converting it
         // rounds exactly like parsing a double. The scanner checked the
         // digits, so no `parse` needed.
-        let (negative, digits) = match text.strip_prefix('-') {
+        let (negative, digits) = match text.strip_prefix(b"-") {
             Some(digits) => (true, digits),
             None => (false, text),
         };
         let n = digits
-            .bytes()
+            .iter()
             .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
         (if negative { -n } else { n }) as f64
     } else {
         // Out-of-range text parses to infinity, which compares as nothing.
-        text.parse::<f64>().unwrap_or(f64::NAN)
+        std::str::from_utf8(text)
+            .ok()
+            .and_then(|text| text.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
     }
 }
 

@@ -63,14 +63,33 @@ pub(crate) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 /// instead of three. Compact events (EventBridge's own form) usually
 /// qualify; the check is a branch-free pass that the compiler vectorizes.
 pub(crate) fn strings_are_plain(bytes: &[u8]) -> bool {
-    let special = |b: u8| (b < 0x20) | (b == b'\\');
+    none_of(bytes, |b| (b < 0x20) | (b == b'\\'))
+}
+
+/// Whether the text is ASCII and `strings_are_plain`, in one pass: then it
+/// is valid UTF-8 without a separate check (compact events usually are).
+pub(crate) fn plain_ascii(bytes: &[u8]) -> bool {
+    // Outside 0x20..0x80 (control or non-ASCII), or a backslash.
+    none_of(bytes, |b| (b.wrapping_sub(0x20) >= 0x60) | (b == b'\\'))
+}
+
+/// Whether no byte is `special`: 32 bytes a step, branch-free within a
+/// step so that the compiler vectorizes it; the last step overlaps the one
+/// before rather than going byte by byte.
+#[inline(always)]
+fn none_of(bytes: &[u8], special: impl Fn(u8) -> bool) -> bool {
+    let seen = |chunk: &[u8; 32]| chunk.iter().fold(false, |seen, &b| seen | special(b));
     let mut chunks = bytes.chunks_exact(32);
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |seen, &b| seen | special(b)) {
+        if chunk.first_chunk::<32>().is_some_and(seen) {
             return false;
         }
     }
-    !chunks.remainder().iter().any(|&b| special(b))
+    match bytes.last_chunk::<32>() {
+        Some(last) if !chunks.remainder().is_empty() => !seen(last),
+        Some(_) => true,
+        None => !bytes.iter().any(|&b| special(b)),
+    }
 }
 
 /// Steps over a string body (`pos` is just past the opening quote) and
@@ -238,6 +257,25 @@ mod tests {
         assert!(!strings_are_plain(format!("{long}\n{long}").as_bytes()));
         assert!(!strings_are_plain(b"\t"));
         assert_eq!(string_end::<true>(b"abcdefghijkl\"xyz", 0), Ok((13, false)));
+    }
+
+    #[test]
+    fn plain_ascii_needs_every_byte_printable_ascii_and_no_backslash() {
+        for len in 0..80 {
+            let clean = vec![b'a'; len];
+            assert!(plain_ascii(&clean), "{len}");
+            assert_eq!(plain_ascii(&clean), strings_are_plain(&clean));
+            for at in 0..len {
+                for bad in [b'\\', b'\n', 0x00, 0x1f, 0x80, 0xc3, 0xff] {
+                    let mut text = clean.clone();
+                    text[at] = bad;
+                    assert!(!plain_ascii(&text), "{len} {at} {bad}");
+                }
+                let mut text = clean.clone();
+                text[at] = 0x7f;
+                assert!(plain_ascii(&text), "DEL is printable enough for JSON");
+            }
+        }
     }
 
     #[test]
