@@ -111,6 +111,11 @@ pub(crate) struct Tree {
     /// A repeated key replaced a value: the slots of the replaced value's
     /// fields are stale and `finish` recomputes them all.
     replaced: bool,
+    /// Where each field (by trie id) was last pushed in `open_entries`, so
+    /// that a repeated key is found without scanning its object. Never
+    /// reset: a stale position is recognised because the entry there is not
+    /// that field's or lies below the open object's start.
+    last_pushed: Vec<u32>,
 }
 
 /// `Tree::slots` value of a field the event does not have.
@@ -131,6 +136,9 @@ impl Tree {
     pub(crate) fn begin(&mut self, fields: usize) {
         self.slots.clear();
         self.slots.resize(fields, ABSENT);
+        if self.last_pushed.len() < fields {
+            self.last_pushed.resize(fields, u32::MAX);
+        }
         self.replaced = false;
         self.entries.clear();
         self.items.clear();
@@ -169,17 +177,29 @@ impl Tree {
 
     /// Adds an entry to the open object starting at `base`; a repeated key
     /// keeps its last value, as serde_json does.
+    ///
+    /// The open object's entries are `open_entries[base..]` (those of the
+    /// objects around it lie below `base`, nested ones were moved out when
+    /// they closed), so an entry for `key` at or above `base` is this
+    /// object's.
+    #[inline(always)]
     pub(crate) fn push_entry(&mut self, base: usize, key: u32, node: Node) {
-        match self.open_entries[base..]
-            .iter_mut()
-            .find(|(k, _)| *k == key)
+        let len = self.open_entries.len();
+        let Some(last) = self.last_pushed.get_mut(key as usize) else {
+            self.open_entries.push((key, node));
+            return;
+        };
+        let at = *last as usize;
+        if at >= base
+            && let Some(entry) = self.open_entries.get_mut(at)
+            && entry.0 == key
         {
-            Some(entry) => {
-                entry.1 = node;
-                self.replaced = true;
-            }
-            None => self.open_entries.push((key, node)),
+            entry.1 = node;
+            self.replaced = true;
+            return;
         }
+        *last = len as u32;
+        self.open_entries.push((key, node));
     }
 
     /// Recomputes the slots if a repeated key left stale ones; the root is

@@ -22,6 +22,7 @@
 //! event patterns") and AWS's open-source matcher aws/event-ruler.
 
 mod anchors;
+mod check;
 mod error;
 mod event;
 mod hash;

@@ -11,9 +11,9 @@
 use serde_json::Value;
 
 use crate::anchors::{self, AnchorIndex, strings_at};
+use crate::check::Check;
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
-use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
 use crate::slots::{self, Slot};
@@ -39,7 +39,7 @@ pub struct Matcher<R = String> {
     names: Vec<R>,
     rules: Vec<Obj<u32>>,
     /// The `$or`-free rules as leaf lists, evaluated through a slot table.
-    flat: Vec<Option<Vec<(u32, Leaf)>>>,
+    flat: Vec<Option<Vec<Check>>>,
     trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
@@ -105,7 +105,12 @@ impl<R> MatcherBuilder<R> {
                 // checks it again with array consistency; if no other field
                 // is in an array, the anchor's find is the whole answer.)
                 conditions.retain(|(id, _)| Some(*id) != leaf);
-                Some(conditions)
+                Some(
+                    conditions
+                        .into_iter()
+                        .map(|(id, leaf)| Check::new(id, leaf))
+                        .collect(),
+                )
             })
             .collect();
         Matcher {
@@ -240,7 +245,13 @@ impl<R> Matcher<R> {
             match slots::get(leaf, event) {
                 Slot::Direct(Node::Str(text)) => propose(event.bytes(*text)),
                 Slot::Direct(value) => strings_at(value, &[], event, &mut propose),
-                Slot::InArray => strings_at(root, &anchor.path, event, &mut propose),
+                // Start at the deepest field on the path reached through
+                // objects alone rather than at the root.
+                Slot::InArray => {
+                    let (start, rest) =
+                        deepest_direct(&anchor.path, event).unwrap_or((root, &anchor.path));
+                    strings_at(start, rest, event, &mut propose)
+                }
                 Slot::Absent => {}
             }
         }
@@ -264,6 +275,18 @@ impl<R> Matcher<R> {
         matched.extend(self.unanchored.iter().copied().filter(|&rule| holds(rule)));
         matched.sort_unstable();
     }
+}
+
+/// The value of the deepest proper prefix of `path` found outside arrays,
+/// and the rest of the path after it.
+fn deepest_direct<'t, 'p>(path: &'p [u32], event: Event<'t>) -> Option<(&'t Node, &'p [u32])> {
+    (0..path.len().saturating_sub(1)).rev().find_map(|at| {
+        let id = path.get(at)?;
+        match slots::get(*id, event) {
+            Slot::Direct(node) => Some((node, path.get(at + 1..)?)),
+            _ => None,
+        }
+    })
 }
 
 impl Work {

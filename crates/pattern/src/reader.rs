@@ -221,21 +221,28 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
             self.put(dest, node);
             return Ok(pos + 1);
         }
+        let pair = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<2>);
+        if bytes.get(pos) != Some(&b'"') {
+            return Err(syntax(pos, "expected a string key"));
+        }
+        // `pos` is at a key's opening quote.
         loop {
-            if bytes.get(pos) != Some(&b'"') {
-                return Err(syntax(pos, "expected a string key"));
-            }
             let (key_end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
             let child = if escaped {
                 self.escaped_key(field, pos + 1, key_end - 1)
             } else {
                 self.trie.child_in(field, bytes, pos + 1, key_end - 1)
             };
-            pos = skip_ws(bytes, key_end);
-            if bytes.get(pos) != Some(&b':') {
-                return Err(syntax(pos, "expected ':' after a key"));
+            // Compact JSON (`"key":"text"`): one two-byte check.
+            if pair(key_end) == Some(b":\"") {
+                pos = key_end + 1;
+            } else {
+                pos = skip_ws(bytes, key_end);
+                if bytes.get(pos) != Some(&b':') {
+                    return Err(syntax(pos, "expected ':' after a key"));
+                }
+                pos = skip_ws(bytes, pos + 1);
             }
-            pos = skip_ws(bytes, pos + 1);
             pos = match child {
                 // Most kept values are strings: read them without a call.
                 Some(child) if bytes.get(pos) == Some(&b'"') => {
@@ -257,9 +264,19 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
                 }
                 None => self.skip(pos, depth + 1)?,
             };
+            // Compact JSON (`,"key"`): one two-byte check.
+            if pair(pos) == Some(b",\"") {
+                pos += 1;
+                continue;
+            }
             pos = skip_ws(bytes, pos);
             match bytes.get(pos) {
-                Some(b',') => pos = skip_ws(bytes, pos + 1),
+                Some(b',') => {
+                    pos = skip_ws(bytes, pos + 1);
+                    if bytes.get(pos) != Some(&b'"') {
+                        return Err(syntax(pos, "expected a string key"));
+                    }
+                }
                 Some(b'}') => {
                     let node = self.tree.close_object(base, in_array);
                     self.put(dest, node);

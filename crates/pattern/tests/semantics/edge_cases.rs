@@ -253,3 +253,17 @@ fn a_repeated_key_forgets_the_fields_of_its_earlier_value() {
     assert!(matches(r#"{"a": {"b": ["y"]}}"#, event));
     assert!(!matches(r#"{"a": {"b": ["x"]}}"#, event));
 }
+
+#[test]
+fn a_repeated_key_inside_array_elements_keeps_its_last_value_per_element() {
+    let event = r#"{"a":[{"b":"x","c":1,"b":"y"},{"b":"z","b":"w"},{"c":2,"b":"x"}]}"#;
+    assert!(!matches(r#"{"a": {"b": ["z"]}}"#, event));
+    assert!(matches(r#"{"a": {"b": ["y"], "c": [1]}}"#, event));
+    assert!(!matches(r#"{"a": {"b": ["x"], "c": [1]}}"#, event));
+    assert!(matches(r#"{"a": {"b": ["x"], "c": [2]}}"#, event));
+    assert!(matches(r#"{"a": {"b": ["w"]}}"#, event));
+    let nested = r#"{"d":{"e":{"f":"1"},"g":"2","e":{"f":"3"}},"d":{"e":{"f":"4"}}}"#;
+    assert!(matches(r#"{"d": {"e": {"f": ["4"]}}}"#, nested));
+    assert!(!matches(r#"{"d": {"g": ["2"]}}"#, nested));
+    assert!(!matches(r#"{"d": {"e": {"f": ["3"]}}}"#, nested));
+}
