@@ -122,6 +122,19 @@ impl Db {
     ) -> Result<Self, StoreError> {
         let grouped = checkpointer.is_some();
         conn.set_prepared_statement_cache_capacity(256);
+        // The query planner stability guarantee: a statement keeps its
+        // plan whatever values are bound. Without it SQLite marks a
+        // statement whose plan read a bound value (`LIMIT ?`, a range on
+        // an indexed column) to be compiled again when that binding
+        // changes or is cleared, and rusqlite clears the bindings of every
+        // statement it returns to its cache: every receive and outbox read
+        // was parsed and planned anew
+        // (https://www.sqlite.org/c3ref/c_dbconfig_defensive.html,
+        // SQLITE_DBCONFIG_ENABLE_QPSG).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // Every service's hot pages stay in memory: a bounded cache, so
         // memory stays flat however long the run.
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
@@ -254,5 +267,40 @@ impl CachedStatements for Connection {
         F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     {
         self.prepare_cached(sql)?.query_row(params, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_statement_is_not_prepared_again_when_its_bound_values_change() {
+        let dir = std::env::temp_dir().join(format!("ordersaga-qpsg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let db = Db::open(&dir.join("db.sqlite")).expect("open");
+        db.migrate(
+            "CREATE TABLE q (queue TEXT, visible_at INTEGER, sent_at INTEGER);
+             CREATE INDEX q_receive ON q (queue, visible_at, sent_at);",
+        )
+        .expect("schema");
+        // A receive: its plan could depend on `?2` and its LIMIT on `?3`.
+        const RECEIVE: &str = "SELECT sent_at FROM q WHERE queue = ?1 AND visible_at <= ?2
+                               ORDER BY visible_at, sent_at LIMIT ?3";
+        let reprepared = db
+            .transaction(|tx| {
+                let mut reprepared = 0;
+                for now in 0..20_i64 {
+                    let mut stmt = tx.prepare_cached(RECEIVE)?;
+                    stmt.query_map(params!["orders", now, 10 + now], |r| r.get::<_, i64>(0))?
+                        .for_each(drop);
+                    reprepared = stmt.get_status(rusqlite::StatementStatus::RePrepare);
+                }
+                Ok::<_, StoreError>(reprepared)
+            })
+            .expect("queries");
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(reprepared, 0);
     }
 }
