@@ -114,18 +114,32 @@ impl Obj<u32> {
     }
 
     fn matches_fields(&self, object: Option<&Node>, event: Event<'_>) -> bool {
-        let fields_match = self.fields.iter().all(|(id, field)| {
-            let value = object.and_then(|o| event.field(o, *id));
-            match field {
-                Field::Obj(obj) => obj.matches(value, event),
+        let entries = match object {
+            Some(Node::Obj(span)) => event.entries(*span),
+            _ => &[],
+        };
+        self.matches_entries(entries, event)
+    }
+
+    /// Matches an object given its entries (none when it is absent).
+    fn matches_entries(&self, entries: &[(u32, Node)], event: Event<'_>) -> bool {
+        for (id, field) in &self.fields {
+            let value = entries
+                .iter()
+                .find(|(key, _)| key == id)
+                .map(|(_, value)| value);
+            let holds = match field {
                 Field::Leaf(leaf) => leaf.matches(value, event),
+                Field::Obj(obj) => obj.matches(value, event),
+            };
+            if !holds {
+                return false;
             }
-        });
-        fields_match
-            && self.ors.iter().all(|group| {
-                group
-                    .iter()
-                    .any(|branch| branch.matches_fields(object, event))
-            })
+        }
+        self.ors.iter().all(|group| {
+            group
+                .iter()
+                .any(|branch| branch.matches_entries(entries, event))
+        })
     }
 }
