@@ -7,6 +7,21 @@ use uuid::Uuid;
 /// never collide with ids from another system using v5.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6f72_6465_7273_6167_6100_0000_0000_0001);
 
+/// A name-based id that begins with the first 48 bits of `prefix`: a UUID
+/// v8 (RFC 9562 section 5.8, the version for custom layouts) whose other
+/// 74 bits come from the v5 hash. Every event of an order's saga thereby
+/// starts with its order id's first bits, which for an order placed
+/// without an Idempotency-Key are its placement time (UUID v7): the
+/// idempotency records keyed by event id are written near each other and
+/// near the end of their index, instead of each at a random page that a
+/// commit writes whole. Still deterministic: the same cause gives the
+/// same id.
+fn clustered(prefix: Uuid, hash: Uuid) -> Uuid {
+    let mut bytes = *hash.as_bytes();
+    bytes[..6].copy_from_slice(&prefix.as_bytes()[..6]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
 /// The id a producer puts in `detail.metadata.eventId`. EventBridge assigns
 /// its own top-level `id` to every PutEvents entry and a producer cannot set
 /// it, so consumers dedupe on this one instead.
@@ -22,13 +37,19 @@ impl EventId {
     /// re-published outcome dedupes downstream.
     pub fn derive(cause: EventId, detail_type: &str) -> Self {
         let name = format!("{}/{detail_type}", cause.0);
-        Self(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
+        Self(clustered(
+            cause.0,
+            Uuid::new_v5(&NAMESPACE, name.as_bytes()),
+        ))
     }
 
     /// The root id of an order's saga: its Order Placed event.
     pub fn for_order_placed(order: OrderId) -> Self {
         let name = format!("order/{}/placed", order.0);
-        Self(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
+        Self(clustered(
+            order.0,
+            Uuid::new_v5(&NAMESPACE, name.as_bytes()),
+        ))
     }
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -54,8 +75,11 @@ impl fmt::Display for EventId {
 pub struct OrderId(Uuid);
 
 impl OrderId {
+    /// An order placed without an Idempotency-Key: a UUID v7 (RFC 9562
+    /// section 5.7), time-ordered, so every row keyed by order id is
+    /// written at the end of its index rather than at a random page.
     pub fn random() -> Self {
-        Self(Uuid::new_v4())
+        Self(Uuid::now_v7())
     }
 
     /// The order id for a client's `Idempotency-Key`: the same key always
@@ -91,6 +115,26 @@ mod tests {
             EventId::derive(cause, "Inventory Reserved"),
             EventId::derive(cause, "Inventory Reservation Failed")
         );
+    }
+
+    #[test]
+    fn every_event_of_an_order_starts_with_the_order_ids_first_48_bits() {
+        let order = OrderId::random();
+        let placed = EventId::for_order_placed(order);
+        let reserved = EventId::derive(placed, "Inventory Reserved");
+        let authorized = EventId::derive(reserved, "Payment Authorized");
+        for id in [placed, reserved, authorized] {
+            assert_eq!(id.0.as_bytes()[..6], order.0.as_bytes()[..6], "{id}");
+            assert_eq!(id.0.get_version_num(), 8, "{id}");
+        }
+    }
+
+    #[test]
+    fn orders_placed_without_a_key_get_ids_in_placement_order() {
+        let ids: Vec<OrderId> = (0..1000).map(|_| OrderId::random()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
     }
 
     #[test]
