@@ -103,3 +103,37 @@ async fn a_replay_to_one_rule_reaches_only_its_targets() {
     );
     app.assert_invariants().await;
 }
+
+#[tokio::test]
+async fn an_event_is_stored_once_in_the_archive_and_each_queue_delivers_it_whole() {
+    let app = TestApp::spawn().await;
+    app.place(&order(json!([{"sku": "LAPTOP-PRO", "quantity": 1}])))
+        .await;
+    app.settle().await;
+    // The high-value queue has no consumer: its message is still there.
+    let delivered = app.runtime.queues.peek("HighValueOrdersQueue").unwrap();
+    assert_eq!(delivered.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&delivered[0].body).unwrap();
+    let archived = app
+        .runtime
+        .bus
+        .archived(&ReplayFilter::default(), None)
+        .unwrap();
+    assert!(
+        archived.iter().any(|a| a.event == body),
+        "the message is the archived Inventory Reserved event, whole: {body}"
+    );
+    let (stored, reference): (String, Option<i64>) = app
+        .runtime
+        .db
+        .transaction(|tx| {
+            tx.query_row(
+                "SELECT body, archive_seq FROM queue_messages WHERE queue = 'HighValueOrdersQueue'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .unwrap();
+    assert_eq!(stored, "", "no second copy of the event in the queue");
+    assert!(reference.is_some());
+}

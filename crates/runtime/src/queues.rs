@@ -18,7 +18,12 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS queue_messages (
     queue TEXT NOT NULL,
     id TEXT NOT NULL,
+    -- Empty when the body is the archived event `archive_seq` (SQS
+    -- bodies are never empty): each event would otherwise be stored once
+    -- more for every queue it reaches, and be written again, whole, by
+    -- each receive that updates its row.
     body TEXT NOT NULL,
+    archive_seq INTEGER,
     attributes TEXT NOT NULL,
     sent_at INTEGER NOT NULL,
     visible_at INTEGER NOT NULL,
@@ -40,6 +45,17 @@ DROP INDEX IF EXISTS queue_messages_visible;
 pub(crate) fn message_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// A message body as stored: its own text, or the archived event it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Body<'a> {
+    Inline(&'a str),
+    /// The `seq` of a `bus_archive` row; archived events are never deleted.
+    Archived(i64),
+}
+
+/// Reads a message's body wherever it is stored.
+const BODY: &str = "COALESCE((SELECT event FROM bus_archive WHERE seq = m.archive_seq), m.body)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueMessage {
@@ -64,7 +80,17 @@ type Row = (String, String, String, u32, i64, Option<String>);
 
 impl Queues {
     pub fn new(db: Db, specs: &[QueueSpec]) -> Result<Self, StoreError> {
+        db.migrate(crate::bus::ARCHIVE_TABLE)?;
         db.migrate(SCHEMA)?;
+        // A database from before `archive_seq` existed.
+        let columns: Vec<String> = db.transaction(|tx| {
+            let mut stmt = tx.prepare("SELECT name FROM pragma_table_info('queue_messages')")?;
+            let names = stmt.query_map([], |r| r.get(0))?;
+            Ok::<_, StoreError>(names.collect::<Result<_, _>>()?)
+        })?;
+        if !columns.iter().any(|c| c == "archive_seq") {
+            db.migrate("ALTER TABLE queue_messages ADD COLUMN archive_seq INTEGER")?;
+        }
         Ok(Self {
             db,
             specs: specs.iter().map(|q| (q.name.clone(), q.clone())).collect(),
@@ -102,7 +128,7 @@ impl Queues {
         }
         let id = message_id();
         self.db
-            .transaction(|tx| Self::send_in(tx, queue, &id, body, &HashMap::new()))?;
+            .transaction(|tx| Self::send_in(tx, queue, &id, Body::Inline(body), &HashMap::new()))?;
         self.wake([queue]);
         Ok(id)
     }
@@ -113,13 +139,17 @@ impl Queues {
         tx: &Connection,
         queue: &str,
         id: &str,
-        body: &str,
+        body: Body<'_>,
         attributes: &HashMap<String, String>,
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        let (body, archive_seq) = match body {
+            Body::Inline(text) => (text, None),
+            Body::Archived(seq) => ("", Some(seq)),
+        };
         tx.execute_cached(
-            "INSERT INTO queue_messages (queue, id, body, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![queue, id, body, attributes_json(attributes), now],
+            "INSERT INTO queue_messages (queue, id, body, archive_seq, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![queue, id, body, archive_seq, attributes_json(attributes), now],
         )?;
         Ok(())
     }
@@ -138,10 +168,10 @@ impl Queues {
         let mut moved_to = None;
         let received = self.db.transaction(|tx| {
             let rows: Vec<Row> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT id, body, attributes, receive_count, sent_at, last_error FROM queue_messages
-                     WHERE queue = ?1 AND visible_at <= ?2 ORDER BY visible_at, sent_at LIMIT ?3",
-                )?;
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT m.id, {BODY}, m.attributes, m.receive_count, m.sent_at, m.last_error FROM queue_messages m
+                     WHERE m.queue = ?1 AND m.visible_at <= ?2 ORDER BY m.visible_at, m.sent_at LIMIT ?3"
+                ))?;
                 stmt.query_map(params![queue, now, max as i64], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
                 })?
@@ -259,9 +289,9 @@ impl Queues {
     /// Every message of a queue, oldest first, without receiving it.
     pub fn peek(&self, queue: &str) -> Result<Vec<QueueMessage>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, body, attributes, receive_count, sent_at FROM queue_messages WHERE queue = ?1 ORDER BY sent_at",
-            )?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT m.id, {BODY}, m.attributes, m.receive_count, m.sent_at FROM queue_messages m WHERE m.queue = ?1 ORDER BY m.sent_at"
+            ))?;
             let rows = stmt.query_map(params![queue], |r| {
                 Ok(QueueMessage {
                     queue: queue.to_owned(),
@@ -283,4 +313,38 @@ fn attributes_json(attributes: &HashMap<String, String>) -> String {
 
 fn parse_attributes(text: &str) -> HashMap<String, String> {
     serde_json::from_str(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_database_from_before_archived_bodies_is_migrated_and_keeps_its_messages() {
+        let db = Db::in_memory().unwrap();
+        db.migrate(
+            "CREATE TABLE queue_messages (
+                queue TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+                attributes TEXT NOT NULL, sent_at INTEGER NOT NULL,
+                visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT, PRIMARY KEY (queue, id));
+             INSERT INTO queue_messages VALUES ('q', 'old', '{\"old\":1}', '{}', 1, 1, 0, NULL);",
+        )
+        .unwrap();
+        let spec = QueueSpec {
+            name: "q".into(),
+            visibility_timeout: Duration::from_secs(30),
+            redrive: None,
+        };
+        let queues = Queues::new(db, &[spec]).unwrap();
+        queues.send("q", "{\"new\":2}").unwrap();
+        let bodies: Vec<String> = queues
+            .receive("q", 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.body)
+            .collect();
+        assert_eq!(bodies, ["{\"old\":1}", "{\"new\":2}"]);
+    }
 }
