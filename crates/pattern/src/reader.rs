@@ -250,13 +250,26 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
                     self.tree.push_entry(base, child, node);
                     end
                 }
+                // Numbers and objects too, without the dispatch of `value`.
+                Some(child) if matches!(bytes.get(pos), Some(b'-' | b'0'..=b'9')) => {
+                    let (end, integral) = scan::number_end(bytes, pos)?;
+                    let text = bytes.get(pos..end).unwrap_or_default();
+                    let node = Node::Num(Num::new(number_value(text, integral)));
+                    self.tree.push_entry(base, child, node);
+                    end
+                }
                 Some(child) => {
                     let inner = Place {
                         depth: depth + 1,
                         field: child,
                         in_array,
                     };
-                    self.value(pos, inner, Dest::Entry { base, key: child })?
+                    let dest = Dest::Entry { base, key: child };
+                    if bytes.get(pos) == Some(&b'{') && inner.depth <= MAX_NESTING_DEPTH {
+                        self.object(pos, inner, dest)?
+                    } else {
+                        self.value(pos, inner, dest)?
+                    }
                 }
                 // Most skipped values are strings: step over them inline.
                 None if bytes.get(pos) == Some(&b'"') => {
