@@ -1,25 +1,17 @@
-//! A leaf condition of a `$or`-free rule as the matcher evaluates it
-//! against the slot table. The forms most rules use get a direct test on
-//! the one kind of value they are about, in one `match` with no loop over
-//! an operator list and no call; every other case, and every other kind of
-//! value (arrays, absent fields, ...), goes through the general
-//! `Leaf::matches`, so the answer is always the leaf's.
+//! The shortcut a leaf takes for the forms most conditions use: a direct
+//! test on the one kind of value the form is about, in one `match` with no
+//! loop over an operator list and no call. Every other case, and every
+//! other kind of value (arrays, absent fields, ...), goes through the
+//! leaf's general path, so the answer is always the leaf's.
 
 use crate::event::{Event, Node};
-use crate::ops::{Leaf, Negated, Op};
+use crate::ops::{Negated, Op};
 use crate::text::{self, Wildcard};
 
-#[derive(Debug, Clone)]
-pub(crate) struct Check {
-    /// The trie id of the leaf field.
-    pub field: u32,
-    test: Test,
-    leaf: Leaf,
-}
-
-#[derive(Debug, Clone)]
-enum Test {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) enum Test {
     /// No shortcut.
+    #[default]
     General,
     /// On a string: equal to this one.
     Equals(Box<str>),
@@ -35,13 +27,15 @@ enum Test {
     EqualsIgnoreCase(Box<str>),
     /// On a number: its key within these inclusive bounds.
     Range(i64, i64),
+    /// On a string or a number: any of the operators holds.
+    AnyOf,
 }
 
-impl Check {
-    pub(crate) fn new(field: u32, leaf: Leaf) -> Self {
-        let plain = !leaf.exists_true && !leaf.exists_false;
-        let test = match leaf.ops.as_slice() {
-            _ if !plain => Test::General,
+impl Test {
+    /// The shortcut for a leaf with these operators and no `exists`.
+    pub(crate) fn for_ops(ops: &[Op]) -> Self {
+        match ops {
+            [] => Test::General,
             [Op::ExactStr(want)] => Test::Equals(want.clone()),
             [Op::Prefix(want)] => Test::Prefix(want.clone()),
             [Op::Suffix(want)] => Test::Suffix(want.clone()),
@@ -52,38 +46,37 @@ impl Check {
                 let (low, high) = range.inclusive();
                 Test::Range(low, high)
             }
-            _ => Test::General,
-        };
-        Self { field, test, leaf }
+            _ => Test::AnyOf,
+        }
     }
 
-    /// Whether the condition holds for the field's value (`None`: absent).
+    /// The answer for `value` when the shortcut applies to it.
     #[inline(always)]
-    pub(crate) fn holds(&self, value: Option<&Node>, event: Event<'_>) -> bool {
-        match (&self.test, value) {
-            (Test::Equals(want), Some(Node::Str(have))) => {
+    pub(crate) fn decide(&self, value: &Node, event: Event<'_>, ops: &[Op]) -> Option<bool> {
+        let answer = match (self, value) {
+            (Test::Equals(want), Node::Str(have)) => {
                 text::same(want.as_bytes(), event.bytes(*have))
             }
-            (Test::Prefix(want), Some(Node::Str(have))) => {
-                text::starts_with(event.bytes(*have), want)
-            }
-            (Test::Suffix(want), Some(Node::Str(have))) => {
-                text::ends_with(event.bytes(*have), want)
-            }
-            (Test::NoneOf(list), Some(Node::Str(have))) => {
+            (Test::Prefix(want), Node::Str(have)) => text::starts_with(event.bytes(*have), want),
+            (Test::Suffix(want), Node::Str(have)) => text::ends_with(event.bytes(*have), want),
+            (Test::NoneOf(list), Node::Str(have)) => {
                 let have = event.bytes(*have);
                 !list.iter().any(|not| text::same(not.as_bytes(), have))
             }
-            (Test::Wildcard(wildcard), Some(Node::Str(have))) => {
-                wildcard.matches(event.bytes(*have))
-            }
-            (Test::EqualsIgnoreCase(lowered), Some(Node::Str(have))) => {
+            (Test::Wildcard(wildcard), Node::Str(have)) => wildcard.matches(event.bytes(*have)),
+            (Test::EqualsIgnoreCase(lowered), Node::Str(have)) => {
                 text::equals_ignore_case(event.bytes(*have), lowered)
             }
-            (Test::Range(low, high), Some(Node::Num(number))) => {
+            (Test::Range(low, high), Node::Num(number)) => {
                 number.key().is_some_and(|key| *low <= key && key <= *high)
             }
-            _ => self.leaf.matches(value, event),
-        }
+            (Test::AnyOf, Node::Str(have)) => {
+                let have = event.bytes(*have);
+                ops.iter().any(|op| op.matches_str(have))
+            }
+            (Test::AnyOf, number @ Node::Num(_)) => ops.iter().any(|op| op.matches_other(number)),
+            _ => return None,
+        };
+        Some(answer)
     }
 }

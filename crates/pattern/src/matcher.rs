@@ -11,9 +11,9 @@
 use serde_json::Value;
 
 use crate::anchors::{self, AnchorIndex, strings_at};
-use crate::check::Check;
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
+use crate::ops::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
 use crate::slots::{self, Slot};
@@ -39,7 +39,7 @@ pub struct Matcher<R = String> {
     names: Vec<R>,
     rules: Vec<Obj<u32>>,
     /// The `$or`-free rules as leaf lists, evaluated through a slot table.
-    flat: Vec<Option<Vec<Check>>>,
+    flat: Vec<Option<Vec<(u32, Leaf)>>>,
     trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
@@ -105,12 +105,7 @@ impl<R> MatcherBuilder<R> {
                 // checks it again with array consistency; if no other field
                 // is in an array, the anchor's find is the whole answer.)
                 conditions.retain(|(id, _)| Some(*id) != leaf);
-                Some(
-                    conditions
-                        .into_iter()
-                        .map(|(id, leaf)| Check::new(id, leaf))
-                        .collect(),
-                )
+                Some(conditions)
             })
             .collect();
         Matcher {

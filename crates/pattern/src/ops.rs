@@ -1,6 +1,7 @@
 //! The compiled form of one value in a pattern's match list, and how it tests
 //! one scalar of an event.
 
+use crate::check::Test;
 use crate::event::{Event, Node};
 use crate::number::Range;
 use crate::text::{self, Cidr, Wildcard};
@@ -41,7 +42,7 @@ pub(crate) enum Negated {
 
 impl Op {
     /// Tests one non-string scalar (never an array or object) of the event.
-    fn matches_other(&self, value: &Node) -> bool {
+    pub(crate) fn matches_other(&self, value: &Node) -> bool {
         match (self, value) {
             (Op::ExactNum { value, key }, Node::Num(have)) => match (key, have.key()) {
                 (Some(want), Some(have_key)) => *want == have_key,
@@ -63,7 +64,7 @@ impl Op {
     }
 
     #[inline]
-    fn matches_str(&self, have: &[u8]) -> bool {
+    pub(crate) fn matches_str(&self, have: &[u8]) -> bool {
         match self {
             Op::ExactStr(want) => text::same(want.as_bytes(), have),
             Op::Prefix(want) => text::starts_with(have, want),
@@ -114,45 +115,34 @@ pub(crate) struct Leaf {
     pub ops: Vec<Op>,
     pub exists_true: bool,
     pub exists_false: bool,
-    /// Set by `Leaf::finish`: no `exists` and at least one operator, so a
-    /// string or number value is decided by the operators alone.
-    plain: bool,
-    /// Set by `Leaf::finish`: the leaf is one `numeric` range, whose bounds
-    /// as inclusive keys are these.
-    range: Option<(i64, i64)>,
+    /// Set by `Leaf::finish`: the shortcut for strings and numbers when the
+    /// leaf has no `exists` (then the operators alone decide them).
+    test: Test,
 }
 
 impl Leaf {
-    /// Records the shortcuts `matches` takes; call once the leaf is built.
+    /// Records the shortcut `matches` takes; call once the leaf is built.
     pub(crate) fn finish(mut self) -> Self {
-        self.plain = !self.exists_true && !self.exists_false && !self.ops.is_empty();
-        self.range = match self.ops.as_slice() {
-            [Op::Numeric(range)] if self.plain => Some(range.inclusive()),
-            _ => None,
+        self.test = if self.exists_true || self.exists_false {
+            Test::General
+        } else {
+            Test::for_ops(&self.ops)
         };
         self
     }
 
     /// Matches the event's value at this field (`None` when absent).
     ///
-    /// Strings and numbers under a plain leaf (most conditions) are decided
-    /// here, inlined into the matcher's loops; the rest by `matches_general`.
+    /// The common forms are decided here, inlined into the matcher's loops;
+    /// the rest by `matches_general`.
     #[inline(always)]
     pub(crate) fn matches(&self, value: Option<&Node>, event: Event<'_>) -> bool {
-        match value {
-            Some(Node::Str(text)) if self.plain => {
-                let have = event.bytes(*text);
-                self.ops.iter().any(|op| op.matches_str(have))
-            }
-            Some(Node::Num(number)) if self.plain => match self.range {
-                Some((low, high)) => number.key().is_some_and(|key| low <= key && key <= high),
-                None => self
-                    .ops
-                    .iter()
-                    .any(|op| op.matches_other(&Node::Num(*number))),
-            },
-            _ => self.matches_general(value, event),
+        if let Some(value) = value
+            && let Some(answer) = self.test.decide(value, event, &self.ops)
+        {
+            return answer;
         }
+        self.matches_general(value, event)
     }
 
     /// Per the event-ruler README ("Exists matching"), existence is about leaf

@@ -6,8 +6,8 @@
 //! inside arrays need the element-by-element walk of `Obj::matches` to keep
 //! array consistency.
 
-use crate::check::Check;
 use crate::event::{ABSENT, Event, IN_ARRAY, Node};
+use crate::ops::Leaf;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Slot<'t> {
@@ -32,13 +32,13 @@ pub(crate) fn get(id: u32, event: Event<'_>) -> Slot<'_> {
 
 /// Evaluates a flattened rule; `None` when a field is inside an array and
 /// the caller must walk the tree instead.
-pub(crate) fn evaluate(conditions: &[Check], event: Event<'_>) -> Option<bool> {
+pub(crate) fn evaluate(conditions: &[(u32, Leaf)], event: Event<'_>) -> Option<bool> {
     let mut needs_walk = false;
-    for check in conditions {
-        let holds = match get(check.field, event) {
-            Slot::Direct(value) => check.holds(Some(value), event),
+    for (id, leaf) in conditions {
+        let holds = match get(*id, event) {
+            Slot::Direct(value) => leaf.matches(Some(value), event),
             // Absent everywhere, even inside arrays, so no element has it.
-            Slot::Absent => check.holds(None, event),
+            Slot::Absent => leaf.matches(None, event),
             Slot::InArray => {
                 needs_walk = true;
                 continue;
