@@ -250,15 +250,6 @@ impl<R> Matcher<R> {
                 Slot::Absent => {}
             }
         }
-        let holds = |rule: u32| {
-            let rule = rule as usize;
-            match self.flat[rule].as_deref() {
-                // Leaves outside arrays hold: only array sub-patterns remain.
-                Some(conditions) => slots::evaluate(conditions, event)
-                    .unwrap_or_else(|| self.rules[rule].matches_arrays(event)),
-                None => self.rules[rule].matches(Some(root), event),
-            }
-        };
         let Work {
             candidates,
             matched,
@@ -266,9 +257,31 @@ impl<R> Matcher<R> {
         } = work;
         // An unanchored rule is filed under no value, so never proposed:
         // both lists together hold each rule to evaluate once.
-        matched.extend(candidates.iter().copied().filter(|&rule| holds(rule)));
-        matched.extend(self.unanchored.iter().copied().filter(|&rule| holds(rule)));
+        self.evaluate_rules(candidates, event, root, matched);
+        self.evaluate_rules(&self.unanchored, event, root, matched);
         matched.sort_unstable();
+    }
+
+    /// Adds the `rules` that hold to `matched`. One function for both
+    /// lists, so that the rule loop (with `slots::evaluate` inlined into
+    /// it) exists once and calls nothing for a flat rule's leaves.
+    #[inline(never)]
+    fn evaluate_rules(&self, rules: &[u32], event: Event<'_>, root: &Node, matched: &mut Vec<u32>) {
+        for &rule in rules {
+            let at = rule as usize;
+            let holds = match self.flat.get(at).and_then(Option::as_deref) {
+                // Leaves outside arrays hold: only array sub-patterns remain.
+                Some(conditions) => slots::evaluate(conditions, event)
+                    .unwrap_or_else(|| self.rules.get(at).is_some_and(|r| r.matches_arrays(event))),
+                None => self
+                    .rules
+                    .get(at)
+                    .is_some_and(|r| r.matches(Some(root), event)),
+            };
+            if holds {
+                matched.push(rule);
+            }
+        }
     }
 }
 

@@ -32,6 +32,7 @@ pub(crate) fn get(id: u32, event: Event<'_>) -> Slot<'_> {
 
 /// Evaluates a flattened rule; `None` when a field is inside an array and
 /// the caller must walk the tree instead.
+#[inline(always)]
 pub(crate) fn evaluate(conditions: &[(u32, Leaf)], event: Event<'_>) -> Option<bool> {
     let mut needs_walk = false;
     for (id, leaf) in conditions {
