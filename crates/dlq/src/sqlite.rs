@@ -37,18 +37,18 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
 
 impl DlqStore for SqliteDlqStore {
     async fn record(&self, l: &DeadLetter) -> Result<(), StoreError> {
-        self.db.transaction(|tx| {
+        self.db.transaction_async(|tx| {
             tx.execute_cached(
                 "INSERT OR IGNORE INTO dlq_messages (queue, message_id, body, error, attempts, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![l.queue, l.message_id, l.body, l.error, l.attempts, l.received_at.to_rfc3339()],
             )?;
             Ok(())
-        })
+        }).await
     }
 
     async fn pending(&self, queue: Option<&str>) -> Result<Vec<DeadLetter>, StoreError> {
-        self.db.transaction(|tx| {
+        self.db.transaction_async(|tx| {
             let mut stmt = tx.prepare_cached(
                 "SELECT queue, message_id, body, error, attempts, received_at FROM dlq_messages
                  WHERE redriven_at IS NULL AND (?1 IS NULL OR queue = ?1) ORDER BY received_at, message_id",
@@ -71,7 +71,7 @@ impl DlqStore for SqliteDlqStore {
                     })
                 })
                 .collect()
-        })
+        }).await
     }
 
     async fn mark_redriven(
@@ -80,12 +80,14 @@ impl DlqStore for SqliteDlqStore {
         message_id: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.db.transaction(|tx| {
-            tx.execute_cached(
-                "UPDATE dlq_messages SET redriven_at = ?3 WHERE queue = ?1 AND message_id = ?2",
-                params![queue, message_id, at.to_rfc3339()],
-            )?;
-            Ok(())
-        })
+        self.db
+            .transaction_async(|tx| {
+                tx.execute_cached(
+                    "UPDATE dlq_messages SET redriven_at = ?3 WHERE queue = ?1 AND message_id = ?2",
+                    params![queue, message_id, at.to_rfc3339()],
+                )?;
+                Ok(())
+            })
+            .await
     }
 }

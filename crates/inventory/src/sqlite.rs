@@ -139,24 +139,29 @@ fn move_stock(
 impl InventoryStore for SqliteInventoryStore {
     async fn processed(&self, event: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
         self.db
-            .transaction(|tx| processed_outcome(tx, CONSUMER, event))
+            .transaction_async(|tx| processed_outcome(tx, CONSUMER, event))
+            .await
     }
 
     async fn items(&self, skus: &[Sku]) -> Result<Vec<StockItem>, StoreError> {
-        self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached(&format!("{SELECT_ITEM} WHERE sku = ?1"))?;
-            let mut items = Vec::with_capacity(skus.len());
-            for sku in skus {
-                if let Some(raw) = stmt.query_row(params![sku.as_str()], raw_item).optional()? {
-                    items.push(to_item(raw)?);
+        self.db
+            .transaction_async(|tx| {
+                let mut stmt = tx.prepare_cached(&format!("{SELECT_ITEM} WHERE sku = ?1"))?;
+                let mut items = Vec::with_capacity(skus.len());
+                for sku in skus {
+                    if let Some(raw) = stmt.query_row(params![sku.as_str()], raw_item).optional()? {
+                        items.push(to_item(raw)?);
+                    }
                 }
-            }
-            Ok(items)
-        })
+                Ok(items)
+            })
+            .await
     }
 
     async fn reservation(&self, order: OrderId) -> Result<Option<Reservation>, StoreError> {
-        self.db.transaction(|tx| load_reservation(tx, order))
+        self.db
+            .transaction_async(|tx| load_reservation(tx, order))
+            .await
     }
 
     async fn reserve(
@@ -166,7 +171,7 @@ impl InventoryStore for SqliteInventoryStore {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> Result<Reserve, StoreError> {
-        let result = self.db.transaction(|tx| {
+        let result = self.db.transaction_async(|tx| {
             if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
                 return Err(Rollback::Decision(Reserve::AlreadyProcessed(recorded)));
             }
@@ -189,7 +194,7 @@ impl InventoryStore for SqliteInventoryStore {
             )?;
             mark_processed(tx, CONSUMER, cause, outcome)?;
             Ok(())
-        });
+        }).await;
         match result {
             Ok(()) => Ok(Reserve::Done),
             Err(Rollback::Decision(d)) => Ok(d),
@@ -204,28 +209,30 @@ impl InventoryStore for SqliteInventoryStore {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> Result<Settle, StoreError> {
-        self.db.transaction(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Ok(Settle::AlreadyProcessed(recorded));
-            }
-            let Some(reservation) = load_reservation(tx, order)? else {
-                return Ok(Settle::NotReserved(None));
-            };
-            if reservation.state != ReservationState::Reserved {
-                return Ok(Settle::NotReserved(Some(reservation.state)));
-            }
-            let target = match to {
-                ReservationState::Shipped => "shipped",
-                _ => "available",
-            };
-            move_stock(tx, &reservation.lines, "reserved", target)?;
-            tx.execute_cached(
-                "UPDATE inventory_reservations SET state = ?1 WHERE order_id = ?2",
-                params![to.as_str(), order.to_string()],
-            )?;
-            mark_processed(tx, CONSUMER, cause, outcome)?;
-            Ok(Settle::Done)
-        })
+        self.db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Ok(Settle::AlreadyProcessed(recorded));
+                }
+                let Some(reservation) = load_reservation(tx, order)? else {
+                    return Ok(Settle::NotReserved(None));
+                };
+                if reservation.state != ReservationState::Reserved {
+                    return Ok(Settle::NotReserved(Some(reservation.state)));
+                }
+                let target = match to {
+                    ReservationState::Shipped => "shipped",
+                    _ => "available",
+                };
+                move_stock(tx, &reservation.lines, "reserved", target)?;
+                tx.execute_cached(
+                    "UPDATE inventory_reservations SET state = ?1 WHERE order_id = ?2",
+                    params![to.as_str(), order.to_string()],
+                )?;
+                mark_processed(tx, CONSUMER, cause, outcome)?;
+                Ok(Settle::Done)
+            })
+            .await
     }
 
     async fn record(
@@ -233,17 +240,19 @@ impl InventoryStore for SqliteInventoryStore {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> Result<Commit, StoreError> {
-        self.db.transaction(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Ok(Commit::AlreadyProcessed(recorded));
-            }
-            mark_processed(tx, CONSUMER, cause, outcome)?;
-            Ok(Commit::Done(()))
-        })
+        self.db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Ok(Commit::AlreadyProcessed(recorded));
+                }
+                mark_processed(tx, CONSUMER, cause, outcome)?;
+                Ok(Commit::Done(()))
+            })
+            .await
     }
 
     async fn put_item(&self, item: &StockItem) -> Result<(), StoreError> {
-        self.db.transaction(|tx| {
+        self.db.transaction_async(|tx| {
             tx.execute_cached(
                 "INSERT INTO inventory_items (sku, name, price_minor, currency, available, reserved, shipped)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -260,6 +269,6 @@ impl InventoryStore for SqliteInventoryStore {
                 ],
             )?;
             Ok(())
-        })
+        }).await
     }
 }

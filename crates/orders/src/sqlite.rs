@@ -180,7 +180,8 @@ impl OrderStore for SqliteOrderStore {
 
     async fn processed(&self, event: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
         self.db
-            .transaction(|tx| processed_outcome(tx, CONSUMER, event))
+            .transaction_async(|tx| processed_outcome(tx, CONSUMER, event))
+            .await
     }
 
     async fn record_timeline(
@@ -188,44 +189,47 @@ impl OrderStore for SqliteOrderStore {
         order: OrderId,
         entry: &TimelineEntry,
     ) -> Result<(), StoreError> {
-        self.db.transaction(|tx| {
-            tx.execute_cached(
-                "INSERT OR IGNORE INTO orders_timeline (order_id, event_id, sort_key, entry)
+        self.db
+            .transaction_async(|tx| {
+                tx.execute_cached(
+                    "INSERT OR IGNORE INTO orders_timeline (order_id, event_id, sort_key, entry)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    order.to_string(),
-                    entry.event_id.to_string(),
-                    entry.sort_key(),
-                    to_json(entry)?
-                ],
-            )?;
-            Ok(())
-        })
+                    params![
+                        order.to_string(),
+                        entry.event_id.to_string(),
+                        entry.sort_key(),
+                        to_json(entry)?
+                    ],
+                )?;
+                Ok(())
+            })
+            .await
     }
 
     async fn transition(&self, change: &Transition) -> Result<Commit<Transitioned>, StoreError> {
         let Transition {
             order, cause, at, ..
         } = *change;
-        self.db.transaction(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Ok(Commit::AlreadyProcessed(recorded));
-            }
-            let status: Option<String> = tx
-                .query_row(
-                    "SELECT status FROM orders WHERE order_id = ?1",
-                    params![order.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(status) = status else {
-                return Ok(Commit::Done(Transitioned::UnknownOrder));
-            };
-            let status = stored::status(&status)?;
-            if status != OrderStatus::Pending {
-                return Ok(Commit::Done(Transitioned::NotPending(status)));
-            }
-            tx.execute_cached(
+        self.db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Ok(Commit::AlreadyProcessed(recorded));
+                }
+                let status: Option<String> = tx
+                    .query_row(
+                        "SELECT status FROM orders WHERE order_id = ?1",
+                        params![order.to_string()],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let Some(status) = status else {
+                    return Ok(Commit::Done(Transitioned::UnknownOrder));
+                };
+                let status = stored::status(&status)?;
+                if status != OrderStatus::Pending {
+                    return Ok(Commit::Done(Transitioned::NotPending(status)));
+                }
+                tx.execute_cached(
                 "UPDATE orders SET status = ?2, reason = ?3, updated_at = ?4 WHERE order_id = ?1",
                 params![
                     order.to_string(),
@@ -234,8 +238,9 @@ impl OrderStore for SqliteOrderStore {
                     time(at),
                 ],
             )?;
-            mark_processed(tx, CONSUMER, cause, &change.outcome)?;
-            Ok(Commit::Done(Transitioned::Applied))
-        })
+                mark_processed(tx, CONSUMER, cause, &change.outcome)?;
+                Ok(Commit::Done(Transitioned::Applied))
+            })
+            .await
     }
 }

@@ -33,20 +33,22 @@ impl SqlitePaymentStore {
 
     /// Runs `change` and records `cause` in one transaction, unless `cause`
     /// was handled already.
-    fn commit(
+    async fn commit(
         &self,
         cause: EventId,
         outcome: &[OutgoingEvent],
         change: impl FnOnce(&Connection) -> Result<(), StoreError>,
     ) -> Result<Commit, StoreError> {
-        self.db.transaction(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Ok(Commit::AlreadyProcessed(recorded));
-            }
-            change(tx)?;
-            mark_processed(tx, CONSUMER, cause, outcome)?;
-            Ok(Commit::Done(()))
-        })
+        self.db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Ok(Commit::AlreadyProcessed(recorded));
+                }
+                change(tx)?;
+                mark_processed(tx, CONSUMER, cause, outcome)?;
+                Ok(Commit::Done(()))
+            })
+            .await
     }
 }
 
@@ -77,11 +79,14 @@ fn read_payment(tx: &Connection, order_id: OrderId) -> Result<Option<PaymentReco
 impl PaymentStore for SqlitePaymentStore {
     async fn processed(&self, event_id: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
         self.db
-            .transaction(|tx| processed_outcome(tx, CONSUMER, event_id))
+            .transaction_async(|tx| processed_outcome(tx, CONSUMER, event_id))
+            .await
     }
 
     async fn payment(&self, order_id: OrderId) -> Result<Option<PaymentRecord>, StoreError> {
-        self.db.transaction(|tx| read_payment(tx, order_id))
+        self.db
+            .transaction_async(|tx| read_payment(tx, order_id))
+            .await
     }
 
     async fn record(
@@ -110,7 +115,7 @@ impl PaymentStore for SqlitePaymentStore {
                 )));
             }
             Ok(())
-        })
+        }).await
     }
 
     async fn refund(
@@ -137,5 +142,6 @@ impl PaymentStore for SqlitePaymentStore {
             }
             Ok(())
         })
+        .await
     }
 }

@@ -161,3 +161,64 @@ async fn concurrent_durable_units_are_each_committed_by_the_time_they_return_and
     drop(db);
     let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
+
+/// A unit on another thread holds the connection until it is signalled;
+/// on a one-thread runtime, a task queues for the connection and then the
+/// task that sends the signal runs. Had the queued task blocked the
+/// runtime's only thread, the signal would never be sent.
+#[test]
+fn a_task_waiting_for_the_connection_leaves_its_thread_to_other_tasks() {
+    let path = fresh_file("gate");
+    let db = Db::open(&path).expect("open");
+    db.migrate("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        .expect("table");
+    let one_thread = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    };
+    let (signal, signalled) = std::sync::mpsc::channel::<()>();
+    let (holding, held) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn({
+        let db = db.clone();
+        move || {
+            one_thread().block_on(db.transaction_async(move |tx| {
+                holding.send(()).expect("holding");
+                signalled
+                    .recv_timeout(std::time::Duration::from_secs(10))
+                    .expect("signalled");
+                tx.execute("INSERT INTO t (id) VALUES (1)", [])?;
+                Ok::<_, StoreError>(())
+            }))
+        }
+    });
+    held.recv().expect("the holder has the connection");
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn({
+        let db = db.clone();
+        move || {
+            one_thread().block_on(async move {
+                let waiter = tokio::spawn(async move { insert_async(&db, 2).await });
+                tokio::task::yield_now().await;
+                signal.send(()).expect("signal");
+                let _ = done.send(waiter.await.expect("waiter"));
+            });
+        }
+    });
+    finished
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the signal was sent: the waiting task did not block the thread")
+        .expect("second unit");
+    holder.join().expect("holder").expect("first unit");
+    drop(db);
+    assert_eq!(committed_ids(&path), [1, 2]);
+}
+
+async fn insert_async(db: &Db, id: i64) -> Result<(), StoreError> {
+    db.transaction_async(|tx| {
+        tx.execute("INSERT INTO t (id) VALUES (?1)", [id])?;
+        Ok(())
+    })
+    .await
+}

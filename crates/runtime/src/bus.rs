@@ -70,6 +70,23 @@ pub struct ReplayFilter {
     pub rule: Option<String>,
 }
 
+/// What a put writes: the events' texts and a message per target.
+struct Routed {
+    texts: Vec<String>,
+    messages: Vec<RoutedMessage>,
+    archive: bool,
+}
+
+struct RoutedMessage {
+    /// Which of the put's events this is a copy of.
+    event: usize,
+    queue: String,
+    id: String,
+    /// None when the body is the archived event.
+    body: Option<String>,
+    attributes: HashMap<String, String>,
+}
+
 pub struct LocalBus {
     db: Db,
     queues: Arc<Queues>,
@@ -156,24 +173,16 @@ impl LocalBus {
         Ok(out)
     }
 
-    /// Puts events on the bus. `replay` marks replayed events: they are not
-    /// archived again, and only `only_rule`'s targets receive them if set.
-    fn put(
+    /// Matches `events` against the rules and builds a message for each
+    /// target, outside the connection's lock. `only_rule` limits a replay
+    /// to one rule's targets.
+    fn route(
         &self,
         events: &[serde_json::Value],
         archive: bool,
         only_rule: Option<&str>,
-    ) -> Result<(), BusError> {
-        // (event, queue, message id, transformed body, attributes); no body
-        // when the target gets the event as archived.
-        type Routed = (
-            usize,
-            String,
-            String,
-            Option<String>,
-            HashMap<String, String>,
-        );
-        let mut routed: Vec<Routed> = Vec::new();
+    ) -> Result<Routed, BusError> {
+        let mut messages = Vec::new();
         let texts: Vec<String> = events.iter().map(serde_json::Value::to_string).collect();
         for (n, (event, text)) in events.iter().zip(&texts).enumerate() {
             for index in self.matching_rules(text)? {
@@ -182,53 +191,84 @@ impl LocalBus {
                     continue;
                 }
                 for target in &rule.targets {
+                    // The target takes the event as archived: the queue
+                    // keeps a reference to that copy.
                     let body = (!archive || target.input != InputSpec::Event)
                         .then(|| target.input.apply(event, text));
                     let attributes = HashMap::from([("RuleName".to_owned(), rule.name.clone())]);
-                    routed.push((
-                        n,
-                        target.queue.clone(),
-                        crate::queues::message_id(),
+                    messages.push(RoutedMessage {
+                        event: n,
+                        queue: target.queue.clone(),
+                        id: crate::queues::message_id(),
                         body,
                         attributes,
-                    ));
+                    });
                 }
             }
         }
-        self.db.transaction(|tx| {
-            let mut seqs = Vec::with_capacity(events.len());
-            if archive {
-                let mut stmt = tx.prepare_cached(
-                    "INSERT INTO bus_archive (id, time, source, detail_type, correlation_id, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for (event, text) in events.iter().zip(&texts) {
-                    let correlation = event["detail"]["metadata"]["correlationId"].as_str();
-                    stmt.execute(params![
-                        event["id"].as_str(),
-                        event["time"].as_str(),
-                        event["source"].as_str(),
-                        event["detail-type"].as_str(),
-                        correlation,
-                        text
-                    ])?;
-                    seqs.push(tx.last_insert_rowid());
-                }
+        Ok(Routed {
+            texts,
+            messages,
+            archive,
+        })
+    }
+
+    /// Archives the events (unless replayed) and sends their messages, in
+    /// the caller's unit: all of it or none.
+    fn write(
+        tx: &rusqlite::Connection,
+        events: &[serde_json::Value],
+        routed: &Routed,
+    ) -> Result<(), StoreError> {
+        let mut seqs = Vec::with_capacity(events.len());
+        if routed.archive {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO bus_archive (id, time, source, detail_type, correlation_id, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (event, text) in events.iter().zip(&routed.texts) {
+                let correlation = event["detail"]["metadata"]["correlationId"].as_str();
+                stmt.execute(params![
+                    event["id"].as_str(),
+                    event["time"].as_str(),
+                    event["source"].as_str(),
+                    event["detail-type"].as_str(),
+                    correlation,
+                    text
+                ])?;
+                seqs.push(tx.last_insert_rowid());
             }
-            for (n, queue, id, body, attributes) in &routed {
-                let body = match body {
-                    Some(text) => Body::Inline(text),
-                    None => Body::Archived(seqs[*n]),
-                };
-                Queues::send_in(tx, queue, id, body, attributes)?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
-        let touched: BTreeSet<&str> = routed.iter().map(|r| r.1.as_str()).collect();
-        self.queues.wake(touched);
+        }
+        for m in &routed.messages {
+            let body = match &m.body {
+                Some(text) => Body::Inline(text),
+                None => Body::Archived(seqs[m.event]),
+            };
+            Queues::send_in(tx, &m.queue, &m.id, body, &m.attributes)?;
+        }
         Ok(())
     }
 
-    pub fn put_events(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
+    fn wake(&self, routed: &Routed) {
+        let touched: BTreeSet<&str> = routed.messages.iter().map(|m| m.queue.as_str()).collect();
+        self.queues.wake(touched);
+    }
+
+    /// Puts events on the bus; `archive` is false for replayed events,
+    /// which are not archived again.
+    fn put(
+        &self,
+        events: &[serde_json::Value],
+        archive: bool,
+        only_rule: Option<&str>,
+    ) -> Result<(), BusError> {
+        let routed = self.route(events, archive, only_rule)?;
+        self.db.transaction(|tx| Self::write(tx, events, &routed))?;
+        self.wake(&routed);
+        Ok(())
+    }
+
+    /// The events `entries` become, each with its bus envelope.
+    fn envelopes(entries: &[OutgoingEvent]) -> Result<Vec<serde_json::Value>, BusError> {
         let now = Utc::now();
         let events = entries
             .iter()
@@ -242,6 +282,23 @@ impl LocalBus {
                 "event put on the bus"
             );
         }
+        Ok(events)
+    }
+
+    /// `PutEvents` for the handlers: waiting for the database does not
+    /// hold up the thread.
+    pub async fn put_events_async(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
+        let events = Self::envelopes(entries)?;
+        let routed = self.route(&events, self.archive, None)?;
+        self.db
+            .transaction_async(|tx| Self::write(tx, &events, &routed))
+            .await?;
+        self.wake(&routed);
+        Ok(())
+    }
+
+    pub fn put_events(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
+        let events = Self::envelopes(entries)?;
         self.put(&events, self.archive, None)
     }
 
@@ -309,7 +366,7 @@ impl LocalBus {
 
 impl EventPublisher for LocalBus {
     async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
-        self.put_events(events).map_err(|e| match e {
+        self.put_events_async(events).await.map_err(|e| match e {
             BusError::Store(e) => PublishError::Transport(e.to_string()),
             BusError::Unmatchable(id, error) => PublishError::Rejected {
                 failed: 1,

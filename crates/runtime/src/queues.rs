@@ -158,7 +158,7 @@ impl Queues {
     /// queue's visibility timeout. A message already received
     /// `maxReceiveCount` times moves to the DLQ instead, carrying its last
     /// error and receive count as attributes.
-    pub fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, StoreError> {
+    pub async fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, StoreError> {
         let spec = self
             .specs
             .get(queue)
@@ -166,7 +166,7 @@ impl Queues {
         let now = now_ms();
         let visibility = i64::try_from(spec.visibility_timeout.as_millis()).unwrap_or(i64::MAX / 4);
         let mut moved_to = None;
-        let received = self.db.transaction(|tx| {
+        let received = self.db.transaction_async(|tx| {
             let rows: Vec<Row> = {
                 let mut stmt = tx.prepare_cached(&format!(
                     "SELECT m.id, {BODY}, m.attributes, m.receive_count, m.sent_at, m.last_error FROM queue_messages m
@@ -208,7 +208,7 @@ impl Queues {
                 });
             }
             Ok::<_, StoreError>(out)
-        })?;
+        }).await?;
         if let Some(dlq) = moved_to {
             self.wake([dlq.as_str()]);
         }
@@ -216,39 +216,41 @@ impl Queues {
     }
 
     /// Deletes handled messages.
-    pub fn delete(&self, queue: &str, ids: &[&str]) -> Result<(), StoreError> {
+    pub async fn delete(&self, queue: &str, ids: &[&str]) -> Result<(), StoreError> {
         if ids.is_empty() {
             return Ok(());
         }
-        self.db.transaction(|tx| {
-            let mut stmt =
-                tx.prepare_cached("DELETE FROM queue_messages WHERE queue = ?1 AND id = ?2")?;
-            for id in ids {
-                stmt.execute(params![queue, id])?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
+        self.db
+            .transaction_async(|tx| {
+                let mut stmt =
+                    tx.prepare_cached("DELETE FROM queue_messages WHERE queue = ?1 AND id = ?2")?;
+                for id in ids {
+                    stmt.execute(params![queue, id])?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await?;
         self.activity.notify_waiters();
         Ok(())
     }
 
     /// Returns failed messages to the queue after `delay_ms`, keeping the
     /// error for the dead letter they may become.
-    pub fn retry_later(
+    pub async fn retry_later(
         &self,
         queue: &str,
         failed: &[(&str, &str)],
         delay_ms: i64,
     ) -> Result<(), StoreError> {
         let at = now_ms().saturating_add(delay_ms);
-        self.db.transaction(|tx| {
+        self.db.transaction_async(|tx| {
             let mut stmt =
                 tx.prepare_cached("UPDATE queue_messages SET visible_at = ?3, last_error = ?4 WHERE queue = ?1 AND id = ?2")?;
             for (id, error) in failed {
                 stmt.execute(params![queue, id, at, error])?;
             }
             Ok::<_, StoreError>(())
-        })?;
+        }).await?;
         self.activity.notify_waiters();
         Ok(())
     }
@@ -266,14 +268,16 @@ impl Queues {
     }
 
     /// When the next message of `queue` becomes visible, if it has any.
-    pub fn next_visible_at(&self, queue: &str) -> Result<Option<i64>, StoreError> {
-        self.db.transaction(|tx| {
-            Ok(tx.query_row_cached(
-                "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ?1",
-                params![queue],
-                |r| r.get(0),
-            )?)
-        })
+    pub async fn next_visible_at(&self, queue: &str) -> Result<Option<i64>, StoreError> {
+        self.db
+            .transaction_async(|tx| {
+                Ok(tx.query_row_cached(
+                    "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ?1",
+                    params![queue],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
     }
 
     /// Messages per queue, for `saga dlq list`, the idle check and reports.
@@ -320,8 +324,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[test]
-    fn a_database_from_before_archived_bodies_is_migrated_and_keeps_its_messages() {
+    #[tokio::test]
+    async fn a_database_from_before_archived_bodies_is_migrated_and_keeps_its_messages() {
         let db = Db::in_memory().unwrap();
         db.migrate(
             "CREATE TABLE queue_messages (
@@ -341,6 +345,7 @@ mod tests {
         queues.send("q", "{\"new\":2}").unwrap();
         let bodies: Vec<String> = queues
             .receive("q", 10)
+            .await
             .unwrap()
             .into_iter()
             .map(|m| m.body)

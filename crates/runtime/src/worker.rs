@@ -123,10 +123,14 @@ impl Worker {
             if *shutdown.borrow() {
                 return;
             }
-            match self.queues.receive(&self.spec.queue, self.spec.batch_size) {
+            match self
+                .queues
+                .receive(&self.spec.queue, self.spec.batch_size)
+                .await
+            {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
-                    let wait = match self.queues.next_visible_at(&self.spec.queue) {
+                    let wait = match self.queues.next_visible_at(&self.spec.queue).await {
                         Ok(Some(at)) => {
                             Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0).max(1))
                         }
@@ -243,7 +247,7 @@ impl Worker {
             .filter(|m| !self.duplicate(m, consumer))
             .map(|m| m.id.as_str())
             .collect();
-        if let Err(error) = self.queues.delete(&self.spec.queue, &succeeded) {
+        if let Err(error) = self.queues.delete(&self.spec.queue, &succeeded).await {
             tracing::error!(queue = %self.spec.queue, %error, "delete failed; the messages will be delivered again");
         }
         if failed.is_empty() && succeeded.len() == batch.len() {
@@ -265,15 +269,18 @@ impl Worker {
             })
             .map(|m| (m.id.as_str(), "injected fault: delivered again"))
             .collect();
-        let _ = self.queues.retry_later(&self.spec.queue, &duplicates, 0);
+        let _ = self
+            .queues
+            .retry_later(&self.spec.queue, &duplicates, 0)
+            .await;
         for m in &batch {
             if let Some((_, error)) = failed.iter().find(|(id, _)| id == &m.id) {
                 let delay = backoff(m.receive_count, visibility);
-                if let Err(e) = self.queues.retry_later(
-                    &self.spec.queue,
-                    &[(m.id.as_str(), error.as_str())],
-                    delay,
-                ) {
+                if let Err(e) = self
+                    .queues
+                    .retry_later(&self.spec.queue, &[(m.id.as_str(), error.as_str())], delay)
+                    .await
+                {
                     tracing::error!(queue = %self.spec.queue, error = %e, "could not schedule a retry; the visibility timeout will");
                 }
             }

@@ -60,19 +60,23 @@ fn booking(order_id: OrderId, row: Row) -> Result<Booking, StoreError> {
 impl ShipmentStore for SqliteShipmentStore {
     async fn processed(&self, event_id: EventId) -> Result<Option<Vec<OutgoingEvent>>, StoreError> {
         self.db
-            .transaction(|tx| processed_outcome(tx, CONSUMER, event_id))
+            .transaction_async(|tx| processed_outcome(tx, CONSUMER, event_id))
+            .await
     }
 
     async fn shipment(&self, order_id: OrderId) -> Result<Option<Booking>, StoreError> {
-        let row: Option<Row> = self.db.transaction(|tx| {
-            tx.query_row_cached(
-                "SELECT status, shipment_id, carrier, tracking_number, failure_reason
+        let row: Option<Row> = self
+            .db
+            .transaction_async(|tx| {
+                tx.query_row_cached(
+                    "SELECT status, shipment_id, carrier, tracking_number, failure_reason
                  FROM shipments WHERE order_id = ?1",
-                params![order_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-        })?;
+                    params![order_id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+            })
+            .await?;
         row.map(|row| booking(order_id, row)).transpose()
     }
 
@@ -87,11 +91,12 @@ impl ShipmentStore for SqliteShipmentStore {
             Booking::Scheduled(s) => (Some(s), None),
             Booking::Refused { reason } => (None, Some(reason)),
         };
-        self.db.transaction(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Ok(Commit::AlreadyProcessed(recorded));
-            }
-            let inserted = tx.execute_cached(
+        self.db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Ok(Commit::AlreadyProcessed(recorded));
+                }
+                let inserted = tx.execute_cached(
                 "INSERT INTO shipments (order_id, status, shipment_id, carrier, tracking_number,
                                         failure_reason, cause_event_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (order_id) DO NOTHING",
@@ -105,13 +110,14 @@ impl ShipmentStore for SqliteShipmentStore {
                     cause.to_string(),
                 ],
             )?;
-            if inserted == 0 {
-                return Err(StoreError::Unavailable(format!(
-                    "order {order_id} got a shipment from another event meanwhile"
-                )));
-            }
-            mark_processed(tx, CONSUMER, cause, outcome)?;
-            Ok(Commit::Done(()))
-        })
+                if inserted == 0 {
+                    return Err(StoreError::Unavailable(format!(
+                        "order {order_id} got a shipment from another event meanwhile"
+                    )));
+                }
+                mark_processed(tx, CONSUMER, cause, outcome)?;
+                Ok(Commit::Done(()))
+            })
+            .await
     }
 }

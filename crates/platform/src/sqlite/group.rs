@@ -24,6 +24,12 @@ const LOST_REMEMBERED: usize = 1024;
 
 pub(super) struct Shared {
     state: Mutex<State>,
+    /// Where async callers queue for the connection: a task waiting here
+    /// yields its thread to other tasks (their JSON, matching and handler
+    /// logic) instead of blocking it on `state`, so one thread runs SQL
+    /// while the others do everything else. Only the flusher and the
+    /// synchronous callers still take `state` directly.
+    pub(super) gate: tokio::sync::Semaphore,
     /// Wakes the flusher: a group opened, a durable unit waits, or the
     /// database closes.
     opened: Condvar,
@@ -79,6 +85,7 @@ impl Shared {
                 commits: 0,
                 closed: false,
             }),
+            gate: tokio::sync::Semaphore::new(1),
             opened: Condvar::new(),
             ended: tokio::sync::watch::Sender::new(Ended::default()),
             grouped,

@@ -173,6 +173,20 @@ impl Db {
         self.handle.shared.unit(work, false).map(|(value, _)| value)
     }
 
+    /// [`Db::transaction`] for async callers: waiting for the connection
+    /// does not hold up the thread, which runs other tasks meanwhile.
+    pub async fn transaction_async<T, E>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let shared = &self.handle.shared;
+        let _turn = shared.gate.acquire().await;
+        shared.unit(work, false).map(|(value, _)| value)
+    }
+
     /// [`Db::transaction`] that returns only once the unit is committed,
     /// for what the caller acknowledges outside the process. The commit
     /// is awaited, not waited for on the thread: the thread runs the
@@ -184,7 +198,10 @@ impl Db {
     where
         E: From<rusqlite::Error>,
     {
-        let (value, group) = self.handle.shared.unit(work, true)?;
+        let (value, group) = {
+            let _turn = self.handle.shared.gate.acquire().await;
+            self.handle.shared.unit(work, true)?
+        };
         if let Some(group) = group {
             self.handle.shared.committed(group).await?;
         }
