@@ -82,12 +82,15 @@ impl Obj<u32> {
             Some(Node::Arr(items)) => {
                 let mut saw_container = false;
                 for item in event.items(*items) {
-                    if matches!(item, Node::Obj(_) | Node::Arr(_)) {
-                        saw_container = true;
-                        if self.matches(Some(item), event) {
-                            return true;
-                        }
+                    let holds = match item {
+                        Node::Obj(span) => self.matches_entries(event.entries(*span), event),
+                        Node::Arr(_) => self.matches(Some(item), event),
+                        _ => continue,
+                    };
+                    if holds {
+                        return true;
                     }
+                    saw_container = true;
                 }
                 !saw_container && self.matches_fields(None, event)
             }
@@ -130,7 +133,10 @@ impl Obj<u32> {
                 .map(|(_, value)| value);
             let holds = match field {
                 Field::Leaf(leaf) => leaf.matches(value, event),
-                Field::Obj(obj) => obj.matches(value, event),
+                Field::Obj(obj) => match value {
+                    Some(Node::Obj(span)) => obj.matches_entries(event.entries(*span), event),
+                    _ => obj.matches(value, event),
+                },
             };
             if !holds {
                 return false;
