@@ -84,7 +84,7 @@ fn to_item(
 
 fn load_reservation(tx: &Connection, order: OrderId) -> Result<Option<Reservation>, StoreError> {
     let row: Option<(String, String)> = tx
-        .query_row(
+        .query_row_cached(
             "SELECT lines, state FROM inventory_reservations WHERE order_id = ?1",
             params![order.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),

@@ -205,6 +205,7 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
                     queue,
                     batch_size,
                     report_batch_item_failures,
+                    max_concurrency,
                 } => {
                     let handler = ConsumerHandler::for_binary(&f.binary).ok_or_else(|| {
                         invalid(
@@ -219,6 +220,7 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
                         queue: queue.clone(),
                         batch_size: usize::try_from(*batch_size).unwrap_or(10),
                         report_batch_item_failures: *report_batch_item_failures,
+                        max_concurrency: *max_concurrency,
                         environment: f.environment.clone(),
                     });
                 }

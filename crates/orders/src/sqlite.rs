@@ -216,7 +216,7 @@ impl OrderStore for SqliteOrderStore {
                     return Ok(Commit::AlreadyProcessed(recorded));
                 }
                 let status: Option<String> = tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT status FROM orders WHERE order_id = ?1",
                         params![order.to_string()],
                         |r| r.get(0),

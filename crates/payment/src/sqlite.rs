@@ -54,7 +54,7 @@ impl SqlitePaymentStore {
 
 fn read_payment(tx: &Connection, order_id: OrderId) -> Result<Option<PaymentRecord>, StoreError> {
     let row: Option<(Option<String>, i64, String, String)> = tx
-        .query_row(
+        .query_row_cached(
             "SELECT payment_id, amount_minor, currency, status FROM payments WHERE order_id = ?1",
             params![order_id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),

@@ -113,15 +113,18 @@ impl Runtime {
             &[]
         };
         for spec in consumers {
-            let worker = Worker {
-                spec: spec.clone(),
-                queues: queues.clone(),
-                services: services.clone(),
-                bus: bus.clone(),
-                faults: faults.clone(),
-                duplicated: Default::default(),
-            };
-            tasks.push(tokio::spawn(worker.run(watch.clone())));
+            let duplicated = Arc::default();
+            for _ in 0..spec.pollers() {
+                let worker = Worker {
+                    spec: spec.clone(),
+                    queues: queues.clone(),
+                    services: services.clone(),
+                    bus: bus.clone(),
+                    faults: faults.clone(),
+                    duplicated: Arc::clone(&duplicated),
+                };
+                tasks.push(tokio::spawn(worker.run(watch.clone())));
+            }
         }
         if wiring.outbox_relay && options.workers {
             tasks.push(tokio::spawn(relay_loop(

@@ -93,8 +93,28 @@ pub struct ConsumerSpec {
     pub queue: String,
     pub batch_size: usize,
     pub report_batch_item_failures: bool,
+    /// `ScalingConfig.MaximumConcurrency`, if the template sets it.
+    pub max_concurrency: Option<u32>,
     /// The function's environment variables from the template.
     pub environment: std::collections::BTreeMap<String, String>,
+}
+
+/// Batches an SQS event source mapping processes at once when messages
+/// arrive: "Lambda starts processing five batches at a time with five
+/// concurrent invocations of your function"
+/// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+/// Lambda then scales up to 1,000; locally five pollers already keep the
+/// database busy on a small machine.
+pub const SQS_POLLERS: u32 = 5;
+
+impl ConsumerSpec {
+    /// How many batches the mapping processes at once: five, or fewer if
+    /// `MaximumConcurrency` caps it.
+    pub fn pollers(&self) -> u32 {
+        self.max_concurrency
+            .map_or(SQS_POLLERS, |max| max.min(SQS_POLLERS))
+            .max(1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

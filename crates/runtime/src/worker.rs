@@ -32,7 +32,8 @@ pub(crate) struct Worker {
     /// Events this consumer already got a duplicate of. A duplicate makes
     /// the handler publish its recorded outcome again, and those copies
     /// must not be duplicated in turn, or the cascade never ends.
-    pub duplicated: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Shared by the mapping's pollers.
+    pub duplicated: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 /// The bus as a handler sees it when faults are injected: a publish may

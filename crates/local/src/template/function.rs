@@ -21,6 +21,8 @@ pub enum FunctionEvent {
         queue: String,
         batch_size: u64,
         report_batch_item_failures: bool,
+        /// `ScalingConfig.MaximumConcurrency` (2 to 1000).
+        max_concurrency: Option<u32>,
     },
     HttpApi {
         method: String,
@@ -75,17 +77,31 @@ const HTTP_API_EVENT_PROPERTIES: &[&str] = &[
     "RouteSettings",
 ];
 
+/// `SQS` event properties the local runtime honours; any other (a filter,
+/// a batching window, `Enabled`) would change delivery and is refused.
+const SQS_EVENT_PROPERTIES: &[&str] = &[
+    "Queue",
+    "BatchSize",
+    "FunctionResponseTypes",
+    "ScalingConfig",
+];
+
+fn check_properties(at: &Context<'_>, props: &Value, known: &[&str]) -> Result<(), TemplateError> {
+    for key in props.as_mapping().into_iter().flat_map(Mapping::keys) {
+        let key = key.as_str().unwrap_or_default();
+        if !known.contains(&key) {
+            return Err(TemplateError::UnsupportedProperty {
+                resource: at.resource.to_owned(),
+                property: format!("{}.{key}", at.property),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl FunctionResource {
     fn check_http_api_event(at: &Context<'_>, props: &Value) -> Result<(), TemplateError> {
-        for key in props.as_mapping().into_iter().flat_map(Mapping::keys) {
-            let key = key.as_str().unwrap_or_default();
-            if !HTTP_API_EVENT_PROPERTIES.contains(&key) {
-                return Err(TemplateError::UnsupportedProperty {
-                    resource: at.resource.to_owned(),
-                    property: format!("{}.{key}", at.property),
-                });
-            }
-        }
+        check_properties(at, props, HTTP_API_EVENT_PROPERTIES)?;
         match props.get("PayloadFormatVersion") {
             None => Ok(()),
             Some(v) if at.child("PayloadFormatVersion").string(v)? == "2.0" => Ok(()),
@@ -156,6 +172,7 @@ impl FunctionResource {
         };
         match kind {
             "SQS" => {
+                check_properties(&props_at, &props, SQS_EVENT_PROPERTIES)?;
                 let batch_size = match props.get("BatchSize") {
                     None => DEFAULT_SQS_BATCH,
                     Some(v) => v
@@ -171,10 +188,25 @@ impl FunctionResource {
                             .iter()
                             .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
                     });
+                let max_concurrency = match props.get("ScalingConfig") {
+                    None => None,
+                    Some(scaling) => {
+                        let at = props_at.child("ScalingConfig").child("MaximumConcurrency");
+                        let max = scaling
+                            .get("MaximumConcurrency")
+                            .ok_or_else(|| at.invalid("is required in ScalingConfig"))?;
+                        let max = max
+                            .as_u64()
+                            .filter(|n| (2..=1000).contains(n))
+                            .ok_or_else(|| at.invalid("must be 2 to 1000"))?;
+                        Some(u32::try_from(max).unwrap_or(1000))
+                    }
+                };
                 Ok(FunctionEvent::Sqs {
                     queue: reference("Queue")?,
                     batch_size,
                     report_batch_item_failures: report,
+                    max_concurrency,
                 })
             }
             "HttpApi" => {

@@ -98,3 +98,62 @@ fn a_missing_template_file_is_reported() {
         run.stderr
     );
 }
+
+fn sqs_consumer(event_properties: &str) -> Template {
+    Template::from_yaml(&format!(
+        "Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: bus
+  Q:
+    Type: AWS::SQS::Queue
+  F:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildProperties:
+        Binary: inventory-consumer
+    Properties:
+      Events:
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Q.Arn
+{event_properties}"
+    ))
+    .expect("valid yaml")
+}
+
+#[test]
+fn an_sqs_mapping_processes_five_batches_at_once_unless_maximum_concurrency_caps_it() {
+    let pollers = |template: &Template| {
+        let wiring = local::wiring::wiring(template).expect("valid wiring");
+        wiring.consumers[0].pollers()
+    };
+    assert_eq!(pollers(&sqs_consumer("")), 5);
+    let capped = "            ScalingConfig:\n              MaximumConcurrency: 2\n";
+    assert_eq!(pollers(&sqs_consumer(capped)), 2);
+    let high = "            ScalingConfig:\n              MaximumConcurrency: 50\n";
+    assert_eq!(pollers(&sqs_consumer(high)), 5);
+}
+
+#[test]
+fn an_out_of_range_maximum_concurrency_or_an_unknown_sqs_property_is_named() {
+    let error = |extra: &str| {
+        sqs_consumer(extra)
+            .functions()
+            .expect_err("refused")
+            .to_string()
+    };
+    let one = error("            ScalingConfig:\n              MaximumConcurrency: 1\n");
+    assert!(
+        one.contains("resource F") && one.contains("ScalingConfig.MaximumConcurrency"),
+        "{one}"
+    );
+    assert!(one.contains("2 to 1000"), "{one}");
+    let window = error("            MaximumBatchingWindowInSeconds: 5\n");
+    assert!(
+        window.contains("resource F") && window.contains("MaximumBatchingWindowInSeconds"),
+        "{window}"
+    );
+}
