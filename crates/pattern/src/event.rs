@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::MAX_NESTING_DEPTH;
 use crate::number;
-use crate::trie::FieldTrie;
+use crate::trie::{FieldTrie, ROOT};
 
 /// A number of the event. Its comparable key is computed when a rule asks
 /// for it rather than stored: that keeps a `Node` at 16 bytes, which the
@@ -116,6 +116,11 @@ pub(crate) struct Tree {
     /// reset: a stale position is recognised because the entry there is not
     /// that field's or lies below the open object's start.
     last_pushed: Vec<u32>,
+    /// The reader's guesses at keys (see `FieldTrie::child_guessed`): at
+    /// `2 * id` the first kept key of the object at field `id`, at
+    /// `2 * id + 1` the kept key that followed field `id`, as last seen.
+    /// Never reset: a wrong or stale guess only costs the hash lookup.
+    pub(crate) guesses: Vec<u32>,
 }
 
 /// `Tree::slots` value of a field the event does not have.
@@ -138,6 +143,9 @@ impl Tree {
         self.slots.resize(fields, ABSENT);
         if self.last_pushed.len() < fields {
             self.last_pushed.resize(fields, u32::MAX);
+        }
+        if self.guesses.len() < 2 * fields {
+            self.guesses.resize(2 * fields, ROOT);
         }
         self.replaced = false;
         self.entries.clear();

@@ -225,13 +225,27 @@ impl<'a, 't, const PLAIN: bool, const VALID: bool> Reader<'a, 't, PLAIN, VALID> 
         if bytes.get(pos) != Some(&b'"') {
             return Err(syntax(pos, "expected a string key"));
         }
+        // Where the guess at the next kept key is kept.
+        let mut guess_at = 2 * field as usize;
         // `pos` is at a key's opening quote.
         loop {
             let (key_end, escaped) = scan::string_end::<PLAIN>(bytes, pos + 1)?;
             let child = if escaped {
                 self.escaped_key(field, pos + 1, key_end - 1)
             } else {
-                self.trie.child_in(field, bytes, pos + 1, key_end - 1)
+                let guess = self.tree.guesses.get(guess_at).copied().unwrap_or(ROOT);
+                let child = self
+                    .trie
+                    .child_guessed(field, bytes, pos + 1, key_end - 1, guess);
+                if let Some(child) = child {
+                    if child != guess
+                        && let Some(slot) = self.tree.guesses.get_mut(guess_at)
+                    {
+                        *slot = child;
+                    }
+                    guess_at = 2 * child as usize + 1;
+                }
+                child
             };
             // Compact JSON (`"key":"text"`): one two-byte check.
             if pair(key_end) == Some(b":\"") {

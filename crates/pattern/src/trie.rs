@@ -29,6 +29,9 @@ pub(crate) struct FieldTrie {
     /// The key of each node, by id (the root's is empty).
     keys: Vec<Box<[u8]>>,
     edges: Vec<Edge>,
+    /// Each node's own edge, by id (the root's is empty), so that a guessed
+    /// child is checked without hashing (see `child_guessed`).
+    own: Vec<Edge>,
 }
 
 impl Default for FieldTrie {
@@ -36,6 +39,7 @@ impl Default for FieldTrie {
         Self {
             keys: vec![Box::default()],
             edges: vec![Edge::default(); 16],
+            own: vec![Edge::default()],
         }
     }
 }
@@ -70,12 +74,12 @@ impl FieldTrie {
     /// The id of `key` under `node`; keys are compared as bytes, which is
     /// what the event reader has in hand.
     pub(crate) fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
-        self.find(node, key, head(key))
+        self.find(node, key, head(key), tail(key))
     }
 
     /// Like [`FieldTrie::child`] for `bytes[start..end]`, reading the key's
     /// head straight out of the surrounding text when eight bytes remain.
-    #[inline(always)]
+    #[cfg(test)]
     pub(crate) fn child_in(
         &self,
         node: u32,
@@ -83,32 +87,61 @@ impl FieldTrie {
         start: usize,
         end: usize,
     ) -> Option<u32> {
+        self.child_guessed(node, bytes, start, end, ROOT)
+    }
+
+    /// The child of `node` whose key is `bytes[start..end]`, reading the
+    /// key's head straight out of the surrounding text when eight bytes
+    /// remain. `guess` (any id; the root means none) is tried first and
+    /// taken only if it is that very child: events of one producer list
+    /// their keys in the same order, so the reader guesses the key that
+    /// followed the previous one last time and mostly skips the hash.
+    #[inline(always)]
+    pub(crate) fn child_guessed(
+        &self,
+        node: u32,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        guess: u32,
+    ) -> Option<u32> {
         let key = bytes.get(start..end)?;
         let head = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
             Some(chunk) if key.len() >= 8 => u64::from_le_bytes(*chunk),
             Some(chunk) => u64::from_le_bytes(*chunk) & ((1u64 << (8 * key.len())) - 1),
             None => head(key),
         };
-        self.find(node, key, head)
+        let tail = tail(key);
+        if let Some(edge) = self.own.get(guess as usize)
+            && self.is_edge(edge, node, key, head, tail)
+        {
+            return Some(guess);
+        }
+        self.find(node, key, head, tail)
+    }
+
+    /// Whether `edge` leads from `parent` by `key` (whose head and tail
+    /// words are given); never for an empty slot.
+    #[inline(always)]
+    fn is_edge(&self, edge: &Edge, parent: u32, key: &[u8], head: u64, tail: u64) -> bool {
+        edge.head == head
+            && edge.len as usize == key.len()
+            && edge.parent == parent
+            && edge.tail == tail
+            && edge.child != 0
+            && (key.len() <= 16 || self.keys.get(edge.child as usize).map(|k| &**k) == Some(key))
     }
 
     #[inline(always)]
-    fn find(&self, parent: u32, key: &[u8], head: u64) -> Option<u32> {
+    fn find(&self, parent: u32, key: &[u8], head: u64, tail: u64) -> Option<u32> {
         let mask = self.edges.len() - 1;
         let mut at = slot(parent, key.len(), head, mask);
-        let tail = tail(key);
         loop {
             let edge = self.edges.get(at)?;
             if edge.child == 0 {
                 return None;
             }
-            if edge.head == head
-                && edge.len as usize == key.len()
-                && edge.parent == parent
-                && edge.tail == tail
-                && (key.len() <= 16
-                    || self.keys.get(edge.child as usize).map(|k| &**k) == Some(key))
-            {
+            if self.is_edge(edge, parent, key, head, tail) {
                 return Some(edge.child);
             }
             at = (at + 1) & mask;
@@ -135,13 +168,15 @@ impl FieldTrie {
                 self.place(edge);
             }
         }
-        self.place(Edge {
+        let edge = Edge {
             head: head(key),
             tail: tail(key),
             len: key.len() as u32,
             parent,
             child,
-        });
+        };
+        self.own.push(edge);
+        self.place(edge);
         child
     }
 
@@ -179,5 +214,24 @@ mod tests {
         assert_eq!(trie.child_in(ROOT, text, 2, 8), Some(detail));
         assert_eq!(trie.child_in(ROOT, b"detail", 0, 6), Some(detail));
         assert_eq!(trie.child_in(ROOT, b"detai", 0, 5), None);
+    }
+
+    #[test]
+    fn a_guess_is_taken_only_when_it_is_that_very_child() {
+        let mut trie = FieldTrie::default();
+        let a = trie.insert(ROOT, "a");
+        let b = trie.insert(ROOT, "b");
+        let a_b = trie.insert(a, "b");
+        let long = trie.insert(a, "a-key-longer-than-sixteen");
+        assert_eq!(trie.child_guessed(ROOT, b"b", 0, 1, a_b), Some(b));
+        assert_eq!(trie.child_guessed(a, b"b", 0, 1, b), Some(a_b));
+        assert_eq!(trie.child_guessed(a, b"b", 0, 1, a_b), Some(a_b));
+        assert_eq!(trie.child_guessed(a, b"b", 0, 1, 999), Some(a_b));
+        assert_eq!(trie.child_guessed(ROOT, b"c", 0, 1, b), None);
+        assert_eq!(trie.child_guessed(ROOT, b"b", 0, 1, ROOT), Some(b));
+        let key = b"a-key-longer-than-sixteen";
+        assert_eq!(trie.child_guessed(a, key, 0, key.len(), long), Some(long));
+        let other = b"a-key-longer-than-sixteeN";
+        assert_eq!(trie.child_guessed(a, other, 0, other.len(), long), None);
     }
 }

@@ -208,3 +208,39 @@ fn one_condition_inside_arrays_is_decided_by_the_values_at_its_path() {
         &event(r#"[{"sku": "X"}, {"sku": null}]"#)
     ));
 }
+
+#[test]
+fn a_scratch_shared_by_matchers_with_different_fields_answers_each_exactly() {
+    let mut first = MatcherBuilder::new();
+    first.add("first", rule(r#"{"detail": {"b": ["x"], "c": ["y"]}}"#));
+    let first = first.build();
+    let mut second = MatcherBuilder::new();
+    second.add(
+        "second",
+        rule(r#"{"source": ["s"], "detail": {"c": ["y"]}}"#),
+    );
+    second.add("other", rule(r#"{"b": ["x"]}"#));
+    let second = second.build();
+    let events = [
+        r#"{"source":"s","detail":{"b":"x","c":"y"},"b":"x"}"#,
+        r#"{"detail":{"c":"y","b":"x"},"source":"s"}"#,
+        r#"{"b":"x","detail":{"c":"n","b":"x"}}"#,
+    ];
+    let mut scratch = MatchScratch::default();
+    let mut out = Vec::new();
+    for round in 0..3 {
+        for event in events {
+            for matcher in [&first, &second] {
+                matcher
+                    .matching_rules_into(event.as_bytes(), &mut scratch, &mut out)
+                    .expect("valid event");
+                let fresh = matcher.matching_rules(event.as_bytes()).expect("valid");
+                assert_eq!(out, fresh, "round {round}: {event}");
+            }
+        }
+    }
+    let matched = second
+        .matching_rules(events[0].as_bytes())
+        .expect("valid event");
+    assert_eq!(matched, [&"second", &"other"]);
+}
