@@ -92,6 +92,22 @@ impl Shared {
         }
     }
 
+    /// Gives the connection to the next task waiting for it. Tokio runs a
+    /// task woken from a worker next on that same worker, but only once the
+    /// current task yields: without the yield, the next unit would wait for
+    /// this task's work after its unit (handler logic, JSON), with the
+    /// connection idle, and that work could not move to the other worker.
+    pub(super) async fn pass_on(
+        &self,
+        turn: Result<tokio::sync::SemaphorePermit<'_>, tokio::sync::AcquireError>,
+    ) {
+        drop(turn);
+        // The released permit went straight to a waiter if there was one.
+        if self.gate.available_permits() == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// A unit that panicked half-way poisons the lock: its group may hold
     /// part of it, so the whole group goes, as in a crash.
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {

@@ -183,8 +183,10 @@ impl Db {
         E: From<rusqlite::Error>,
     {
         let shared = &self.handle.shared;
-        let _turn = shared.gate.acquire().await;
-        shared.unit(work, false).map(|(value, _)| value)
+        let turn = shared.gate.acquire().await;
+        let result = shared.unit(work, false).map(|(value, _)| value);
+        shared.pass_on(turn).await;
+        result
     }
 
     /// [`Db::transaction`] that returns only once the unit is committed,
@@ -199,8 +201,10 @@ impl Db {
         E: From<rusqlite::Error>,
     {
         let (value, group) = {
-            let _turn = self.handle.shared.gate.acquire().await;
-            self.handle.shared.unit(work, true)?
+            let turn = self.handle.shared.gate.acquire().await;
+            let result = self.handle.shared.unit(work, true);
+            self.handle.shared.pass_on(turn).await;
+            result?
         };
         if let Some(group) = group {
             self.handle.shared.committed(group).await?;
