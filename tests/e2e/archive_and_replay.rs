@@ -125,6 +125,7 @@ async fn an_event_is_stored_once_in_the_archive_and_each_queue_delivers_it_whole
     );
     let (stored, reference): (String, Option<i64>) = app
         .runtime
+        .services
         .db
         .transaction(|tx| {
             tx.query_row(

@@ -54,8 +54,14 @@ pub(crate) enum Body<'a> {
     Archived(i64),
 }
 
-/// Reads a message's body wherever it is stored.
-const BODY: &str = "COALESCE((SELECT event FROM bus_archive WHERE seq = m.archive_seq), m.body)";
+/// The columns a receive and a peek read; the body is read wherever it is
+/// stored.
+macro_rules! select_messages {
+    () => {
+        "SELECT m.id, COALESCE((SELECT event FROM bus_archive WHERE seq = m.archive_seq), m.body),
+                m.attributes, m.receive_count, m.sent_at, m.last_error FROM queue_messages m"
+    };
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueMessage {
@@ -113,8 +119,10 @@ impl Queues {
     /// Wakes the consumers of `queues` and whoever waits for activity.
     pub(crate) fn wake<'a>(&self, queues: impl IntoIterator<Item = &'a str>) {
         for q in queues {
+            // One idle poller per change, not all of the mapping's: a
+            // poller only sleeps after an empty receive, and one that is
+            // about to sleep finds the stored permit.
             if let Some(n) = self.notify.get(q) {
-                n.notify_waiters();
                 n.notify_one();
             }
         }
@@ -168,9 +176,9 @@ impl Queues {
         let mut moved_to = None;
         let received = self.db.transaction_async(|tx| {
             let rows: Vec<Row> = {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT m.id, {BODY}, m.attributes, m.receive_count, m.sent_at, m.last_error FROM queue_messages m
-                     WHERE m.queue = ?1 AND m.visible_at <= ?2 ORDER BY m.visible_at, m.sent_at LIMIT ?3"
+                let mut stmt = tx.prepare_cached(concat!(
+                    select_messages!(),
+                    " WHERE m.queue = ?1 AND m.visible_at <= ?2 ORDER BY m.visible_at, m.sent_at LIMIT ?3"
                 ))?;
                 stmt.query_map(params![queue, now, max as i64], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
@@ -293,8 +301,9 @@ impl Queues {
     /// Every message of a queue, oldest first, without receiving it.
     pub fn peek(&self, queue: &str) -> Result<Vec<QueueMessage>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT m.id, {BODY}, m.attributes, m.receive_count, m.sent_at FROM queue_messages m WHERE m.queue = ?1 ORDER BY m.sent_at"
+            let mut stmt = tx.prepare_cached(concat!(
+                select_messages!(),
+                " WHERE m.queue = ?1 ORDER BY m.sent_at"
             ))?;
             let rows = stmt.query_map(params![queue], |r| {
                 Ok(QueueMessage {

@@ -62,8 +62,6 @@ pub struct Runtime {
     pub services: Arc<Services>,
     pub bus: Arc<LocalBus>,
     pub queues: Arc<Queues>,
-    /// The database every service, queue and the bus share.
-    pub db: Db,
     /// The address the HTTP API is bound to, once started.
     pub addr: Option<SocketAddr>,
     relay: Arc<Notify>,
@@ -98,7 +96,7 @@ impl Runtime {
             );
         }
         let bus = Arc::new(LocalBus::new(
-            db.clone(),
+            db,
             queues.clone(),
             wiring.rules.clone(),
             wiring.archive.is_some(),
@@ -157,7 +155,6 @@ impl Runtime {
             services,
             bus,
             queues,
-            db,
             addr,
             relay,
             shutdown,

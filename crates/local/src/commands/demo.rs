@@ -179,7 +179,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let mut rss = Rss::default();
     rss.sample();
-    let commits_before = runtime.db.commits();
+    let commits_before = runtime.services.db.commits();
     let started = Instant::now();
     if let Some(rate) = args.rate {
         anyhow::ensure!(
@@ -223,7 +223,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     let report = runtime::invariants::check(&runtime, &catalogue).await?;
     print_report(out, args, elapsed, &outcomes, &report, idle)?;
     print_rss(out, &rss)?;
-    let commits = runtime.db.commits() - commits_before;
+    let commits = runtime.services.db.commits() - commits_before;
     writeln!(
         out,
         "sqlite:      {commits} group commits ({:.2} per order)",

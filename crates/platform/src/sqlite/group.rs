@@ -92,20 +92,29 @@ impl Shared {
         }
     }
 
-    /// Gives the connection to the next task waiting for it. Tokio runs a
-    /// task woken from a worker next on that same worker, but only once the
-    /// current task yields: without the yield, the next unit would wait for
-    /// this task's work after its unit (handler logic, JSON), with the
-    /// connection idle, and that work could not move to the other worker.
-    pub(super) async fn pass_on(
+    /// [`Shared::unit`] for async callers: the task waits for its turn on
+    /// `gate` without holding its thread, and once the unit ends, yields if
+    /// another task waits. Tokio runs a task woken from a worker next on
+    /// that same worker, but only once the current task yields: without
+    /// the yield, the next unit would wait for this task's work after its
+    /// unit (handler logic, JSON), with the connection idle, and that work
+    /// could not move to the other worker.
+    pub(super) async fn unit_async<T, E>(
         &self,
-        turn: Result<tokio::sync::SemaphorePermit<'_>, tokio::sync::AcquireError>,
-    ) {
+        work: impl FnOnce(&Connection) -> Result<T, E>,
+        durable: bool,
+    ) -> Result<(T, Option<u64>), E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let turn = self.gate.acquire().await;
+        let result = self.unit(work, durable);
         drop(turn);
         // The released permit went straight to a waiter if there was one.
         if self.gate.available_permits() == 0 {
             tokio::task::yield_now().await;
         }
+        result
     }
 
     /// A unit that panicked half-way poisons the lock: its group may hold

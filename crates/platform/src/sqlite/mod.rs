@@ -182,11 +182,11 @@ impl Db {
     where
         E: From<rusqlite::Error>,
     {
-        let shared = &self.handle.shared;
-        let turn = shared.gate.acquire().await;
-        let result = shared.unit(work, false).map(|(value, _)| value);
-        shared.pass_on(turn).await;
-        result
+        self.handle
+            .shared
+            .unit_async(work, false)
+            .await
+            .map(|(value, _)| value)
     }
 
     /// [`Db::transaction`] that returns only once the unit is committed,
@@ -200,12 +200,7 @@ impl Db {
     where
         E: From<rusqlite::Error>,
     {
-        let (value, group) = {
-            let turn = self.handle.shared.gate.acquire().await;
-            let result = self.handle.shared.unit(work, true);
-            self.handle.shared.pass_on(turn).await;
-            result?
-        };
+        let (value, group) = self.handle.shared.unit_async(work, true).await?;
         if let Some(group) = group {
             self.handle.shared.committed(group).await?;
         }
