@@ -113,7 +113,6 @@ impl ConsumerSpec {
     pub fn pollers(&self) -> u32 {
         self.max_concurrency
             .map_or(SQS_POLLERS, |max| max.min(SQS_POLLERS))
-            .max(1)
     }
 }
 
