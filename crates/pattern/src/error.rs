@@ -91,6 +91,12 @@ pub enum PatternError {
     InvalidOr { path: FieldPath },
     #[error("{path}: \"{name}\" is a reserved word and cannot be a field name inside $or")]
     ReservedFieldInOr { path: FieldPath, name: String },
+    /// The wildcards of one field are too non-deterministic (see
+    /// [`crate::MAX_WILDCARD_COMPLEXITY`]); AWS's own wording.
+    #[error(
+        "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character (wildcard complexity above {limit})"
+    )]
+    TooComplex { limit: usize },
 }
 
 impl PatternError {
@@ -98,7 +104,7 @@ impl PatternError {
     pub fn path(&self) -> Option<&FieldPath> {
         use PatternError::*;
         match self {
-            Json(_) | TooDeep { .. } => None,
+            Json(_) | TooDeep { .. } | TooComplex { .. } => None,
             NotAnObject { path }
             | EmptyObject { path }
             | LeafNotArray { path }

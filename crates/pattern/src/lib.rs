@@ -23,9 +23,11 @@
 
 mod anchors;
 mod check;
+mod complexity;
 mod error;
 mod event;
 mod hash;
+mod incoming;
 mod matcher;
 mod number;
 mod ops;
@@ -39,12 +41,16 @@ mod text;
 mod tree;
 mod trie;
 mod valid;
+mod verdict;
 
+pub use complexity::MAX_WILDCARD_COMPLEXITY;
 pub use error::{EventError, FieldPath, PatternError};
+pub use incoming::{InvalidEvent, MAX_EVENT_BYTES, REQUIRED_EVENT_FIELDS, validate_event};
 pub use matcher::{MatchScratch, Matcher, MatcherBuilder};
 pub use number::{NUMERIC_MAX, NUMERIC_MIN};
 pub use pattern::Pattern;
 pub use valid::ValidEvent;
+pub use verdict::{TestEventPatternError, test_event_pattern};
 
 /// Deepest nesting of objects and arrays accepted in a pattern or an event.
 ///

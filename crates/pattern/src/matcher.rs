@@ -92,6 +92,7 @@ impl<R> MatcherBuilder<R> {
             rules.push(pattern.tree().compile(&mut trie, ROOT));
             names.push(name);
         }
+        trie.add_joined_keys();
         let (anchors, unanchored, anchor_leaf) = anchors::index_rules(&rules);
         let flat = rules
             .iter()
@@ -190,6 +191,22 @@ impl<R> Matcher<R> {
         out.clear();
         self.evaluate_json(event, scratch)?;
         out.extend(scratch.work.matched.iter().map(|&i| i as usize));
+        Ok(())
+    }
+
+    /// [`Matcher::matching_indices`] for an event validated once (see
+    /// [`Matcher::matching_valid_into`]).
+    pub fn matching_valid_indices(
+        &self,
+        event: &ValidEvent<'_>,
+        scratch: &mut MatchScratch,
+        out: &mut Vec<usize>,
+    ) -> Result<(), EventError> {
+        out.clear();
+        let MatchScratch { tree, work } = scratch;
+        let text = reader::read_valid(event, &self.trie, tree)?;
+        self.evaluate(Event { tree, text }, work);
+        out.extend(work.matched.iter().map(|&i| i as usize));
         Ok(())
     }
 

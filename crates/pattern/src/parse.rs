@@ -75,9 +75,33 @@ fn object(
             Value::Array(items) => Field::Leaf(leaf(items, &field_path)?),
             _ => return Err(PatternError::LeafNotArray { path: field_path }),
         };
-        obj.fields.push((name.clone(), field));
+        obj.fields.push(joined(name, field));
     }
     Ok(obj)
+}
+
+/// The field `name` as the path it stands for. EventBridge flattens both
+/// the event and the pattern to dotted paths before matching, so a key
+/// `"state.status"` is the field `status` inside `state` (observed on AWS:
+/// the `dot_joining_pattern` cases of the conformance suite). Nesting such
+/// keys here lets the matcher treat them like any nested field; the event
+/// side is the trie's joined keys (`FieldTrie::add_joined_keys`). Another
+/// field named `state` stays a separate entry: both are looked up in the
+/// same event object, so they still have to hold together.
+fn joined(name: &str, field: Field<String>) -> (String, Field<String>) {
+    match name.split_once('.') {
+        None => (name.to_owned(), field),
+        Some((head, rest)) => {
+            let inner = joined(rest, field);
+            (
+                head.to_owned(),
+                Field::Obj(Obj {
+                    fields: vec![inner],
+                    ors: Vec::new(),
+                }),
+            )
+        }
+    }
 }
 
 fn or_group(

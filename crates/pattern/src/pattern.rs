@@ -5,12 +5,14 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::MAX_NESTING_DEPTH;
+use crate::complexity::{self, MAX_WILDCARD_COMPLEXITY};
 use crate::error::{EventError, PatternError};
 use crate::event::{Event, Tree};
 use crate::parse;
 use crate::reader;
 use crate::tree::Obj;
 use crate::trie::{FieldTrie, ROOT};
+use crate::valid::ValidEvent;
 
 /// A validated EventBridge event pattern.
 #[derive(Debug, Clone)]
@@ -38,8 +40,14 @@ impl Pattern {
     /// Validates a pattern already parsed as JSON (e.g. from a YAML template).
     pub fn from_value(value: &Value) -> Result<Self, PatternError> {
         let source = parse::parse_root(value)?;
+        if complexity::rule_complexity(&source) > MAX_WILDCARD_COMPLEXITY {
+            return Err(PatternError::TooComplex {
+                limit: MAX_WILDCARD_COMPLEXITY,
+            });
+        }
         let mut trie = FieldTrie::default();
         let compiled = source.compile(&mut trie, ROOT);
+        trie.add_joined_keys();
         Ok(Self {
             source,
             compiled,
@@ -67,6 +75,21 @@ impl Pattern {
         let text = reader::read_event(event, &self.trie, &mut tree)?;
         let event = Event { tree: &tree, text };
         Ok(self.compiled.matches(event.root(), event))
+    }
+
+    /// Whether an event validated by [`ValidEvent::parse`] (or
+    /// [`crate::validate_event`]) matches.
+    pub fn matches_valid(&self, event: &ValidEvent<'_>) -> Result<bool, EventError> {
+        let mut tree = Tree::default();
+        let text = reader::read_valid(event, &self.trie, &mut tree)?;
+        let event = Event { tree: &tree, text };
+        Ok(self.compiled.matches(event.root(), event))
+    }
+
+    /// Whether the pattern uses `wildcard` (also inside `anything-but`):
+    /// EventBridge allows only so many such rules per bus.
+    pub fn uses_wildcards(&self) -> bool {
+        complexity::has_wildcards(&self.source)
     }
 
     pub(crate) fn tree(&self) -> &Obj<String> {

@@ -170,6 +170,12 @@ impl Wildcard {
         Ok(Self { pieces })
     }
 
+    /// The literal pieces between the stars (escapes resolved): `a*b` is
+    /// `["a", "b"]`, `*` is `["", ""]`.
+    pub(crate) fn pieces(&self) -> &[Box<str>] {
+        &self.pieces
+    }
+
     pub(crate) fn matches(&self, value: &[u8]) -> bool {
         let (first, rest) = match self.pieces.split_first() {
             Some(split) => split,

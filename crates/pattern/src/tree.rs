@@ -108,10 +108,10 @@ impl Obj<u32> {
             Field::Leaf(_) => true,
             Field::Obj(inner) => match slots::get(*id, event) {
                 Slot::Direct(value @ Node::Arr(_)) => inner.matches(Some(value), event),
-                Slot::Direct(Node::Obj(_)) => inner.matches_arrays(event),
-                // A scalar or nothing here: the leaves below are absent and
-                // were settled as such.
-                _ => true,
+                // An object, a scalar or nothing here: fields below may still
+                // sit elsewhere under joined keys (`"a.b"` beside `a`), so
+                // the sub-pattern's own slots decide.
+                _ => inner.matches_arrays(event),
             },
         })
     }
@@ -135,7 +135,12 @@ impl Obj<u32> {
                 Field::Leaf(leaf) => leaf.matches(value, event),
                 Field::Obj(obj) => match value {
                     Some(Node::Obj(span)) => obj.matches_entries(event.entries(*span), event),
-                    _ => obj.matches(value, event),
+                    Some(array @ Node::Arr(_)) => obj.matches(Some(array), event),
+                    // No object here: the fields below can only be in this
+                    // object under joined keys (an event key `"a.b"` is
+                    // stored here as the field `b` of `a`, whose id no other
+                    // key of this object has), else they are absent.
+                    _ => obj.matches_entries(entries, event),
                 },
             };
             if !holds {

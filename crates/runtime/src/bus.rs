@@ -50,6 +50,10 @@ pub enum BusError {
     Store(#[from] StoreError),
     #[error("event {0} does not match its own bus's event format: {1}")]
     Unmatchable(String, String),
+    /// Refused by the check every event from outside goes through (the
+    /// pattern crate's, the same as `saga test-event-pattern`'s).
+    #[error("event refused by the bus: {0}")]
+    Refused(#[from] pattern::InvalidEvent),
 }
 
 /// One archived event, as it was put on the bus.
@@ -148,11 +152,14 @@ impl LocalBus {
         Ok(event)
     }
 
+    /// Validates the event as EventBridge does on ingestion (one validator
+    /// for what is put, replayed or redriven), then matches it.
     fn matching_rules(&self, text: &str) -> Result<Vec<usize>, BusError> {
+        let event = pattern::validate_event(text.as_bytes())?;
         let mut out = Vec::new();
         let mut scratch = self.scratch.lock().unwrap_or_else(|p| p.into_inner());
         self.matcher
-            .matching_indices(text.as_bytes(), &mut scratch, &mut out)
+            .matching_valid_indices(&event, &mut scratch, &mut out)
             .map_err(|e| BusError::Unmatchable(String::new(), e.to_string()))?;
         Ok(out)
     }
@@ -372,6 +379,11 @@ impl EventPublisher for LocalBus {
                 failed: 1,
                 total: events.len(),
                 detail: format!("{id}: {error}"),
+            },
+            refused @ BusError::Refused(_) => PublishError::Rejected {
+                failed: 1,
+                total: events.len(),
+                detail: refused.to_string(),
             },
         })
     }

@@ -257,6 +257,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     for gap in &gaps {
         writeln!(out, "gap: {gap}")?;
     }
+    let over_quota = super::lint_quotas::check(&template.event_rules()?);
+    for finding in &over_quota {
+        writeln!(out, "quota: {finding}")?;
+    }
     writeln!(
         out,
         "{}: {} rules, {} queue event sources, {} event types, {} examples: {}",
@@ -265,12 +269,13 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         wiring.consumers.len(),
         EventKind::ALL.len(),
         examples.len(),
-        match gaps.len() {
-            0 => "no gaps".to_owned(),
-            n => format!("{n} gap(s)"),
+        match (gaps.len(), over_quota.len()) {
+            (0, 0) => "no gaps".to_owned(),
+            (n, 0) => format!("{n} gap(s)"),
+            (n, q) => format!("{n} gap(s), {q} rule(s) over an EventBridge quota"),
         }
     )?;
-    Ok(if gaps.is_empty() {
+    Ok(if gaps.is_empty() && over_quota.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

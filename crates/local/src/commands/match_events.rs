@@ -43,9 +43,14 @@ pub fn run(args: &MatchArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         }
         tally.events += 1;
         let started = Instant::now();
-        let result = rule_set
-            .matcher
-            .matching_indices(line.as_bytes(), &mut scratch, &mut matched);
+        // The same check as `saga test-event-pattern` and the bus: an event
+        // TestEventPattern would refuse is reported, never matched.
+        let result = pattern::validate_event(line.as_bytes()).and_then(|event| {
+            rule_set
+                .matcher
+                .matching_valid_indices(&event, &mut scratch, &mut matched)
+                .map_err(pattern::InvalidEvent::Unreadable)
+        });
         tally.matching_time += started.elapsed();
         let label = describe(&line, index + 1);
         if let Err(error) = result {

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod dlq;
 pub mod lint;
+pub mod lint_quotas;
 pub mod match_events;
 pub mod replay;
 pub mod report;

@@ -85,19 +85,30 @@ fn match_reports_invalid_event_lines_and_fails() {
         &events.display().to_string(),
     ]);
     assert!(!run.status.success());
+    // The same check and wording as `saga test-event-pattern` (AWS's
+    // TestEventPattern refuses an event without its mandatory fields).
     assert!(
-        run.stdout
-            .contains("line 2: invalid event: event is not valid JSON"),
+        run.stdout.contains(
+            "line 1 (shop.orders / ?): invalid event: Parameter Event is not valid. Reason: missing required field `id`"
+        ),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout
-            .contains("line 3: invalid event: event is not a JSON object"),
+        run.stdout.contains(
+            "line 2: invalid event: Parameter Event is not valid. Reason: event is not valid JSON"
+        ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("2 invalid"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "line 3: invalid event: Parameter Event is not valid. Reason: event is not a JSON object"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("3 invalid"), "{}", run.stdout);
 }
 
 #[test]
