@@ -9,8 +9,9 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 include mk/tools.mk
 include mk/aws.mk
 include mk/resilience.mk
+include mk/localstack.mk
 
-.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean localstack-test
+.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -25,8 +26,11 @@ test: tools lint test-rust ## every test: fmt, clippy, template lint and policy 
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
-test-rust: aws-build ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e, Lambdas under the emulator against moto)
-	$(CARGO) test --workspace --all-targets --locked
+# localstack-install: the scenario suite starts its own LocalStack (see
+# mk/localstack.mk); localstack-tests-stopped checks it is gone afterwards.
+test-rust: aws-build localstack-install ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
+	$(CARGO) test --workspace --all-targets --locked; status=$$?; \
+	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 	$(CARGO) test --workspace --doc --locked
 
 lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, checkov
@@ -52,13 +56,6 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-# The scenario suite (tests/scenarios) against a running LocalStack; each
-# test provisions its own prefixed resources, so runs can share one.
-localstack-test: ## the scenario suite against the LocalStack at LOCALSTACK_ENDPOINT (e.g. http://127.0.0.1:4566)
-	@if [ -z "$$LOCALSTACK_ENDPOINT" ]; then \
-	  echo "localstack-test skipped: LOCALSTACK_ENDPOINT is not set (start LocalStack 4.x, e.g. docker run --rm -p 127.0.0.1:4566:4566 localstack/localstack:4.4, then LOCALSTACK_ENDPOINT=http://127.0.0.1:4566 make localstack-test)"; \
-	else $(CARGO) test --locked -p saga-e2e --test scenarios localstack:: -- --ignored; fi
-
 bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts
 	$(CARGO) bench -p pattern
 	$(MAKE) aws-bench
@@ -71,6 +68,7 @@ fuzz: ## run every cargo-fuzz target FUZZ_SECONDS (default 60) each; needs a nig
 	  dirs=""; if [ -d fuzz/seeds/$$t ]; then mkdir -p fuzz/corpus/$$t; dirs="fuzz/corpus/$$t fuzz/seeds/$$t"; fi; \
 	  $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t $$dirs -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done
 
-clean: ## remove build output and the local tool venvs
+clean: ## remove build output and the local tool venvs (LocalStack's included, stopped first)
+	$(MAKE) --no-print-directory localstack-stop
 	$(CARGO) clean
-	rm -rf .venv .aws-sam
+	rm -rf .venv .aws-sam .localstack

@@ -7,6 +7,7 @@
 //! [`TestApp`] owns moto and every emulator it starts; dropping it kills
 //! them (each with its process group).
 
+pub mod emulators;
 pub mod moto;
 pub mod rie;
 pub mod stack;
@@ -16,6 +17,7 @@ use rie::{Function, RieFunction, Target};
 use serde_json::Value;
 use std::path::PathBuf;
 
+pub use emulators::{DynamoDbLocal, LocalStack};
 pub use moto::Moto;
 pub use stack::Stack;
 pub use tools::Tools;

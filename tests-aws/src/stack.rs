@@ -70,9 +70,7 @@ impl Stack {
             sqs: aws_sdk_sqs::Client::new(config),
             queues: BTreeMap::new(),
         };
-        for table in TABLES {
-            stack.create_table(table).await;
-        }
+        create_tables(&stack.dynamodb).await;
         stack
             .events
             .create_event_bus()
@@ -90,45 +88,6 @@ impl Stack {
             stack.create_rule(&rule, &pattern, &targets).await;
         }
         stack
-    }
-
-    async fn create_table(&self, name: &str) {
-        let attr = |n: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(n)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attribute")
-        };
-        let key = |n: &str, t| {
-            KeySchemaElement::builder()
-                .attribute_name(n)
-                .key_type(t)
-                .build()
-                .expect("key")
-        };
-        let mut create = self
-            .dynamodb
-            .create_table()
-            .table_name(name)
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(attr("PK"))
-            .attribute_definitions(attr("SK"))
-            .key_schema(key("PK", KeyType::Hash))
-            .key_schema(key("SK", KeyType::Range));
-        if name == "OrdersTable" {
-            create = create.stream_specification(
-                StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(StreamViewType::NewImage)
-                    .build()
-                    .expect("stream"),
-            );
-        }
-        create
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("table {name}: {e:?}"));
     }
 
     async fn create_rule(&mut self, rule: &str, pattern: &Value, targets: &[String]) {
@@ -229,4 +188,51 @@ impl Stack {
             }
         }
     }
+}
+
+/// Every table of [`TABLES`].
+pub async fn create_tables(dynamodb: &aws_sdk_dynamodb::Client) {
+    for table in TABLES {
+        create_table(dynamodb, table).await;
+    }
+}
+
+/// One of [`TABLES`] as the template defines it: PK/SK strings, on
+/// demand, `OrdersTable` with its NEW_IMAGE stream.
+pub async fn create_table(dynamodb: &aws_sdk_dynamodb::Client, name: &str) {
+    let attr = |n: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("attribute")
+    };
+    let key = |n: &str, t| {
+        KeySchemaElement::builder()
+            .attribute_name(n)
+            .key_type(t)
+            .build()
+            .expect("key")
+    };
+    let mut create = dynamodb
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("PK"))
+        .attribute_definitions(attr("SK"))
+        .key_schema(key("PK", KeyType::Hash))
+        .key_schema(key("SK", KeyType::Range));
+    if name == "OrdersTable" {
+        create = create.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewImage)
+                .build()
+                .expect("stream"),
+        );
+    }
+    create
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("table {name}: {e:?}"));
 }

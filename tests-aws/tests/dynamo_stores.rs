@@ -1,6 +1,8 @@
-//! Each service's DynamoDB store, driven through its port against moto:
-//! conditional writes, TransactWriteItems and their cancellation reasons,
-//! idempotency records. Nothing here is mocked.
+//! Each service's DynamoDB store, driven through its port: conditional
+//! writes, TransactWriteItems and their cancellation reasons, idempotency
+//! records. Every test runs twice: against moto, and against DynamoDB Local
+//! (AWS's own emulator, the reference where the two differ). Nothing here
+//! is mocked.
 
 use chrono::Utc;
 use events::{
@@ -12,15 +14,54 @@ use inventory::ports::{ReservationState, Reserve, Settle};
 use orders::{DynamoOrderStore, Order, OrderStatus, OrderStore, Placed, Transition, Transitioned};
 use payment::{DynamoPaymentStore, PaymentRecord, PaymentStatus, PaymentStore};
 use platform::Commit;
-use saga_aws_tests::{Moto, Stack, Tools};
+use saga_aws_tests::{DynamoDbLocal, Moto, Stack, Tools};
 
-async fn moto() -> (Moto, aws_sdk_dynamodb::Client) {
+/// The emulator a test runs against, stopped when dropped.
+type Emulator = Box<dyn std::any::Any + Send>;
+
+async fn moto() -> (Emulator, aws_sdk_dynamodb::Client) {
     let tools = Tools::get();
     let moto = Moto::start(tools);
     let config = moto.sdk_config().await;
     let stack = Stack::create(&config, &tools.root.join("infra/template.yaml")).await;
-    (moto, stack.dynamodb)
+    (Box::new(moto), stack.dynamodb)
 }
+
+async fn dynamodb_local() -> (Emulator, aws_sdk_dynamodb::Client) {
+    let local = DynamoDbLocal::start();
+    let client = aws_sdk_dynamodb::Client::new(&local.sdk_config().await);
+    saga_aws_tests::stack::create_tables(&client).await;
+    (Box::new(local), client)
+}
+
+/// Each test once per emulator: `moto::<test>` and `dynamodb_local::<test>`.
+macro_rules! on_both_emulators {
+    ($($test:ident),* $(,)?) => {
+        mod moto {
+            $(#[tokio::test]
+            async fn $test() {
+                let (_emulator, client) = super::moto().await;
+                super::$test(client).await;
+            })*
+        }
+        mod dynamodb_local {
+            $(#[tokio::test]
+            async fn $test() {
+                let (_emulator, client) = super::dynamodb_local().await;
+                super::$test(client).await;
+            })*
+        }
+    };
+}
+
+on_both_emulators!(
+    a_reservation_that_runs_out_of_stock_names_the_sku_and_changes_nothing,
+    a_second_delivery_of_a_reservation_returns_the_recorded_outcome,
+    placing_the_same_order_twice_finds_the_first_through_the_cancelled_transaction,
+    an_order_transition_commits_once_with_its_idempotency_record,
+    a_payment_is_recorded_once_and_refunded_only_while_authorized,
+    a_dead_letter_is_recorded_once_and_leaves_pending_when_redriven,
+);
 
 fn line(sku: &str, q: i64) -> OrderLine {
     OrderLine {
@@ -60,9 +101,9 @@ async fn stock(store: &DynamoInventoryStore, sku: &str) -> (u32, u32, u32) {
     (items[0].available, items[0].reserved, items[0].shipped)
 }
 
-#[tokio::test]
-async fn a_reservation_that_runs_out_of_stock_names_the_sku_and_changes_nothing() {
-    let (_moto, client) = moto().await;
+async fn a_reservation_that_runs_out_of_stock_names_the_sku_and_changes_nothing(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = inventory_with_stock(client).await;
     let order = OrderId::for_idempotency_key("out-of-stock");
     let cause = EventId::for_order_placed(order);
@@ -78,9 +119,9 @@ async fn a_reservation_that_runs_out_of_stock_names_the_sku_and_changes_nothing(
     assert_eq!(store.processed(cause).await.unwrap(), None);
 }
 
-#[tokio::test]
-async fn a_second_delivery_of_a_reservation_returns_the_recorded_outcome() {
-    let (_moto, client) = moto().await;
+async fn a_second_delivery_of_a_reservation_returns_the_recorded_outcome(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = inventory_with_stock(client).await;
     let order = OrderId::for_idempotency_key("twice");
     let cause = EventId::for_order_placed(order);
@@ -135,9 +176,9 @@ const ORDER: &str = r#"{"customerId":"cust-42","lines":[{"sku":"KB-001","quantit
   "shipTo":{"name":"Ada","line1":"1 Row","city":"London","postalCode":"N1","country":"GB"},
   "paymentToken":"tok_visa"}"#;
 
-#[tokio::test]
-async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_transaction() {
-    let (_moto, client) = moto().await;
+async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_transaction(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = DynamoOrderStore::new(client, "OrdersTable");
     let (order, hash, outbox) = new_order("place-twice", ORDER);
     assert_eq!(
@@ -163,9 +204,9 @@ async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_tran
     assert_eq!(view.order.status, OrderStatus::Pending);
 }
 
-#[tokio::test]
-async fn an_order_transition_commits_once_with_its_idempotency_record() {
-    let (_moto, client) = moto().await;
+async fn an_order_transition_commits_once_with_its_idempotency_record(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = DynamoOrderStore::new(client, "OrdersTable");
     let (order, hash, outbox) = new_order("transition", ORDER);
     store.place(&order, &hash, &outbox).await.unwrap();
@@ -202,9 +243,9 @@ async fn an_order_transition_commits_once_with_its_idempotency_record() {
     );
 }
 
-#[tokio::test]
-async fn a_payment_is_recorded_once_and_refunded_only_while_authorized() {
-    let (_moto, client) = moto().await;
+async fn a_payment_is_recorded_once_and_refunded_only_while_authorized(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = DynamoPaymentStore::new(client, "PaymentsTable");
     let order = OrderId::for_idempotency_key("payment");
     let cause = EventId::for_order_placed(order);
@@ -235,9 +276,9 @@ async fn a_payment_is_recorded_once_and_refunded_only_while_authorized() {
     assert!(again.is_err(), "no longer authorized: {again:?}");
 }
 
-#[tokio::test]
-async fn a_dead_letter_is_recorded_once_and_leaves_pending_when_redriven() {
-    let (_moto, client) = moto().await;
+async fn a_dead_letter_is_recorded_once_and_leaves_pending_when_redriven(
+    client: aws_sdk_dynamodb::Client,
+) {
     let store = dlq::dynamo::DynamoDlqStore::new(client, "DlqTable");
     let letter = |body: &str| dlq::DeadLetter {
         queue: "InventoryDLQ".into(),

@@ -95,12 +95,15 @@ impl Saga {
         Self::aws(&endpoint, "", Some(moto), hybrid::Quirks::moto()).await
     }
 
-    /// The LocalStack at `LOCALSTACK_ENDPOINT`. Each saga gets its own name
-    /// prefix, so tests share one LocalStack.
+    /// The LocalStack of this test process: the one at
+    /// `LOCALSTACK_ENDPOINT`, or one started on the host for these tests
+    /// and stopped when they exit ([`saga_aws_tests::LocalStack::get`]).
+    /// Each saga gets its own name prefix, so tests share one LocalStack.
     pub async fn localstack() -> Saga {
-        let endpoint = std::env::var("LOCALSTACK_ENDPOINT").expect(
-            "LOCALSTACK_ENDPOINT names the LocalStack to test (e.g. http://127.0.0.1:4566)",
-        );
+        let endpoint =
+            tokio::task::spawn_blocking(|| saga_aws_tests::LocalStack::get().endpoint.clone())
+                .await
+                .expect("LocalStack starts");
         let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         Self::aws(&endpoint, &prefix, None, hybrid::Quirks::default()).await
     }

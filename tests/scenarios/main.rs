@@ -1,10 +1,13 @@
 //! One scenario suite, three backends: every scenario of `scenarios.rs`
 //! runs against the embedded runtime (SQLite), against the hybrid runtime
 //! over a `moto_server` this test starts on a free 127.0.0.1 port, and
-//! against the hybrid runtime over the LocalStack at `LOCALSTACK_ENDPOINT`
-//! (ignored unless asked for: `make localstack-test` runs them).
+//! against the hybrid runtime over LocalStack: the one at
+//! `LOCALSTACK_ENDPOINT`, or one this process starts on the host (no
+//! Docker; `make localstack-install` installs it) and whose supervisor
+//! stops it when this process exits.
 
 mod harness;
+mod host;
 mod provisioning;
 mod scenarios;
 
@@ -23,8 +26,12 @@ macro_rules! on_every_backend {
             })*
         }
         mod localstack {
+            #[test]
+            fn every_listener_of_the_localstack_started_here_is_on_loopback() {
+                crate::host::every_listener_is_on_loopback();
+            }
+
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs a LocalStack at LOCALSTACK_ENDPOINT: make localstack-test"]
             async fn $scenario() {
                 crate::scenarios::$scenario(crate::harness::Saga::localstack().await).await;
             })*

@@ -7,8 +7,18 @@
 //! An empty shard is read again after 250 ms: Lambda polls a stream's
 //! shards four times a second
 //! (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html).
+//!
+//! A shard iterator does not last: on AWS it expires 15 minutes after it
+//! was handed out (`ExpiredIteratorException`), and one whose position is
+//! no longer in the shard fails with `TrimmedDataAccessException`
+//! (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html,
+//! https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html).
+//! Like Lambda's poller, the reader then takes a fresh iterator from where
+//! it stopped: `AFTER_SEQUENCE_NUMBER` of the last record it handled, or
+//! `TRIM_HORIZON` if it handled none yet, and goes on.
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_sdk_dynamodbstreams::operation::get_records::GetRecordsError;
 use aws_sdk_dynamodbstreams::types::{AttributeValue, Record, ShardIteratorType};
 use platform::eventbridge::EventBridgePublisher;
 use serde_json::{Map, Value as Json, json};
@@ -20,6 +30,34 @@ const BATCH_SIZE: i32 = 100;
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// How often the shard list is read again (shards split and close).
 const SHARD_REFRESH: Duration = Duration::from_secs(10);
+
+/// Where the reader is in one shard.
+#[derive(Debug, Default)]
+struct Cursor {
+    /// The iterator to read next; `None` once the shard is closed and read
+    /// to its end.
+    iterator: Option<String>,
+    /// The sequence number of the last record handled (relayed, or left
+    /// out by the filter): a fresh iterator starts after it.
+    last_sequence: Option<String>,
+}
+
+/// Where a fresh iterator for a shard starts: after the last record
+/// handled, or at the oldest record when none was.
+fn fresh_position(last_sequence: Option<&str>) -> (ShardIteratorType, Option<String>) {
+    match last_sequence {
+        Some(sequence) => (
+            ShardIteratorType::AfterSequenceNumber,
+            Some(sequence.to_owned()),
+        ),
+        None => (ShardIteratorType::TrimHorizon, None),
+    }
+}
+
+/// True for the errors a fresh iterator cures.
+fn iterator_is_stale(error: &GetRecordsError) -> bool {
+    error.is_expired_iterator_exception() || error.is_trimmed_data_access_exception()
+}
 
 pub(crate) struct StreamRelay {
     pub dynamodb: aws_sdk_dynamodb::Client,
@@ -103,13 +141,12 @@ fn is_outbox_insert(record: &EventRecord) -> bool {
 
 impl StreamRelay {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        // Shard id -> the iterator to read next (None once the shard closed).
-        let mut iterators: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut cursors: BTreeMap<String, Cursor> = BTreeMap::new();
         let mut stream_arn = None;
         let mut refreshed = tokio::time::Instant::now() - SHARD_REFRESH;
         loop {
             if refreshed.elapsed() >= SHARD_REFRESH {
-                match self.refresh(&mut iterators, &mut stream_arn).await {
+                match self.refresh(&mut cursors, &mut stream_arn).await {
                     Ok(()) => refreshed = tokio::time::Instant::now(),
                     Err(error) => {
                         tracing::error!(%error, table = %self.table, "reading the stream's shards failed; retrying")
@@ -118,8 +155,8 @@ impl StreamRelay {
             }
             let mut read_any = false;
             if let Some(arn) = &stream_arn {
-                for iterator in iterators.values_mut() {
-                    read_any |= self.read(arn, iterator).await;
+                for (shard, cursor) in &mut cursors {
+                    read_any |= self.read(arn, shard, cursor).await;
                 }
             }
             if read_any {
@@ -135,7 +172,7 @@ impl StreamRelay {
     /// Finds the stream and any shard not read yet.
     async fn refresh(
         &self,
-        iterators: &mut BTreeMap<String, Option<String>>,
+        cursors: &mut BTreeMap<String, Cursor>,
         stream_arn: &mut Option<String>,
     ) -> Result<(), String> {
         let arn = match stream_arn {
@@ -166,22 +203,17 @@ impl StreamRelay {
             };
             for shard in description.shards() {
                 let Some(id) = shard.shard_id() else { continue };
-                if iterators.contains_key(id) {
+                if cursors.contains_key(id) {
                     continue;
                 }
-                let iterator = self
-                    .streams
-                    .get_shard_iterator()
-                    .stream_arn(&arn)
-                    .shard_id(id)
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        aws_sdk_dynamodbstreams::error::DisplayErrorContext(e).to_string()
-                    })?
-                    .shard_iterator;
-                iterators.insert(id.to_owned(), iterator);
+                let iterator = self.iterator(&arn, id, None).await?;
+                cursors.insert(
+                    id.to_owned(),
+                    Cursor {
+                        iterator,
+                        last_sequence: None,
+                    },
+                );
             }
             start = description.last_evaluated_shard_id;
             if start.is_none() {
@@ -192,9 +224,31 @@ impl StreamRelay {
         Ok(())
     }
 
-    /// Reads one batch of a shard and relays it; says whether it had records.
-    async fn read(&self, arn: &str, iterator: &mut Option<String>) -> bool {
-        let Some(current) = iterator.clone() else {
+    /// A shard iterator from [`fresh_position`] (`TRIM_HORIZON`, the
+    /// template's `StartingPosition`, for a shard not read yet).
+    async fn iterator(
+        &self,
+        arn: &str,
+        shard: &str,
+        last_sequence: Option<&str>,
+    ) -> Result<Option<String>, String> {
+        let (kind, sequence) = fresh_position(last_sequence);
+        self.streams
+            .get_shard_iterator()
+            .stream_arn(arn)
+            .shard_id(shard)
+            .shard_iterator_type(kind)
+            .set_sequence_number(sequence)
+            .send()
+            .await
+            .map(|out| out.shard_iterator)
+            .map_err(|e| aws_sdk_dynamodbstreams::error::DisplayErrorContext(e).to_string())
+    }
+
+    /// Reads one batch of a shard and relays it; says whether it had records
+    /// (or should be read again at once).
+    async fn read(&self, arn: &str, shard: &str, cursor: &mut Cursor) -> bool {
+        let Some(current) = cursor.iterator.clone() else {
             return false;
         };
         let out = match self
@@ -206,6 +260,23 @@ impl StreamRelay {
             .await
         {
             Ok(out) => out,
+            Err(e) if e.as_service_error().is_some_and(iterator_is_stale) => {
+                let from = cursor.last_sequence.as_deref().unwrap_or("TRIM_HORIZON");
+                tracing::warn!(error = %aws_sdk_dynamodbstreams::error::DisplayErrorContext(&e), %shard, %from, "shard iterator no longer valid; taking a fresh one");
+                return match self
+                    .iterator(arn, shard, cursor.last_sequence.as_deref())
+                    .await
+                {
+                    Ok(iterator) => {
+                        cursor.iterator = iterator;
+                        true
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, %shard, "GetShardIterator failed; retrying");
+                        false
+                    }
+                };
+            }
             Err(e) => {
                 tracing::error!(error = %aws_sdk_dynamodbstreams::error::DisplayErrorContext(e), "GetRecords failed; retrying");
                 return false;
@@ -231,14 +302,52 @@ impl StreamRelay {
                 return false;
             }
         }
-        *iterator = out.next_shard_iterator;
+        if let Some(last) = out
+            .records()
+            .iter()
+            .rev()
+            .find_map(|r| r.dynamodb.as_ref()?.sequence_number.clone())
+        {
+            cursor.last_sequence = Some(last);
+        }
+        cursor.iterator = out.next_shard_iterator;
         had_records
     }
 }
 
 #[cfg(test)]
+#[path = "stream_recovery_tests.rs"]
+mod recovery_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fresh_iterator_starts_after_the_last_handled_record_or_at_the_trim_horizon() {
+        assert_eq!(
+            fresh_position(Some("4200")),
+            (ShardIteratorType::AfterSequenceNumber, Some("4200".into()))
+        );
+        assert_eq!(fresh_position(None), (ShardIteratorType::TrimHorizon, None));
+    }
+
+    #[test]
+    fn only_an_expired_or_trimmed_iterator_asks_for_a_fresh_one() {
+        use aws_sdk_dynamodbstreams::types::error::{
+            ExpiredIteratorException, LimitExceededException, TrimmedDataAccessException,
+        };
+        let expired =
+            GetRecordsError::ExpiredIteratorException(ExpiredIteratorException::builder().build());
+        let trimmed = GetRecordsError::TrimmedDataAccessException(
+            TrimmedDataAccessException::builder().build(),
+        );
+        let throttled =
+            GetRecordsError::LimitExceededException(LimitExceededException::builder().build());
+        assert!(iterator_is_stale(&expired));
+        assert!(iterator_is_stale(&trimmed));
+        assert!(!iterator_is_stale(&throttled));
+    }
 
     #[test]
     fn a_stream_record_becomes_the_lambda_record_and_only_outbox_inserts_pass_the_filter() {
