@@ -388,3 +388,86 @@ impl EventPublisher for LocalBus {
         })
     }
 }
+
+#[cfg(test)]
+mod ingestion_tests {
+    use super::*;
+    use crate::wiring::{QueueSpec, TargetSpec};
+    use events::{EventId, OrderId};
+    use pattern::{InvalidEvent, MAX_EVENT_BYTES, Pattern};
+    use std::time::Duration;
+
+    /// A bus whose one rule takes every event into queue `q`.
+    fn bus() -> (LocalBus, Arc<Queues>, Db) {
+        let db = Db::in_memory().unwrap();
+        let spec = QueueSpec {
+            name: "q".into(),
+            visibility_timeout: Duration::from_secs(30),
+            redrive: None,
+        };
+        let queues = Arc::new(Queues::new(db.clone(), &[spec]).unwrap());
+        let rule = RuleSpec {
+            name: "all".into(),
+            pattern: Pattern::parse(r#"{"source": [{"prefix": ""}]}"#).unwrap(),
+            enabled: true,
+            targets: vec![TargetSpec {
+                id: "t".into(),
+                queue: "q".into(),
+                input: InputSpec::Event,
+            }],
+        };
+        let bus = LocalBus::new(db.clone(), queues.clone(), vec![rule], true).unwrap();
+        (bus, queues, db)
+    }
+
+    fn entry(detail: String) -> OutgoingEvent {
+        let order = OrderId::random();
+        OutgoingEvent {
+            source: "shop.orders".into(),
+            detail_type: "Order Placed".into(),
+            detail,
+            event_id: EventId::for_order_placed(order),
+            order_id: order,
+        }
+    }
+
+    #[test]
+    fn an_event_over_eventbridges_size_limit_is_refused_and_nothing_is_written() {
+        let (bus, queues, _db) = bus();
+        bus.put_events(&[entry(r#"{"ok": true}"#.into())]).unwrap();
+        let big = format!(r#"{{"blob": "{}"}}"#, "x".repeat(MAX_EVENT_BYTES));
+        let refused = bus.put_events(&[entry(big)]).unwrap_err();
+        assert!(
+            matches!(refused, BusError::Refused(InvalidEvent::TooLarge { .. })),
+            "{refused}"
+        );
+        assert_eq!(queues.depths().unwrap()["q"], 1);
+        assert_eq!(
+            bus.archived(&ReplayFilter::default(), None).unwrap().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_replayed_event_goes_through_the_same_check_as_test_event_pattern() {
+        let (bus, queues, db) = bus();
+        // An archived event without `source` (written by something else):
+        // TestEventPattern would refuse it, so the replay does too.
+        db.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO bus_archive (id, time, source, detail_type, event) VALUES ('e', '2026-01-01T00:00:00Z', '', 'x', ?1)",
+                [r#"{"id": "e", "time": "2026-01-01T00:00:00Z", "account": "1", "region": "r", "detail-type": "x", "detail": {}}"#],
+            )
+        })
+        .unwrap();
+        let refused = bus.replay("r1", &ReplayFilter::default()).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                BusError::Refused(InvalidEvent::MissingField("source"))
+            ),
+            "{refused}"
+        );
+        assert_eq!(queues.depths().unwrap().get("q").copied().unwrap_or(0), 0);
+    }
+}
