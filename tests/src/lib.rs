@@ -114,6 +114,7 @@ impl TestApp {
             listen: Some("127.0.0.1:0".parse().expect("address")),
             faults,
             workers: true,
+            mount: None,
         };
         let runtime = Runtime::start(wiring, options)
             .await

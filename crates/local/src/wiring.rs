@@ -191,6 +191,7 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
         rules.push(RuleSpec {
             name: rule.logical_id.clone(),
             pattern,
+            event_pattern: pattern_json.to_string(),
             enabled: !matches!(rule.state, RuleState::Disabled),
             targets,
         });
@@ -328,9 +329,31 @@ fn archive(template: &Template, bus_id: &str) -> Result<Option<String>, Template
                 format!("must be !GetAtt {bus_id}.Arn"),
             ));
         }
-        found = Some(a.logical_id.clone());
+        found = Some(
+            archive_name(template, a.properties.get("ArchiveName"))
+                .unwrap_or_else(|| a.logical_id.clone()),
+        );
     }
     Ok(found)
+}
+
+/// The archive's `ArchiveName` as deployed: text, or a `!Sub` of
+/// parameters with defaults (`${EventBusName}-archive`); None otherwise,
+/// and the logical id stands for it.
+fn archive_name(template: &Template, name: Option<&Value>) -> Option<String> {
+    match name? {
+        Value::String(s) => Some(s.clone()),
+        Value::Tagged(t) if t.tag.to_string().trim_start_matches('!') == "Sub" => {
+            let mut text = t.value.as_str()?.to_owned();
+            while let Some(start) = text.find("${") {
+                let end = start + text[start..].find('}')?;
+                let value = template.parameter_default(&text[start + 2..end])?;
+                text.replace_range(start..=end, &value);
+            }
+            Some(text)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -346,7 +369,7 @@ mod tests {
     fn the_project_template_wires_every_consumer_rule_queue_and_route() {
         let w = wiring(&project_template()).unwrap();
         assert_eq!(w.bus_name, "ordersaga");
-        assert!(w.archive.is_some());
+        assert_eq!(w.archive.as_deref(), Some("ordersaga-archive"));
         assert!(w.outbox_relay);
         let consumers: BTreeSet<_> = w.consumers.iter().map(|c| c.function.as_str()).collect();
         for f in [

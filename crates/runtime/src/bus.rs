@@ -181,20 +181,20 @@ impl LocalBus {
     }
 
     /// Matches `events` against the rules and builds a message for each
-    /// target, outside the connection's lock. `only_rule` limits a replay
-    /// to one rule's targets.
+    /// target, outside the connection's lock. `only_rules` limits a replay
+    /// to those rules' targets.
     fn route(
         &self,
         events: &[serde_json::Value],
         archive: bool,
-        only_rule: Option<&str>,
+        only_rules: Option<&[String]>,
     ) -> Result<Routed, BusError> {
         let mut messages = Vec::new();
         let texts: Vec<String> = events.iter().map(serde_json::Value::to_string).collect();
         for (n, (event, text)) in events.iter().zip(&texts).enumerate() {
             for index in self.matching_rules(text)? {
                 let rule = &self.rules[index];
-                if !rule.enabled || only_rule.is_some_and(|r| r != rule.name) {
+                if !rule.enabled || only_rules.is_some_and(|only| !only.contains(&rule.name)) {
                     continue;
                 }
                 for target in &rule.targets {
@@ -250,7 +250,7 @@ impl LocalBus {
                 Some(text) => Body::Inline(text),
                 None => Body::Archived(seqs[m.event]),
             };
-            Queues::send_in(tx, &m.queue, &m.id, body, &m.attributes)?;
+            Queues::send_in(tx, &m.queue, &m.id, body, &m.attributes, 0)?;
         }
         Ok(())
     }
@@ -266,9 +266,9 @@ impl LocalBus {
         &self,
         events: &[serde_json::Value],
         archive: bool,
-        only_rule: Option<&str>,
+        only_rules: Option<&[String]>,
     ) -> Result<(), BusError> {
-        let routed = self.route(events, archive, only_rule)?;
+        let routed = self.route(events, archive, only_rules)?;
         self.db.transaction(|tx| Self::write(tx, events, &routed))?;
         self.wake(&routed);
         Ok(())
@@ -302,6 +302,29 @@ impl LocalBus {
             .await?;
         self.wake(&routed);
         Ok(())
+    }
+
+    /// Puts events that already have their envelope (id, time, source,
+    /// detail-type, detail...), as the EventBridge API's `PutEvents` builds
+    /// them from its entries: archived, matched, delivered, in one unit.
+    pub async fn put_envelopes(&self, events: &[serde_json::Value]) -> Result<(), BusError> {
+        let routed = self.route(events, self.archive, None)?;
+        self.db
+            .transaction_async(|tx| Self::write(tx, events, &routed))
+            .await?;
+        self.wake(&routed);
+        Ok(())
+    }
+
+    /// How many events the archive holds, and their bytes.
+    pub fn archive_size(&self) -> Result<(i64, i64), StoreError> {
+        self.db.transaction(|tx| {
+            Ok(tx.query_row(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(event)), 0) FROM bus_archive",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
     }
 
     pub fn put_events(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
@@ -348,13 +371,24 @@ impl LocalBus {
     /// `replay-name`, is not archived again, and goes only to the named
     /// rule's targets when one is given.
     pub fn replay(&self, name: &str, filter: &ReplayFilter) -> Result<usize, BusError> {
-        if let Some(rule) = &filter.rule
-            && !self.rules.iter().any(|r| &r.name == rule)
-        {
-            return Err(BusError::Unmatchable(
-                String::new(),
-                format!("no rule named {rule} on this bus"),
-            ));
+        self.replay_to(name, filter, filter.rule.as_ref().map(std::slice::from_ref))
+    }
+
+    /// [`LocalBus::replay`] to the targets of `rules` only (a replay's
+    /// `Destination.FilterArns`), or to every rule when None.
+    pub fn replay_to(
+        &self,
+        name: &str,
+        filter: &ReplayFilter,
+        rules: Option<&[String]>,
+    ) -> Result<usize, BusError> {
+        for rule in rules.unwrap_or_default() {
+            if !self.rules.iter().any(|r| &r.name == rule) {
+                return Err(BusError::Unmatchable(
+                    String::new(),
+                    format!("no rule named {rule} on this bus"),
+                ));
+            }
         }
         let events: Vec<serde_json::Value> = self
             .archived(filter, None)?
@@ -366,7 +400,7 @@ impl LocalBus {
                 e
             })
             .collect();
-        self.put(&events, false, filter.rule.as_deref())?;
+        self.put(&events, false, rules)?;
         Ok(events.len())
     }
 }

@@ -16,11 +16,12 @@ mod transform;
 mod wiring;
 mod worker;
 
+pub use bus::{ACCOUNT, REGION};
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
 pub use faults::{Fault, FaultCounts, Faults};
 pub use http::{path_matches, serve_until};
-pub use queues::{QueueMessage, Queues};
-pub use runtime::{Options, Runtime, RuntimeError};
+pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueMessage, Queues};
+pub use runtime::{Emulator, Mount, Options, Runtime, RuntimeError};
 pub use services::{InvalidEnv, Services, ServicesError, simulations};
 pub use transform::InputSpec;
 pub use wiring::{

@@ -63,6 +63,18 @@ macro_rules! select_messages {
     };
 }
 
+mod admin;
+pub use admin::{Counts, MOVED_ATTRIBUTES};
+
+/// A message to send: its body, attributes, and how long it stays
+/// invisible first (`DelaySeconds`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewMessage {
+    pub body: String,
+    pub attributes: HashMap<String, String>,
+    pub delay: std::time::Duration,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueMessage {
     pub queue: String,
@@ -135,10 +147,35 @@ impl Queues {
             return Err(StoreError::Corrupt(format!("no queue {queue}")));
         }
         let id = message_id();
-        self.db
-            .transaction(|tx| Self::send_in(tx, queue, &id, Body::Inline(body), &HashMap::new()))?;
+        self.db.transaction(|tx| {
+            Self::send_in(tx, queue, &id, Body::Inline(body), &HashMap::new(), 0)
+        })?;
         self.wake([queue]);
         Ok(id)
+    }
+
+    /// Sends messages to one queue in one transaction, like
+    /// `SendMessageBatch`; each may be delayed. Returns their ids in order.
+    pub async fn send_batch(
+        &self,
+        queue: &str,
+        messages: &[NewMessage],
+    ) -> Result<Vec<String>, StoreError> {
+        if !self.specs.contains_key(queue) {
+            return Err(StoreError::Corrupt(format!("no queue {queue}")));
+        }
+        let ids: Vec<String> = messages.iter().map(|_| message_id()).collect();
+        self.db
+            .transaction_async(|tx| {
+                for (m, id) in messages.iter().zip(&ids) {
+                    let delay = i64::try_from(m.delay.as_millis()).unwrap_or(i64::MAX / 4);
+                    Self::send_in(tx, queue, id, Body::Inline(&m.body), &m.attributes, delay)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await?;
+        self.wake([queue]);
+        Ok(ids)
     }
 
     /// Adds a message inside the caller's transaction (the bus puts an
@@ -149,6 +186,7 @@ impl Queues {
         id: &str,
         body: Body<'_>,
         attributes: &HashMap<String, String>,
+        delay_ms: i64,
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let (body, archive_seq) = match body {
@@ -156,8 +194,8 @@ impl Queues {
             Body::Archived(seq) => ("", Some(seq)),
         };
         tx.execute_cached(
-            "INSERT INTO queue_messages (queue, id, body, archive_seq, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![queue, id, body, archive_seq, attributes_json(attributes), now],
+            "INSERT INTO queue_messages (queue, id, body, archive_seq, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![queue, id, body, archive_seq, attributes_json(attributes), now, now.saturating_add(delay_ms)],
         )?;
         Ok(())
     }
@@ -167,12 +205,24 @@ impl Queues {
     /// `maxReceiveCount` times moves to the DLQ instead, carrying its last
     /// error and receive count as attributes.
     pub async fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, StoreError> {
+        self.receive_for(queue, max, None).await
+    }
+
+    /// [`Queues::receive`] with the visibility timeout a `ReceiveMessage`
+    /// call may set instead of the queue's.
+    pub async fn receive_for(
+        &self,
+        queue: &str,
+        max: usize,
+        visibility: Option<std::time::Duration>,
+    ) -> Result<Vec<QueueMessage>, StoreError> {
         let spec = self
             .specs
             .get(queue)
             .ok_or_else(|| StoreError::Corrupt(format!("no queue {queue}")))?;
         let now = now_ms();
-        let visibility = i64::try_from(spec.visibility_timeout.as_millis()).unwrap_or(i64::MAX / 4);
+        let visibility = visibility.unwrap_or(spec.visibility_timeout);
+        let visibility = i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX / 4);
         let mut moved_to = None;
         let received = self.db.transaction_async(|tx| {
             let rows: Vec<Row> = {

@@ -44,6 +44,30 @@ pub struct Options {
     /// only reads and writes the database (`saga trace`, `saga dlq list`),
     /// and leaves messages another process holds alone.
     pub workers: bool,
+    /// More routes served on the same listener (the AWS API of the bus and
+    /// queues, crates/awsapi), built once the bus and queues exist.
+    pub mount: Option<Mount>,
+}
+
+/// The emulated AWS resources of a running runtime: what an API layer
+/// over them needs, and nothing of the saga's services.
+#[derive(Clone)]
+pub struct Emulator {
+    pub bus_name: String,
+    /// The archive's name, if the template has one.
+    pub archive: Option<String>,
+    pub bus: Arc<LocalBus>,
+    pub queues: Arc<Queues>,
+}
+
+/// Builds a router to serve next to the template's routes.
+#[derive(Clone)]
+pub struct Mount(pub Arc<dyn Fn(Emulator) -> axum::Router + Send + Sync>);
+
+impl std::fmt::Debug for Mount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Mount")
+    }
 }
 
 impl Default for Options {
@@ -53,6 +77,7 @@ impl Default for Options {
             listen: None,
             faults: Faults::none(),
             workers: true,
+            mount: None,
         }
     }
 }
@@ -141,11 +166,20 @@ impl Runtime {
                     error,
                 })?;
             addr = listener.local_addr().ok();
-            let app = router(Api {
+            let mut app = router(Api {
                 routes: Arc::new(wiring.routes.clone()),
                 services: services.clone(),
                 relay: relay.clone(),
             });
+            if let Some(Mount(build)) = &options.mount {
+                app = build(Emulator {
+                    bus_name: wiring.bus_name.clone(),
+                    archive: wiring.archive.clone(),
+                    bus: bus.clone(),
+                    queues: queues.clone(),
+                })
+                .merge(app);
+            }
             tasks.push(serve_until(listener, app, watch.clone()));
         }
         // Wake the relay for orders stored before a restart.

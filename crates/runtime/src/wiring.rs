@@ -23,6 +23,9 @@ pub struct Wiring {
 pub struct RuleSpec {
     pub name: String,
     pub pattern: Pattern,
+    /// The pattern as the template wrote it, as JSON text (what
+    /// `DescribeRule` answers).
+    pub event_pattern: String,
     pub enabled: bool,
     pub targets: Vec<TargetSpec>,
 }

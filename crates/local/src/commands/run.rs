@@ -34,6 +34,8 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     let options = Options {
         listen: Some(args.listen),
         faults: args.faults.faults()?,
+        // The bus and queues' EventBridge and SQS APIs, on the same port.
+        mount: Some(awsapi::mount()),
         ..Options::default()
     };
     let runtime = saga_env::start(&args.saga, options).await?;
@@ -67,7 +69,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         consumers = runtime.wiring.consumers.len(),
         database = %args.saga.db.display(),
         ready_ms = ready,
-        "serving http://{addr} (POST /orders, GET /orders/{{id}}) {ready} ms after start; Ctrl-C stops"
+        "serving http://{addr} (POST /orders, GET /orders/{{id}}; the EventBridge and SQS APIs for --endpoint-url http://{addr}) {ready} ms after start; Ctrl-C stops"
     );
     shutdown_signal().await;
     tracing::info!("stopping: in-flight deliveries finish, the rest stays queued in the database");
