@@ -169,7 +169,7 @@ fn envelope(api: &Api, e: &Entry) -> Result<serde_json::Value, ResultEntry> {
             .map_err(|err| ResultEntry::failed("InvalidArgument", err.message))?,
         None => Utc::now(),
     };
-    Ok(serde_json::json!({
+    let event = serde_json::json!({
         "version": "0",
         "id": uuid::Uuid::new_v4().to_string(),
         "detail-type": detail_type,
@@ -179,7 +179,12 @@ fn envelope(api: &Api, e: &Entry) -> Result<serde_json::Value, ResultEntry> {
         "region": REGION,
         "resources": e.resources,
         "detail": detail,
-    }))
+    });
+    // The bus's own check of every event from outside (the pattern
+    // crate's): an entry it would refuse fails alone, here.
+    pattern::validate_event(event.to_string().as_bytes())
+        .map_err(|e| ResultEntry::failed("InvalidArgument", e.to_string()))?;
+    Ok(event)
 }
 
 pub(crate) async fn put_events(
@@ -222,7 +227,10 @@ pub(crate) async fn put_events(
             .bus
             .put_envelopes(&events)
             .await
-            .map_err(ApiError::store)?;
+            .map_err(|e| match e {
+                runtime::BusError::Store(e) => ApiError::store(e),
+                refused => validation(refused.to_string()),
+            })?;
         for e in &events {
             tracing::info!(
                 source = e["source"].as_str(),

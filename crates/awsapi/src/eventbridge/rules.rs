@@ -215,40 +215,18 @@ pub(crate) struct TestEventPatternOutput {
     result: bool,
 }
 
-/// The fields TestEventPattern requires of its event: "id, account,
-/// source, time, region, resources, detail-type"
-/// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html).
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)] // read to be checked, not used
-struct EventEnvelope {
-    id: String,
-    account: String,
-    source: String,
-    time: String,
-    region: String,
-    resources: Vec<String>,
-    #[serde(rename = "detail-type")]
-    detail_type: String,
-}
-
+/// The pattern crate's `TestEventPattern`: the pattern judged first, then
+/// the event by the one validator the bus also uses, then the match.
 pub(crate) fn test_event_pattern(
     input: TestEventPatternInput,
 ) -> Result<TestEventPatternOutput, ApiError> {
-    let pattern = pattern::Pattern::parse(&input.event_pattern).map_err(|e| {
-        ApiError::bad_request(
+    use pattern::TestEventPatternError as E;
+    match pattern::test_event_pattern(&input.event_pattern, &input.event) {
+        Ok(result) => Ok(TestEventPatternOutput { result }),
+        Err(E::InvalidEventPattern(e)) => Err(ApiError::bad_request(
             "InvalidEventPatternException",
             format!("Event pattern is not valid. Reason: {e}"),
-        )
-    })?;
-    let event = pattern::ValidEvent::parse(input.event.as_bytes())
-        .map_err(|e| validation(format!("Parameter Event is not valid. Reason: {e}")))?;
-    serde_json::from_str::<EventEnvelope>(event.as_str()).map_err(|e| {
-        validation(format!(
-            "Parameter Event is not valid. Reason: {e} (the event must have id, account, source, time, region, resources and detail-type)"
-        ))
-    })?;
-    let result = pattern
-        .matches_json(event.as_bytes())
-        .map_err(|e| validation(format!("Parameter Event is not valid. Reason: {e}")))?;
-    Ok(TestEventPatternOutput { result })
+        )),
+        Err(E::Validation(e)) => Err(validation(e.to_string())),
+    }
 }
