@@ -55,7 +55,7 @@ pub use verdict::{TestEventPatternError, test_event_pattern};
 /// Deepest nesting of objects and arrays accepted in a pattern or an event.
 ///
 /// EventBridge documents no nesting limit of its own (events are capped at
-/// 256 KB); this bound keeps every recursive step of parsing and matching
+/// 1 MB, `MAX_EVENT_BYTES`); this bound keeps every recursive step of parsing and matching
 /// far from the stack's end, and sits below serde_json's recursion limit of
 /// 128 so that both readers reject the same inputs. Deeper input is rejected
 /// with an error before any recursion happens.
