@@ -167,13 +167,16 @@ pub(crate) fn strings_at<'t>(
             }
         }
         (Node::Str(text), None) => visit(event.bytes(*text)),
-        (Node::Obj(_), Some((id, rest))) => match event.field(node, *id) {
-            Some(child) => strings_at(child, rest, event, visit),
-            // A joined key (`"a.b"`) keeps the rest of the path in this
-            // very object.
-            None if !rest.is_empty() => strings_at(node, rest, event, visit),
-            None => {}
-        },
+        (Node::Obj(_), Some((id, rest))) => {
+            if let Some(child) = event.field(node, *id) {
+                strings_at(child, rest, event, visit);
+            }
+            // A joined key (`"a.b"`, beside an object `a` or instead of it)
+            // keeps the rest of the path in this very object.
+            if !rest.is_empty() {
+                strings_at(node, rest, event, visit);
+            }
+        }
         _ => {}
     }
 }

@@ -126,21 +126,30 @@ impl Obj<u32> {
 
     /// Matches an object given its entries (none when it is absent).
     fn matches_entries(&self, entries: &[(u32, Node)], event: Event<'_>) -> bool {
+        self.matches_scope(&Scope { entries, up: None }, event)
+    }
+
+    fn matches_scope(&self, scope: &Scope<'_, '_>, event: Event<'_>) -> bool {
         for (id, field) in &self.fields {
-            let value = entries
-                .iter()
-                .find(|(key, _)| key == id)
-                .map(|(_, value)| value);
+            let value = scope.find(*id);
             let holds = match field {
                 Field::Leaf(leaf) => leaf.matches(value, event),
                 Field::Obj(obj) => match value {
-                    Some(Node::Obj(span)) => obj.matches_entries(event.entries(*span), event),
+                    Some(Node::Obj(span)) => obj.matches_scope(
+                        &Scope {
+                            entries: event.entries(*span),
+                            up: Some(scope),
+                        },
+                        event,
+                    ),
                     Some(array @ Node::Arr(_)) => obj.matches(Some(array), event),
-                    // No object here: the fields below can only be in this
-                    // object under joined keys (an event key `"a.b"` is
-                    // stored here as the field `b` of `a`, whose id no other
-                    // key of this object has), else they are absent.
-                    _ => obj.matches_entries(entries, event),
+                    _ => obj.matches_scope(
+                        &Scope {
+                            entries: &[],
+                            up: Some(scope),
+                        },
+                        event,
+                    ),
                 },
             };
             if !holds {
@@ -150,7 +159,30 @@ impl Obj<u32> {
         self.ors.iter().all(|group| {
             group
                 .iter()
-                .any(|branch| branch.matches_entries(entries, event))
+                .any(|branch| branch.matches_scope(scope, event))
         })
+    }
+}
+
+/// An object's entries and those of the objects around it, up to the
+/// nearest array element. A field the object lacks may sit in one of them
+/// under a joined key (the event key `"a.b"` is stored as the field `b` of
+/// `a` in the object that holds it, beside an object `a` or instead of it);
+/// field ids are unique per path, so an id found there is that very path.
+struct Scope<'s, 't> {
+    entries: &'t [(u32, Node)],
+    up: Option<&'s Scope<'s, 't>>,
+}
+
+impl<'t> Scope<'_, 't> {
+    fn find(&self, id: u32) -> Option<&'t Node> {
+        let mut at = Some(self);
+        while let Some(scope) = at {
+            if let Some((_, value)) = scope.entries.iter().find(|(key, _)| *key == id) {
+                return Some(value);
+            }
+            at = scope.up;
+        }
+        None
     }
 }

@@ -104,6 +104,48 @@ fn joined_keys_work_inside_arrays_and_or_and_with_exists() {
             r#"{"a-rather-long-key.and-another-long-one": "x"}"#,
             true,
         ),
+        // A joined key beside an object of the same name, inside an array
+        // (the walk) and outside (the slot table).
+        (
+            r#"{"detail": {"x": {"a": {"b": [2], "c": [1]}}}}"#,
+            r#"{"x": [{"a": {"c": 1}, "a.b": 2}]}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"x": {"a": {"b": [2], "c": [1]}}}}"#,
+            r#"{"x": [{"a": {"c": 1}}, {"a.b": 2}]}"#,
+            false,
+        ),
+        (
+            r#"{"detail": {"a": {"b": [2], "c": [1]}}}"#,
+            r#"{"a": {"c": 1}, "a.b": 2}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"$or": [{"a": {"b": [2], "c": [1]}}, {"z": [0]}]}}"#,
+            r#"{"a": {"c": 1}, "a.b": 2}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"$or": [{"a": {"b": {"d": [3]}, "c": [1]}}, {"z": [0]}]}}"#,
+            r#"{"a": {"c": 1}, "a.b.d": 3}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"x": {"a": {"b": ["v"], "c": ["w"]}}}}"#,
+            r#"{"x": [{"a": {"c": "w"}, "a.b": "v"}]}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"x": {"a": {"b": ["v"], "c": ["w"]}}}}"#,
+            r#"{"x": [{"a": {"b": "v"}, "a.c": "w"}]}"#,
+            true,
+        ),
+        (
+            r#"{"detail": {"x": {"a": {"b": ["v"], "c": ["w"]}}}}"#,
+            r#"{"x": [{"a": {"b": "v"}}, {"a.c": "w"}]}"#,
+            false,
+        ),
         // Not a prefix match on keys: `a.bc` is not `a.b`.
         (
             r#"{"detail": {"a": {"b": ["x"]}}}"#,
