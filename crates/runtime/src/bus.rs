@@ -443,6 +443,7 @@ mod ingestion_tests {
         let rule = RuleSpec {
             name: "all".into(),
             pattern: Pattern::parse(r#"{"source": [{"prefix": ""}]}"#).unwrap(),
+            event_pattern: r#"{"source": [{"prefix": ""}]}"#.into(),
             enabled: true,
             targets: vec![TargetSpec {
                 id: "t".into(),
