@@ -114,7 +114,7 @@ impl TestApp {
             listen: Some("127.0.0.1:0".parse().expect("address")),
             faults,
             workers: true,
-            mount: None,
+            ..Options::default()
         };
         let runtime = Runtime::start(wiring, options)
             .await

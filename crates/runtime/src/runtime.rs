@@ -5,7 +5,7 @@ use crate::faults::Faults;
 use crate::http::{Api, router, serve_until};
 use crate::queues::Queues;
 use crate::services::{Services, ServicesError};
-use crate::wiring::Wiring;
+use crate::wiring::{ConsumerHandler, Wiring};
 use crate::worker::Worker;
 use platform::StoreError;
 use platform::sqlite::Db;
@@ -44,6 +44,9 @@ pub struct Options {
     /// only reads and writes the database (`saga trace`, `saga dlq list`),
     /// and leaves messages another process holds alone.
     pub workers: bool,
+    /// Leave dead letters on their DLQs: the DLQ recorder's mappings do not
+    /// run, so SQS clients list, read and redrive what is there.
+    pub hold_dead_letters: bool,
     /// More routes served on the same listener (the AWS API of the bus and
     /// queues, crates/awsapi), built once the bus and queues exist.
     pub mount: Option<Mount>,
@@ -77,6 +80,7 @@ impl Default for Options {
             listen: None,
             faults: Faults::none(),
             workers: true,
+            hold_dead_letters: false,
             mount: None,
         }
     }
@@ -135,7 +139,10 @@ impl Runtime {
         } else {
             &[]
         };
-        for spec in consumers {
+        for spec in consumers
+            .iter()
+            .filter(|c| !(options.hold_dead_letters && c.handler == ConsumerHandler::DeadLetters))
+        {
             let duplicated = Arc::default();
             for _ in 0..spec.pollers() {
                 let worker = Worker {

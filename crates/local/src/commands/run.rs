@@ -21,6 +21,10 @@ pub struct RunArgs {
     /// instead of the seed, replacing entries with the same SKU.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    /// Leave dead letters on their DLQs instead of recording them (the DLQ
+    /// recorder does not run), for SQS clients to list, read and redrive.
+    #[arg(long)]
+    pub hold_dead_letters: bool,
     #[command(flatten)]
     pub aws: super::run_aws::AwsArgs,
 }
@@ -36,6 +40,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         faults: args.faults.faults()?,
         // The bus and queues' EventBridge and SQS APIs, on the same port.
         mount: Some(awsapi::mount()),
+        hold_dead_letters: args.hold_dead_letters,
         ..Options::default()
     };
     let runtime = saga_env::start(&args.saga, options).await?;

@@ -91,7 +91,7 @@ async fn start(wiring: &Wiring, plan: &Plan, db: Option<&PathBuf>) -> Result<Run
         listen: None,
         faults: plan.faults.clone(),
         workers: true,
-        mount: None,
+        ..Options::default()
     };
     Runtime::start(wiring.clone(), options)
         .await

@@ -131,7 +131,7 @@ async fn no_payment_token_card_number_or_full_address_reaches_a_log_line() {
             listen: Some("127.0.0.1:0".parse().unwrap()),
             faults: Faults::none(),
             workers: true,
-            mount: None,
+            ..Options::default()
         },
     )
     .await
