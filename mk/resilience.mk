@@ -5,6 +5,7 @@
 #   make simulate   SEEDS seeds (default 200) of the saga under faults
 #   make soak       the same over SEEDS seeds (default 5000)
 #   make load       oha against saga run: ORDERS (10000) x ROUNDS (3) at CONCURRENCY (64)
+#   make chaos      a real saga run under a hostile mix for CHAOS_SECONDS (60)
 #
 # `make test` runs 200 seeds itself (tests/simulation) and the crash
 # recovery test (crates/local/tests/crash_recovery); `make fuzz` runs the
@@ -19,7 +20,7 @@ OHA_VERSION := 1.16.0
 OHA := .tools/bin/oha
 SAGA_RELEASE := $(CARGO_TARGET_DIR)/release/saga
 
-.PHONY: simulate soak load saga-release
+.PHONY: simulate soak load saga-release chaos
 
 saga-release:
 	$(CARGO) build --release --locked -p local --bin saga
@@ -36,5 +37,9 @@ $(OHA):
 load: saga-release $(OHA) ## oha drives POST /orders on 127.0.0.1: requests/s, latency percentiles, no errors, no order lost, RSS flat
 	$(PYTHON) tools/load.py $(SAGA_RELEASE) $(OHA) --orders $(or $(ORDERS),10000) \
 	  --concurrency $(or $(CONCURRENCY),64) --rounds $(or $(ROUNDS),3)
+
+# Loopback only; `make test` runs the same suite for 16 s.
+chaos: ## a real saga run for CHAOS_SECONDS (60): order bursts, SIGKILLs and restarts, a second runtime, slow clients, report floods, replays; every acknowledged order final, invariants, archive growth; prints its figures
+	CHAOS_SECONDS=$(or $(CHAOS_SECONDS),60) $(CARGO) test --locked -p local --test chaos -- --nocapture
 
 .DEFAULT_GOAL := $(_RESILIENCE_MK_DEFAULT_GOAL)

@@ -3,6 +3,10 @@
 //! naming what is wrong, never a 5xx), and a clean rejection from the event
 //! envelope parser and the SQS batch handling, never a panic.
 
+mod backends_agree;
+mod damaged_store;
+mod server_limits;
+
 use aws_lambda_events::event::sqs::SqsEvent;
 use events::BusEvent;
 use saga_e2e::{TestApp, order};
@@ -64,6 +68,9 @@ async fn a_body_over_the_transport_limit_is_refused_before_it_is_read() {
     let app = TestApp::spawn().await;
     let (status, text) = post_raw(&app, vec![b' '; 3 * 1024 * 1024]).await;
     assert_eq!(status, 413, "{text}");
+    // In the same JSON format as the orders API's own limit.
+    let error: Value = serde_json::from_str(&text).expect("JSON error");
+    assert_eq!(error["error"]["code"], "payload_too_large", "{text}");
     // The server is still there for the next client.
     let (status, _) = app.get_order("00000000-0000-0000-0000-000000000000").await;
     assert_eq!(status, 404);

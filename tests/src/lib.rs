@@ -107,13 +107,29 @@ impl TestApp {
         Self::start_in(dir, wiring, faults).await
     }
 
+    /// The saga with the HTTP server's timeouts and connection limit set.
+    pub async fn spawn_with_limits(http: runtime::HttpLimits) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_with(dir, project_wiring(), Faults::none(), http).await
+    }
+
     /// Starts (or restarts) the runtime on the database in `dir`.
     pub async fn start_in(dir: tempfile::TempDir, wiring: Wiring, faults: Faults) -> Self {
+        Self::start_with(dir, wiring, faults, runtime::HttpLimits::default()).await
+    }
+
+    async fn start_with(
+        dir: tempfile::TempDir,
+        wiring: Wiring,
+        faults: Faults,
+        http: runtime::HttpLimits,
+    ) -> Self {
         let options = Options {
             database: Some(dir.path().join("saga.db")),
             listen: Some("127.0.0.1:0".parse().expect("address")),
             faults,
             workers: true,
+            http,
             ..Options::default()
         };
         let runtime = Runtime::start(wiring, options)

@@ -40,12 +40,15 @@ async fn handle(api: Api, method: Method, uri: Uri, headers: HeaderMap, body: By
         let body = serde_json::json!({"error": {"code": code, "message": format!("no route for {method} {path}")}});
         return json(status, body.to_string());
     }
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    // Refused by the orders API when not visible ASCII, as on Lambda.
+    let key = headers
+        .get(orders::api::IDEMPOTENCY_KEY_HEADER)
+        .map(|v| orders::api::idempotency_key_text(v.as_bytes()));
     let response = orders::route(
         api.orders.as_ref(),
         method.as_str(),
         path,
-        key,
+        key.as_deref(),
         &body,
         chrono::Utc::now(),
     )

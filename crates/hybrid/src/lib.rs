@@ -147,7 +147,12 @@ impl HybridRuntime {
             addr = listener.local_addr().ok();
             let orders = Arc::new(services.orders.clone());
             let app = http::router(wiring.routes.clone(), orders);
-            tasks.push(runtime::serve_until(listener, app, watch.clone()));
+            tasks.push(runtime::serve_until(
+                listener,
+                app,
+                runtime::HttpLimits::default(),
+                watch.clone(),
+            ));
         }
         Ok(Self {
             wiring,

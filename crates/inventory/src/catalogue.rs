@@ -7,7 +7,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum CatalogueError {
-    #[error("catalogue is not valid: {0}")]
+    #[error("catalogue is not valid")]
     Invalid(#[from] serde_json::Error),
     #[error("catalogue names {0} twice")]
     Duplicate(String),

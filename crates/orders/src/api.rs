@@ -150,6 +150,14 @@ pub async fn get_order<S: OrderStore>(store: &S, id: &str) -> ApiResponse {
     }
 }
 
+/// An `Idempotency-Key` header's bytes as the API validates them, on
+/// every backend: bytes that are not UTF-8 become U+FFFD, which no valid
+/// key holds, so a non-ASCII key is refused with 400 instead of being
+/// dropped (which made every retry a new order).
+pub fn idempotency_key_text(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(raw)
+}
+
 fn valid_key(key: &str) -> bool {
     (1..=MAX_IDEMPOTENCY_KEY).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
@@ -182,8 +190,11 @@ fn store_failure(error: StoreError) -> ApiResponse {
             response.body["error"]["retryable"] = true.into();
             response
         }
-        StoreError::Corrupt(_) => {
-            ApiResponse::error(500, "internal", "the order could not be read", None)
-        }
+        StoreError::Corrupt(_) => ApiResponse::error(
+            500,
+            "store_damaged",
+            "the order store holds damaged data: retrying will not help; the operator must restore it",
+            None,
+        ),
     }
 }

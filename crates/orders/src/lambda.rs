@@ -32,7 +32,7 @@ pub async fn serve<S: OrderStore>(store: &S, request: Request) -> Response<Body>
     let key = request
         .headers()
         .get(IDEMPOTENCY_KEY_HEADER)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        .map(|v| api::idempotency_key_text(v.as_bytes()).into_owned());
     let response = api::route(
         store,
         request.method().as_str(),

@@ -21,8 +21,16 @@ impl crate::Retryable for StoreError {
 }
 
 impl From<rusqlite::Error> for StoreError {
+    /// A damaged database file is not a passing unavailability: retrying
+    /// reads the same damaged page, so it is [`StoreError::Corrupt`], and
+    /// the API says so instead of "retry shortly" forever.
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Unavailable(format!("sqlite: {e}"))
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(format!("the SQLite database file is damaged: {e}"))
+            }
+            _ => StoreError::Unavailable(format!("sqlite: {e}")),
+        }
     }
 }
 

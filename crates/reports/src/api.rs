@@ -48,6 +48,7 @@ impl Response {
             ReportError::BadParameter { .. } => {
                 Self::error(400, "invalid_parameter", e.to_string())
             }
+            ReportError::TimeLimit { .. } => Self::error(503, "time_limit", e.to_string()),
             e if e.is_retryable() => {
                 let mut r = Self::error(503, "unavailable", e.to_string());
                 r.body = json!({"error": {"code": "unavailable", "message": e.to_string(), "retryable": true}})

@@ -18,6 +18,16 @@ pub enum ReportError {
     /// query and the definition disagree, which no retry fixes.
     #[error("report {report}: {reason}")]
     Shape { report: String, reason: String },
+    /// The report ran past its time limit and was stopped, so the
+    /// saga's own work goes on; the same query would take as long again.
+    #[error(
+        "report {report} took longer than its {} s limit and was stopped; ask for a shorter window (from, to)",
+        limit.as_secs()
+    )]
+    TimeLimit {
+        report: String,
+        limit: std::time::Duration,
+    },
 }
 
 impl ReportError {
@@ -39,7 +49,10 @@ impl platform::Retryable for ReportError {
         match self {
             Self::Store(e) => e.is_retryable(),
             Self::Athena { retryable, .. } => *retryable,
-            Self::UnknownReport { .. } | Self::BadParameter { .. } | Self::Shape { .. } => false,
+            Self::UnknownReport { .. }
+            | Self::BadParameter { .. }
+            | Self::Shape { .. }
+            | Self::TimeLimit { .. } => false,
         }
     }
 }

@@ -16,7 +16,7 @@ fn order(n: u32) -> OrderId {
 
 fn event(n: u32, detail_type: &str, at: &str, data: Value) -> OutgoingEvent {
     let id = EventId::parse(&format!(
-        "00000000-0000-4000-9{n:03}-{:012}",
+        "{n:08}-0000-4000-9000-{:012}",
         at.len() + detail_type.len()
     ))
     .unwrap();
@@ -74,6 +74,12 @@ fn cancelled(n: u32, at: &str, code: &str) -> OutgoingEvent {
 /// 7 placed 10:20:00.000, still pending
 /// and three dead letters: two InventoryDLQ "boom", one PaymentDLQ without an error.
 async fn known_run(listen: bool) -> Runtime {
+    run_on(None, listen).await
+}
+
+/// The known run on a database file, where reports read on a connection
+/// of their own.
+async fn run_on(database: Option<std::path::PathBuf>, listen: bool) -> Runtime {
     let wiring = Wiring {
         bus_name: "test".into(),
         rules: vec![],
@@ -91,6 +97,7 @@ async fn known_run(listen: bool) -> Runtime {
     let options = Options {
         workers: false,
         listen: listen.then(|| "127.0.0.1:0".parse().unwrap()),
+        database,
         ..Options::default()
     };
     let runtime = Runtime::start(wiring, options).await.unwrap();
@@ -311,4 +318,90 @@ async fn the_lambda_adapter_reads_api_gateway_s_decoded_query_and_answers_like_t
         reports::lambda::serve(&source, request("/reports/revenue", &[("to", "soon")])).await;
     assert_eq!(response.status(), 400);
     rt.shutdown().await;
+}
+
+/// 16 concurrent reports on 29k orders had raised the p50 of placements
+/// from ~4 ms to 5.4 s: they ran on the one connection every placement
+/// writes through. Now a report reads beside a writer that holds it.
+#[tokio::test]
+async fn a_report_reads_on_its_own_connection_while_the_writer_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = run_on(Some(dir.path().join("saga.db")), false).await;
+    // The events are committed (a durable unit waits for its group).
+    rt.services
+        .db
+        .transaction_durable(|_| Ok::<_, platform::StoreError>(()))
+        .await
+        .unwrap();
+    let db = rt.services.db.clone();
+    let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let writer_done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (db, done, held) = (db.clone(), writer_done.clone(), held.0);
+        let release = release.1;
+        std::thread::spawn(move || {
+            db.transaction(|_| {
+                held.send(()).unwrap();
+                let _ = release.recv_timeout(std::time::Duration::from_secs(10));
+                Ok::<_, platform::StoreError>(())
+            })
+            .unwrap();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    held.1.recv().unwrap();
+    let report = reports::local::run(&db, ReportName::OrdersByStatus, &Window::default());
+    let read_while_held = !writer_done.load(std::sync::atomic::Ordering::SeqCst);
+    release.0.send(()).unwrap();
+    writer.join().unwrap();
+    assert!(
+        read_while_held,
+        "the report waited for the writer's connection"
+    );
+    assert!(!report.unwrap().rows.is_empty());
+}
+
+#[tokio::test]
+async fn a_report_past_its_time_limit_is_stopped_and_the_error_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = run_on(Some(dir.path().join("saga.db")), false).await;
+    // Enough orders that time-to-final-state takes longer than a millisecond.
+    let events: Vec<OutgoingEvent> = (100..5_100)
+        .flat_map(|n| {
+            [
+                placed(n, "2026-11-22T09:00:00.000Z"),
+                confirmed(n, "2026-11-22T09:00:00.100Z", 1000, "USD"),
+            ]
+        })
+        .collect();
+    rt.bus.put_events(&events).unwrap();
+    rt.services
+        .db
+        .transaction_durable(|_| Ok::<_, platform::StoreError>(()))
+        .await
+        .unwrap();
+    let err = reports::local::run_within(
+        &rt.services.db,
+        ReportName::TimeToFinalState,
+        &Window::default(),
+        std::time::Duration::from_millis(1),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, reports::ReportError::TimeLimit { .. }),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("time-to-final-state") && text.contains("limit"),
+        "{text}"
+    );
+    // Within the default limit it answers.
+    let report = reports::local::run(
+        &rt.services.db,
+        ReportName::TimeToFinalState,
+        &Window::default(),
+    )
+    .unwrap();
+    assert!(!report.rows.is_empty());
 }

@@ -1,10 +1,11 @@
 //! The template's HTTP API routes, served on loopback. Requests go to the
 //! same framework-neutral functions the orders Lambda calls.
 
+use crate::http_server::{BodyError, HttpLimits, read_body};
 use crate::services::Services;
 use crate::wiring::{ApiHandler, RouteSpec};
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -15,6 +16,7 @@ pub(crate) struct Api {
     pub services: Arc<Services>,
     /// Woken after an order is placed, so the outbox relay runs at once.
     pub relay: Arc<Notify>,
+    pub limits: HttpLimits,
 }
 
 /// `/orders/{id}` matches `/orders/abc`; segments must agree otherwise.
@@ -30,17 +32,32 @@ pub fn path_matches(template: &str, path: &str) -> bool {
 }
 
 /// Upper bound on a request body read into memory; the orders API rejects
-/// bodies over its own (smaller) documented limit with a clear error.
+/// bodies over its own (smaller) documented limit with a clear error, in
+/// the same format.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
 
-pub(crate) async fn handle(
-    api: Api,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// A JSON error in the shape every route answers with.
+fn error(status: StatusCode, code: &str, message: String) -> Response {
+    let body = serde_json::json!({"error": {"code": code, "message": message}});
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn handle(api: Api, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let uri = parts.uri;
     let path = uri.path();
+    // HEAD is GET without the body (RFC 9110, 9.3.2); hyper sends the
+    // headers of the GET answer and leaves its body out.
+    let method = if parts.method == Method::HEAD {
+        Method::GET
+    } else {
+        parts.method
+    };
     let route = api
         .routes
         .iter()
@@ -52,22 +69,58 @@ pub(crate) async fn handle(
         } else {
             (StatusCode::NOT_FOUND, "not_found")
         };
-        let body = serde_json::json!({"error": {"code": code, "message": format!("no route for {method} {path}")}});
-        return (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        return error(status, code, format!("no route for {method} {path}"));
     };
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let body = match read_body(body, MAX_BODY, api.limits.body_timeout).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge { limit }) => {
+            // The same answer (and format) as the orders API's own,
+            // smaller, limit.
+            let mut response = error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {limit} bytes"),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        Err(BodyError::TimedOut { after }) => {
+            let mut response = error(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "the request body did not arrive within {} s",
+                    after.as_secs_f64()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        Err(BodyError::Broken(why)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("the request body could not be read: {why}"),
+            );
+        }
+    };
+    // A key that is not visible ASCII is refused by the orders API, as on
+    // Lambda, rather than dropped here (every retry was a new order).
+    let key = parts
+        .headers
+        .get(orders::api::IDEMPOTENCY_KEY_HEADER)
+        .map(|v| orders::api::idempotency_key_text(v.as_bytes()));
     let (status, content_type, body) = match route.handler {
         ApiHandler::Orders => {
             let response = orders::route(
                 &api.services.orders,
                 method.as_str(),
                 path,
-                key,
+                key.as_deref(),
                 &body,
                 chrono::Utc::now(),
             )
@@ -94,32 +147,11 @@ pub(crate) async fn handle(
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// Serves `app` on a listener already bound until `stop` changes: the
-/// embedded and the hybrid runtime serve the template's routes this way.
-pub fn serve_until(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stop.changed().await;
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "HTTP server stopped");
-        }
-    })
-}
-
 pub(crate) fn router(api: Api) -> axum::Router {
-    axum::Router::new()
-        .fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let api = api.clone();
-                async move { handle(api, method, uri, headers, body).await }
-            },
-        )
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+    axum::Router::new().fallback(move |request: Request<Body>| {
+        let api = api.clone();
+        async move { handle(api, request).await }
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod bus;
 mod faults;
 mod http;
+mod http_server;
 pub mod invariants;
 mod queues;
 pub mod report;
@@ -19,7 +20,8 @@ mod worker;
 pub use bus::{ACCOUNT, REGION};
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
 pub use faults::{Fault, FaultCounts, Faults};
-pub use http::{path_matches, serve_until};
+pub use http::path_matches;
+pub use http_server::{HttpLimits, serve_until};
 pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueMessage, Queues};
 pub use runtime::{Emulator, Mount, Options, Runtime, RuntimeError};
 pub use services::{InvalidEnv, Services, ServicesError, simulations};

@@ -2,13 +2,14 @@
 
 use crate::bus::LocalBus;
 use crate::faults::Faults;
-use crate::http::{Api, router, serve_until};
+use crate::http::{Api, router};
+use crate::http_server::{HttpLimits, serve_until};
 use crate::queues::Queues;
 use crate::services::{Services, ServicesError};
 use crate::wiring::{ConsumerHandler, Wiring};
 use crate::worker::Worker;
 use platform::StoreError;
-use platform::sqlite::Db;
+use platform::sqlite::{Db, DbLock, LockError};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub enum RuntimeError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Services(#[from] ServicesError),
+    #[error(transparent)]
+    Locked(#[from] LockError),
     #[error("cannot listen on {addr}: {error}")]
     Listen {
         addr: SocketAddr,
@@ -42,7 +45,8 @@ pub struct Options {
     pub faults: Faults,
     /// Run the consumers and the outbox relay. Without them the runtime
     /// only reads and writes the database (`saga trace`, `saga dlq list`),
-    /// and leaves messages another process holds alone.
+    /// and leaves messages another process holds alone. A runtime with
+    /// workers holds the database's lock ([`DbLock`]) while it runs.
     pub workers: bool,
     /// Leave dead letters on their DLQs: the DLQ recorder's mappings do not
     /// run, so SQS clients list, read and redrive what is there.
@@ -50,6 +54,12 @@ pub struct Options {
     /// More routes served on the same listener (the AWS API of the bus and
     /// queues, crates/awsapi), built once the bus and queues exist.
     pub mount: Option<Mount>,
+    /// The database's lock, already taken by the caller (`saga demo`
+    /// takes it before it replaces the file); otherwise a runtime with
+    /// workers takes it itself.
+    pub lock: Option<Arc<DbLock>>,
+    /// The HTTP server's timeouts and connection limit.
+    pub http: HttpLimits,
 }
 
 /// The emulated AWS resources of a running runtime: what an API layer
@@ -82,6 +92,8 @@ impl Default for Options {
             workers: true,
             hold_dead_letters: false,
             mount: None,
+            lock: None,
+            http: HttpLimits::default(),
         }
     }
 }
@@ -96,16 +108,36 @@ pub struct Runtime {
     relay: Arc<Notify>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// Released when the runtime is dropped (or the process ends).
+    _lock: Option<Arc<DbLock>>,
 }
 
 impl Runtime {
     pub async fn start(wiring: Wiring, options: Options) -> Result<Self, RuntimeError> {
         check(&wiring)?;
+        // The port first: a runtime that cannot serve leaves no database
+        // behind, and takes no lock.
+        let listener =
+            match options.listen {
+                Some(listen) => Some(tokio::net::TcpListener::bind(listen).await.map_err(
+                    |error| RuntimeError::Listen {
+                        addr: listen,
+                        error,
+                    },
+                )?),
+                None => None,
+            };
+        let mut lock = options.lock.clone();
         let db = match &options.database {
             Some(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+                }
+                // Before the database is opened: a second runtime must not
+                // take over the first one's messages in flight.
+                if options.workers && lock.is_none() {
+                    lock = Some(Arc::new(DbLock::acquire(path)?));
                 }
                 Db::open(path)?
             }
@@ -165,18 +197,13 @@ impl Runtime {
             )));
         }
         let mut addr = None;
-        if let Some(listen) = options.listen {
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .map_err(|error| RuntimeError::Listen {
-                    addr: listen,
-                    error,
-                })?;
+        if let Some(listener) = listener {
             addr = listener.local_addr().ok();
             let mut app = router(Api {
                 routes: Arc::new(wiring.routes.clone()),
                 services: services.clone(),
                 relay: relay.clone(),
+                limits: options.http,
             });
             if let Some(Mount(build)) = &options.mount {
                 app = build(Emulator {
@@ -187,7 +214,7 @@ impl Runtime {
                 })
                 .merge(app);
             }
-            tasks.push(serve_until(listener, app, watch.clone()));
+            tasks.push(serve_until(listener, app, options.http, watch.clone()));
         }
         // Wake the relay for orders stored before a restart.
         relay.notify_one();
@@ -200,6 +227,7 @@ impl Runtime {
             relay,
             shutdown,
             tasks,
+            _lock: lock,
         })
     }
 

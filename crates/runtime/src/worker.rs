@@ -43,6 +43,9 @@ struct FaultyBus<'a> {
     faults: &'a Faults,
     attempt: u32,
     enabled: bool,
+    /// The batch holds replayed events: outcomes already published are
+    /// not published again ([`LocalBus::put_unpublished_async`]).
+    replayed: bool,
 }
 
 impl EventPublisher for FaultyBus<'_> {
@@ -58,6 +61,13 @@ impl EventPublisher for FaultyBus<'_> {
             return Err(PublishError::Transport(
                 "injected fault: crashed before publishing".into(),
             ));
+        }
+        if self.replayed {
+            return self
+                .bus
+                .put_unpublished_async(events)
+                .await
+                .map_err(crate::bus::publish_error(events.len()));
         }
         self.bus.publish(events).await
     }
@@ -221,6 +231,9 @@ impl Worker {
             faults: &self.faults,
             attempt,
             enabled: self.may_fail(attempt),
+            replayed: deliver
+                .iter()
+                .any(|m| m.attributes.contains_key(crate::bus::REPLAY_ATTRIBUTE)),
         };
         let handler_failures = if deliver.is_empty() {
             Vec::new()

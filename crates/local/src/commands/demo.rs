@@ -8,14 +8,20 @@ use inventory::StockItem;
 use runtime::{Options, Runtime};
 use serde_json::{Value, json};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    #[command(flatten)]
-    pub saga: SagaArgs,
+    /// The SAM template the saga is wired by.
+    #[arg(long, default_value = "infra/template.yaml")]
+    pub template: PathBuf,
+    /// The database demo creates (and replaces on the next run). Demo
+    /// refuses a database it did not create, or one a runtime holds.
+    #[arg(long, default_value = ".saga/demo.db")]
+    pub db: PathBuf,
     #[command(flatten)]
     pub faults: FaultArgs,
     /// How many orders to place.
@@ -76,14 +82,6 @@ fn demo_catalogue(orders: usize) -> anyhow::Result<Vec<StockItem>> {
     Ok(items)
 }
 
-fn remove_database(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
-}
-
 async fn place_all(
     runtime: &Arc<Runtime>,
     orders: usize,
@@ -93,10 +91,11 @@ async fn place_all(
 ) -> anyhow::Result<()> {
     let next = Arc::new(AtomicUsize::new(0));
     let start = tokio::time::Instant::now();
-    let mut tasks = Vec::new();
+    // A JoinSet: aborting the placement (Ctrl-C) aborts every placer too.
+    let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..concurrency.max(1) {
         let (runtime, next) = (runtime.clone(), next.clone());
-        tasks.push(tokio::spawn(async move {
+        tasks.spawn(async move {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= orders {
@@ -123,10 +122,10 @@ async fn place_all(
                 );
                 runtime.order_placed();
             }
-        }));
+        });
     }
-    for t in tasks {
-        t.await??;
+    while let Some(placed) = tasks.join_next().await {
+        placed??;
     }
     Ok(())
 }
@@ -169,12 +168,20 @@ fn progress(placed: usize, finals: i64, total: usize) {
 
 pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::process::ExitCode> {
     saga_env::init_logs("warn");
-    remove_database(&args.saga.db);
+    let saga = SagaArgs {
+        template: args.template.clone(),
+        db: args.db.clone(),
+    };
+    let faults = args.faults.faults()?;
+    // The template is read before anything is removed.
+    saga_env::wiring(&saga)?;
     let options = Options {
-        faults: args.faults.faults()?,
+        faults,
+        lock: Some(super::fresh_db::claim(&args.db)?),
         ..Options::default()
     };
-    let runtime = Arc::new(saga_env::start(&args.saga, options).await?);
+    let runtime = Arc::new(saga_env::start(&saga, options).await?);
+    super::fresh_db::record(&runtime.services.db)?;
     let catalogue = demo_catalogue(args.orders)?;
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let mut rss = Rss::default();
@@ -198,6 +205,8 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         async move { place_all(&runtime, n, c, r, k).await }
     });
     let deadline = started + Duration::from_secs(args.timeout);
+    let interrupted = super::run::shutdown_signal();
+    tokio::pin!(interrupted);
     loop {
         let by_status = runtime::report::orders_by_status(&runtime)?;
         let total: i64 = by_status.values().sum();
@@ -210,7 +219,23 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(200)) => {}
+            () = &mut interrupted => {
+                placing.abort();
+                let _ = placing.await;
+                eprintln!();
+                writeln!(
+                    out,
+                    "interrupted: {total} of {} orders placed, {finals} final; they stay in {}",
+                    args.orders,
+                    args.db.display()
+                )?;
+                unshared(runtime).await?.shutdown().await;
+                // 128 + SIGINT, as a shell reports a command Ctrl-C stopped.
+                return Ok(std::process::ExitCode::from(130));
+            }
+        }
     }
     placing.await??;
     let idle = runtime
@@ -229,13 +254,28 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         "sqlite:      {commits} group commits ({:.2} per order)",
         commits as f64 / args.orders.max(1) as f64
     )?;
-    let runtime = Arc::try_unwrap(runtime).map_err(|_| anyhow::anyhow!("runtime still shared"))?;
-    runtime.shutdown().await;
+    unshared(runtime).await?.shutdown().await;
     Ok(if report.holds() && idle {
         std::process::ExitCode::SUCCESS
     } else {
         std::process::ExitCode::FAILURE
     })
+}
+
+/// The runtime once the placers' clones are gone: aborted tasks drop
+/// theirs when they next run, on any thread.
+async fn unshared(mut runtime: Arc<Runtime>) -> anyhow::Result<Runtime> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match Arc::try_unwrap(runtime) {
+            Ok(runtime) => return Ok(runtime),
+            Err(shared) if Instant::now() < deadline => {
+                runtime = shared;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(_) => anyhow::bail!("the placers still hold the runtime after 5 s"),
+        }
+    }
 }
 
 fn print_rss(out: &mut impl Write, rss: &Rss) -> anyhow::Result<()> {

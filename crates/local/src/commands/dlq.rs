@@ -31,8 +31,32 @@ pub struct DlqQueueArgs {
     pub queue: Option<String>,
 }
 
+/// `--queue` must name one of the template's dead-letter queues: a typo
+/// would otherwise list or redrive nothing and look like success.
+fn known_queue(args: &DlqQueueArgs) -> anyhow::Result<()> {
+    let Some(queue) = &args.queue else {
+        return Ok(());
+    };
+    let wiring = saga_env::wiring(&args.saga)?;
+    let dlqs: std::collections::BTreeSet<&str> = wiring
+        .queues
+        .iter()
+        .filter_map(|q| q.redrive.as_ref().map(|r| r.dead_letter_queue.as_str()))
+        .collect();
+    anyhow::ensure!(
+        dlqs.contains(queue.as_str()),
+        "--queue {queue} is not a dead-letter queue of {}; its dead-letter queues are {}",
+        args.saga.template.display(),
+        dlqs.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
+}
+
 pub async fn run(args: &DlqArgs, out: &mut impl Write) -> anyhow::Result<std::process::ExitCode> {
     saga_env::init_logs("warn");
+    let (DlqCommand::List(a) | DlqCommand::Redrive(a)) = &args.command;
+    known_queue(a)?;
+    saga_env::existing(&a.saga)?;
     match &args.command {
         DlqCommand::List(a) => {
             let runtime = saga_env::open(&a.saga).await?;

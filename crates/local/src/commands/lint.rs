@@ -56,7 +56,7 @@ impl Example {
 
 #[derive(Debug, Error)]
 pub enum LintError {
-    #[error("reading {path}: {source}")]
+    #[error("reading {path}")]
     Io {
         path: String,
         source: std::io::Error,

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod dlq;
+pub mod fresh_db;
 pub mod lint;
 pub mod lint_quotas;
 pub mod match_events;

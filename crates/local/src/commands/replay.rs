@@ -3,7 +3,6 @@
 //! archived again, and goes to every rule, or to `--rule` only.
 
 use super::saga_env::{self, SagaArgs};
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use runtime::{Options, ReplayFilter};
@@ -14,10 +13,11 @@ use std::time::Duration;
 pub struct ReplayArgs {
     #[command(flatten)]
     pub saga: SagaArgs,
-    /// Start of the window (RFC 3339, e.g. 2026-11-22T09:00:00Z).
+    /// Start of the window (RFC 3339, e.g. 2026-11-22T09:00:00Z, or a
+    /// date, 2026-11-22, meaning its midnight UTC, as `saga report` reads).
     #[arg(long)]
     pub from: Option<String>,
-    /// End of the window, inclusive.
+    /// End of the window, inclusive (same forms as --from).
     #[arg(long)]
     pub to: Option<String>,
     /// Deliver only to this rule's targets.
@@ -28,15 +28,10 @@ pub struct ReplayArgs {
     pub name: Option<String>,
 }
 
+/// The same times `saga report` accepts.
 fn time(flag: &str, text: &Option<String>) -> anyhow::Result<Option<DateTime<Utc>>> {
     text.as_deref()
-        .map(|t| {
-            DateTime::parse_from_rfc3339(t)
-                .map(|t| t.with_timezone(&Utc))
-                .with_context(|| {
-                    format!("{flag} {t} is not an RFC 3339 time such as 2026-11-22T09:00:00Z")
-                })
-        })
+        .map(|t| reports::params::parse_time(flag, t).map_err(anyhow::Error::from))
         .transpose()
 }
 
@@ -53,6 +48,7 @@ pub async fn run(
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         anyhow::ensure!(from <= to, "--from is after --to");
     }
+    saga_env::existing(&args.saga)?;
     let runtime = saga_env::start(&args.saga, Options::default()).await?;
     let name = args
         .name
@@ -60,6 +56,7 @@ pub async fn run(
         .unwrap_or_else(|| format!("replay-{}", Utc::now().format("%Y%m%dT%H%M%S")));
     let n = runtime.bus.replay(&name, &filter)?;
     let settled = runtime.wait_idle(Duration::from_secs(120)).await;
+    runtime.bus.replay_finished()?;
     writeln!(
         out,
         "{name}: replayed {n} events{}",

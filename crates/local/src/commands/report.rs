@@ -45,11 +45,6 @@ pub async fn run(
             path.display()
         );
     }
-    anyhow::ensure!(
-        args.saga.db.exists(),
-        "no saga database at {} (run `saga run` or `saga demo` first, or pass --db)",
-        args.saga.db.display()
-    );
     let runtime = saga_env::open(&args.saga).await?;
     let report = reports::local::run(&runtime.services.db, name, &window);
     runtime.shutdown().await;

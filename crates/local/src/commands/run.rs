@@ -14,8 +14,9 @@ pub struct RunArgs {
     pub saga: SagaArgs,
     #[command(flatten)]
     pub faults: FaultArgs,
-    /// Where the order API listens. Loopback only unless you ask otherwise.
-    #[arg(long, default_value = "127.0.0.1:3000")]
+    /// Where the order API listens: HOST:PORT, the host an address or a
+    /// name (localhost:3000). Loopback only unless you ask otherwise.
+    #[arg(long, default_value = "127.0.0.1:3000", value_parser = listen_address)]
     pub listen: SocketAddr,
     /// Load this catalogue (JSON, as crates/inventory/seed/catalogue.json)
     /// instead of the seed, replacing entries with the same SKU.
@@ -27,6 +28,22 @@ pub struct RunArgs {
     pub hold_dead_letters: bool,
     #[command(flatten)]
     pub aws: super::run_aws::AwsArgs,
+}
+
+/// Resolves `--listen`: an IPv4 address where the name has one (what
+/// `localhost` means to most clients), else the first it resolves to.
+pub fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| format!("{text} is not HOST:PORT that resolves ({e})"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("{text} resolves to no address"))
 }
 
 pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {

@@ -96,7 +96,22 @@ pub async fn start(args: &SagaArgs, options: Options) -> anyhow::Result<Runtime>
 
 /// Opens the database without running consumers: for commands that only
 /// read, or that must not take messages another `saga run` holds.
+/// For commands that work on what a database holds: a database that is
+/// not there is an error naming the path (a mistyped `--db`), never an
+/// empty database created to report that it holds nothing.
+pub fn existing(args: &SagaArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.db.is_file(),
+        "no saga database at {} (run `saga run` or `saga demo` first, or pass --db)",
+        args.db.display()
+    );
+    Ok(())
+}
+
+/// A database that is not there is an error (a mistyped `--db`), never
+/// an empty database created to report that it holds nothing.
 pub async fn open(args: &SagaArgs) -> anyhow::Result<Runtime> {
+    existing(args)?;
     start(
         args,
         Options {

@@ -2,7 +2,7 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    #[error("cannot read template {path}: {source}")]
+    #[error("cannot read template {path}")]
     Io {
         path: String,
         source: std::io::Error,

@@ -1,7 +1,9 @@
 //! Runs the real `saga` binary, as a user would.
 
+mod careless_user;
 mod lint_command;
 mod match_command;
+mod replay_archive;
 mod report_command;
 mod run_binding;
 mod runtime_commands;

@@ -5,63 +5,21 @@
 //! none lost, none duplicated. A POST cut off by a kill is retried after
 //! the restart with the same Idempotency-Key, as a client would.
 
+#[path = "../support/http.rs"]
 mod http;
+#[path = "../support/server.rs"]
+mod server;
+#[path = "../support/stores.rs"]
+mod stores;
 
+use server::start;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const KILLS: usize = 5;
 const ORDERS: usize = 120;
-
-fn template() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml")
-}
-
-/// A `saga run` and the address it serves.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-/// Starts `saga run` on a free port and waits for its "serving" line.
-fn start(db: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_saga"))
-        .args(["run", "--listen", "127.0.0.1:0", "--template"])
-        .arg(template())
-        .arg("--db")
-        .arg(db)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("saga run starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    // Keeps draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                let addr: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-                    .collect();
-                let _ = tx.send(addr);
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("saga run says where it serves")
-        .parse()
-        .expect("an address");
-    Server { child, addr }
-}
 
 fn order_body(i: usize) -> String {
     let (lines, token, country) = match i % 5 {
@@ -133,8 +91,7 @@ fn orders_survive_repeated_sigkills_none_lost_none_duplicated_every_one_final() 
             }
             next_order = next_order.max(i + 1);
         }
-        server.child.kill().expect("SIGKILL");
-        server.child.wait().expect("reaped");
+        server.kill();
         println!("kill {} after {} orders accepted", kill + 1, accepted.len());
         server = start(&db);
     }
@@ -167,60 +124,15 @@ fn orders_survive_repeated_sigkills_none_lost_none_duplicated_every_one_final() 
         }
     }
     // Stop gracefully, then read the stores and check the invariants.
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(server.child.id().to_string())
-        .status();
-    server.child.wait().expect("stopped");
+    server.stop();
     check_stores(&db, &accepted);
 }
 
 fn check_stores(db: &Path, accepted: &BTreeMap<usize, String>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
-    runtime.block_on(async {
-        let template = local::template::Template::from_path(&template()).expect("template");
-        let wiring = local::wiring::wiring(&template).expect("wiring");
-        let options = runtime::Options {
-            database: Some(db.to_path_buf()),
-            workers: false,
-            ..runtime::Options::default()
-        };
-        let saga = runtime::Runtime::start(wiring, options)
-            .await
-            .expect("opens the database");
-        let seed = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed catalogue");
-        let report = runtime::invariants::check(&saga, &seed)
-            .await
-            .expect("invariants readable");
-        assert!(report.holds(), "invariants violated: {report:#?}");
-        let stored: BTreeSet<String> = saga
-            .services
-            .db
-            .transaction(|tx| {
-                let mut stmt = tx.prepare("SELECT order_id FROM orders")?;
-                let ids = stmt
-                    .query_map([], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
-                Ok::<_, platform::StoreError>(ids)
-            })
-            .expect("orders");
-        let want: BTreeSet<String> = accepted.values().cloned().collect();
-        assert_eq!(
-            want.len(),
-            ORDERS,
-            "every order was accepted once the server stayed up"
-        );
-        assert_eq!(stored, want, "stored orders are exactly the accepted ones");
-        let letters = dlq::DlqStore::pending(&saga.services.dead_letters, None)
-            .await
-            .expect("dlq");
-        assert!(
-            letters.is_empty(),
-            "no saga event was dead-lettered: {letters:?}"
-        );
-        saga.shutdown().await;
-    });
+    assert_eq!(
+        accepted.len(),
+        ORDERS,
+        "every order was accepted once the server stayed up"
+    );
+    stores::check(db, &accepted.values().cloned().collect());
 }

@@ -27,6 +27,8 @@
 //!   a durable unit in it gets an error, though its own work succeeded.
 
 mod group;
+mod lock;
+mod origin;
 
 use events::{EventId, OutgoingEvent};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -36,6 +38,8 @@ use std::time::Duration;
 
 use group::Shared;
 pub use group::{DURABLE_WINDOW, GROUP_UNITS, GROUP_WINDOW};
+pub use lock::{DbLock, Holder, LockError, lock_path};
+pub use origin::origin;
 
 pub use crate::store::StoreError;
 
@@ -81,6 +85,8 @@ pub struct Db {
 /// the flusher stop.
 struct Handle {
     shared: Arc<Shared>,
+    /// The file, for [`Db::reader`]; `None` in memory.
+    path: Option<std::path::PathBuf>,
 }
 
 impl Db {
@@ -107,18 +113,36 @@ impl Db {
         conn.pragma_update(None, "journal_size_limit", wal.keep_bytes)?;
         let checkpointer = Connection::open(path)?;
         checkpointer.busy_timeout(Duration::from_secs(5))?;
-        Self::from_connection(conn, Some((checkpointer, wal)))
+        Self::from_connection(conn, Some((checkpointer, wal, path.to_owned())))
     }
 
     pub fn in_memory() -> Result<Self, StoreError> {
         Self::from_connection(Connection::open_in_memory()?, None)
     }
 
+    /// A connection of its own that only reads, for long queries (the
+    /// reports) that must not hold the one writing connection every
+    /// placement and delivery waits for: in WAL mode readers run beside
+    /// the writer and see the last commit
+    /// (https://www.sqlite.org/wal.html#concurrency). `None` in memory,
+    /// where only the writing connection sees the data.
+    pub fn reader(&self) -> Result<Option<Connection>, StoreError> {
+        let Some(path) = &self.handle.path else {
+            return Ok(None);
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Some(conn))
+    }
+
     /// `checkpointer` is a second connection to the same file; without one
     /// (in memory) nothing is durable anyway, and every unit commits at once.
     fn from_connection(
         conn: Connection,
-        checkpointer: Option<(Connection, WalBound)>,
+        checkpointer: Option<(Connection, WalBound, std::path::PathBuf)>,
     ) -> Result<Self, StoreError> {
         let grouped = checkpointer.is_some();
         conn.set_prepared_statement_cache_capacity(256);
@@ -151,7 +175,9 @@ impl Db {
             );",
         )?;
         let shared = Arc::new(Shared::new(conn, grouped));
-        if let Some((checkpointer, wal)) = checkpointer {
+        let mut path = None;
+        if let Some((checkpointer, wal, file)) = checkpointer {
+            path = Some(file);
             let flusher = shared.clone();
             std::thread::Builder::new()
                 .name("sqlite-group-commit".into())
@@ -159,7 +185,7 @@ impl Db {
                 .map_err(|e| StoreError::Unavailable(format!("group commit thread: {e}")))?;
         }
         Ok(Self {
-            handle: Arc::new(Handle { shared }),
+            handle: Arc::new(Handle { shared, path }),
         })
     }
 
