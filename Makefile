@@ -11,7 +11,7 @@ include mk/aws.mk
 include mk/resilience.mk
 include mk/localstack.mk
 
-.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench bench-backends fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -56,9 +56,14 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts
+bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
 	$(CARGO) bench -p pattern
 	$(MAKE) aws-bench
+	$(MAKE) bench-backends
+
+bench-backends: tools localstack-install ## BENCH_ORDERS (200) orders across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded
+	$(CARGO) bench --locked -p saga-e2e --bench backends; status=$$?; \
+	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 
 # cargo-fuzz is installed into .tools on first use, so nothing global is needed.
 fuzz: ## run every cargo-fuzz target FUZZ_SECONDS (default 60) each; needs a nightly toolchain

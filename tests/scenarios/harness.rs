@@ -22,10 +22,25 @@ const TEST_VISIBILITY_SECS: u32 = 1;
 
 pub struct Aws {
     pub runtime: HybridRuntime,
+    pub emulator: Emulator,
     pub events: aws_sdk_eventbridge::Client,
     pub archive: String,
     // Dropped last: the runtime talks to it until then.
     _moto: Option<saga_aws_tests::Moto>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emulator {
+    Moto,
+    LocalStack,
+}
+
+/// What a replay of the archive came to.
+pub enum Replayed {
+    /// The backend replayed this many events (`None`: it does not say).
+    Events(Option<usize>),
+    /// A documented gap of the emulator (crates/hybrid/README.md), named.
+    Gap(String),
 }
 
 pub enum Backend {
@@ -92,7 +107,14 @@ impl Saga {
     pub async fn moto() -> Saga {
         let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
         let endpoint = moto.endpoint();
-        Self::aws(&endpoint, "", Some(moto), hybrid::Quirks::moto()).await
+        Self::aws(
+            &endpoint,
+            "",
+            Some(moto),
+            hybrid::Quirks::moto(),
+            Emulator::Moto,
+        )
+        .await
     }
 
     /// The LocalStack of this test process: the one at
@@ -105,7 +127,14 @@ impl Saga {
                 .await
                 .expect("LocalStack starts");
         let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        Self::aws(&endpoint, &prefix, None, hybrid::Quirks::default()).await
+        Self::aws(
+            &endpoint,
+            &prefix,
+            None,
+            hybrid::Quirks::default(),
+            Emulator::LocalStack,
+        )
+        .await
     }
 
     async fn aws(
@@ -113,6 +142,7 @@ impl Saga {
         prefix: &str,
         moto: Option<saga_aws_tests::Moto>,
         quirks: hybrid::Quirks,
+        emulator: Emulator,
     ) -> Saga {
         init_logs();
         let config = sdk_config(endpoint).await;
@@ -144,6 +174,7 @@ impl Saga {
         Saga {
             backend: Backend::Aws(Box::new(Aws {
                 runtime,
+                emulator,
                 events: aws_sdk_eventbridge::Client::new(&config),
                 archive,
                 _moto: moto,
@@ -290,4 +321,154 @@ impl Saga {
                 .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()),
         }
     }
+
+    /// Replays the archive's events since `since` to the bus, to every
+    /// rule, and waits until the replay is done: the embedded bus's replay,
+    /// or EventBridge's `StartReplay` then `DescribeReplay` until
+    /// `COMPLETED`.
+    pub async fn replay_archive(&self, since: chrono::DateTime<chrono::Utc>) -> Replayed {
+        let aws = match &self.backend {
+            Backend::Embedded(app) => {
+                let filter = runtime::ReplayFilter {
+                    from: Some(since),
+                    ..Default::default()
+                };
+                let count = app
+                    .runtime
+                    .bus
+                    .replay("scenario-replay", &filter)
+                    .expect("replay");
+                return Replayed::Events(Some(count));
+            }
+            Backend::Aws(aws) => aws,
+        };
+        let archive = aws
+            .events
+            .describe_archive()
+            .archive_name(&aws.archive)
+            .send()
+            .await
+            .expect("DescribeArchive");
+        let name = format!("replay-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let time = |t: chrono::DateTime<chrono::Utc>| {
+            aws_smithy_types::DateTime::from_millis(t.timestamp_millis())
+        };
+        let started = aws
+            .events
+            .start_replay()
+            .replay_name(&name)
+            .event_source_arn(archive.archive_arn().expect("archive ARN"))
+            .event_start_time(time(since))
+            .event_end_time(time(chrono::Utc::now()))
+            .destination(
+                aws_sdk_eventbridge::types::ReplayDestination::builder()
+                    .arn(archive.event_source_arn().expect("the archive's bus"))
+                    .build()
+                    .expect("destination"),
+            )
+            .send()
+            .await;
+        if let Err(error) = started {
+            use aws_sdk_eventbridge::error::ProvideErrorMetadata;
+            let status = error.raw_response().map(|r| r.status().as_u16());
+            let said = format!(
+                "{}: {}",
+                error.code().unwrap_or("?"),
+                error.message().unwrap_or("")
+            );
+            // LocalStack 2026.3.0 answers 500; the SDK retries, and the
+            // retry finds the replay the failed call created.
+            let known =
+                status == Some(500) || error.code() == Some("ResourceAlreadyExistsException");
+            if aws.emulator == Emulator::LocalStack && known {
+                return Replayed::Gap(format!(
+                    "LocalStack gap: StartReplay fails (HTTP {}, {said}): LocalStack 2026.3.0 \
+                     answers 500 (crates/hybrid/README.md), so the replay is not exercised on LocalStack",
+                    status.unwrap_or_default()
+                ));
+            }
+            panic!(
+                "StartReplay: {}",
+                aws_sdk_eventbridge::error::DisplayErrorContext(error)
+            );
+        }
+        self.eventually(&format!("replay {name} COMPLETED"), || async {
+            let replay = aws
+                .events
+                .describe_replay()
+                .replay_name(&name)
+                .send()
+                .await
+                .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string())?;
+            match replay.state() {
+                Some(aws_sdk_eventbridge::types::ReplayState::Completed) => Ok(()),
+                Some(aws_sdk_eventbridge::types::ReplayState::Failed) => {
+                    panic!("replay {name} failed: {:?}", replay.state_reason())
+                }
+                other => Err(format!("{other:?}")),
+            }
+        })
+        .await;
+        Replayed::Events(None)
+    }
+
+    /// Waits until no consumer queue holds a message, visible or in flight,
+    /// twice in a row half a second apart (a handled event may put the next
+    /// one on the bus).
+    pub async fn idle(&self) {
+        let aws = match &self.backend {
+            Backend::Embedded(app) => return app.settle().await,
+            Backend::Aws(aws) => aws,
+        };
+        let queues: Vec<String> = aws
+            .runtime
+            .wiring
+            .consumers
+            .iter()
+            .map(|c| {
+                aws.runtime
+                    .names
+                    .queue_url(&c.queue)
+                    .expect("queue")
+                    .to_owned()
+            })
+            .collect();
+        let quiet = std::cell::Cell::new(0);
+        self.eventually("every consumer queue empty", || async {
+            let mut held = 0;
+            for url in &queues {
+                held += in_queue(&aws.runtime.sqs, url).await?;
+            }
+            quiet.set(if held == 0 { quiet.get() + 1 } else { 0 });
+            if quiet.get() >= 2 {
+                Ok(())
+            } else {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                Err(format!("{held} messages in the consumer queues"))
+            }
+        })
+        .await;
+    }
+}
+
+/// Messages in a queue, visible or in flight.
+async fn in_queue(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, String> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(A::ApproximateNumberOfMessages)
+        .attribute_names(A::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?
+        .attributes
+        .unwrap_or_default();
+    Ok([
+        A::ApproximateNumberOfMessages,
+        A::ApproximateNumberOfMessagesNotVisible,
+    ]
+    .iter()
+    .filter_map(|a| attributes.get(a)?.parse::<u64>().ok())
+    .sum())
 }

@@ -47,4 +47,5 @@ on_every_backend!(
     a_poison_message_reaches_its_dlq_and_is_not_put_back_on_the_bus,
     a_dead_lettered_event_is_redriven_once_its_cause_is_fixed,
     the_archive_receives_every_event_of_an_order,
+    replaying_the_archive_redelivers_an_orders_events_and_nothing_changes,
 );

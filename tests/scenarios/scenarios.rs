@@ -1,7 +1,7 @@
 //! The saga's scenarios, each written once against [`Saga`] and run on
 //! every backend by `main.rs`.
 
-use crate::harness::Saga;
+use crate::harness::{Replayed, Saga};
 use events::{Envelope, EventId, OrderId, PaymentFailed, SagaEvent};
 use saga_e2e::order;
 use serde_json::json;
@@ -180,4 +180,54 @@ pub async fn the_archive_receives_every_event_of_an_order(saga: Saga) {
         }
     })
     .await;
+}
+
+/// Replaying the archive delivers an order's events again, with new
+/// EventBridge ids and a `replay-name`
+/// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html);
+/// every consumer knows them by their saga event id and changes nothing.
+/// LocalStack 2026.3.0 cannot replay (StartReplay answers 500): there the
+/// scenario names the gap and stops after the order settled.
+pub async fn replaying_the_archive_redelivers_an_orders_events_and_nothing_changes(saga: Saga) {
+    let since = chrono::Utc::now() - chrono::Duration::seconds(2);
+    let id = saga
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    saga.settled(&id, "CONFIRMED", &["Shipment Scheduled"])
+        .await;
+    let shipped = (999, 0, 1);
+    saga.eventually("KB-001 shipped", || async {
+        match saga.stock("KB-001").await {
+            s if s == shipped => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    saga.eventually("the order's five events archived", || async {
+        match saga.archived().await? {
+            n if n >= 5 => Ok(()),
+            n => Err(format!("{n} archived")),
+        }
+    })
+    .await;
+    saga.idle().await;
+    let timeline = saga.timeline(&id).await;
+    match saga.replay_archive(since).await {
+        Replayed::Gap(gap) => {
+            println!("{gap}");
+            return;
+        }
+        Replayed::Events(Some(count)) => assert!(count >= 5, "{count} events replayed"),
+        Replayed::Events(None) => {}
+    }
+    saga.idle().await;
+    assert_eq!(saga.order(&id).await["status"], "CONFIRMED");
+    assert_eq!(saga.timeline(&id).await, timeline, "no step recorded twice");
+    assert_eq!(
+        saga.stock("KB-001").await,
+        shipped,
+        "reserved and shipped once"
+    );
+    let letters = saga.dead_letters().await;
+    assert!(letters.is_empty(), "{letters:?}");
 }

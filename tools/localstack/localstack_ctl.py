@@ -364,6 +364,8 @@ def supervise(args) -> int:
         instance.path("failed").write_text(f"{error}\n")
         print(f"not ready: {error}", file=log)
         stop_tree(main, log)
+        keep_log(instance)
+        shutil.rmtree(instance.dir, ignore_errors=True)
         return 1
     seconds = time.monotonic() - started
     instance.path("endpoint").write_text(endpoint + "\n")
@@ -378,11 +380,21 @@ def supervise(args) -> int:
     print(f"stopping: {why}", file=log)
     stop_tree(main, log)
     print("stopped", file=log)
-    keep = HOME / "logs"
-    keep.mkdir(exist_ok=True)
-    shutil.copy(instance.path("localstack.log"), keep / f"{instance.name}.log")
+    keep_log(instance)
     shutil.rmtree(instance.dir, ignore_errors=True)
     return 0
+
+
+def keep_log(instance: Instance) -> None:
+    """.localstack/logs/NAME.log: LocalStack's log, then the supervisor's."""
+    keep = HOME / "logs"
+    keep.mkdir(exist_ok=True)
+    with open(keep / f"{instance.name}.log", "wb") as out:
+        for name in ("localstack.log", "supervisor.log"):
+            try:
+                out.write(instance.path(name).read_bytes())
+            except FileNotFoundError:
+                pass
 
 
 def watched_alive(pid: int | None) -> bool:
@@ -462,8 +474,11 @@ def start(args) -> int:
             failed = instance.read("failed")
             exited = supervisor.poll() is not None if supervisor else not is_supervisor(pid, instance.name)
             if failed or exited:
-                print(f"LocalStack did not start: {failed or 'its supervisor exited'}; "
-                      f"log: {instance.path('localstack.log')}", file=sys.stderr)
+                kept = HOME / "logs" / f"{instance.name}.log"
+                if not failed and kept.exists():
+                    reasons = [line for line in kept.read_text(errors="replace").splitlines() if line.startswith("not ready:")]
+                    failed = reasons[-1] if reasons else None
+                print(f"LocalStack did not start: {failed or 'its supervisor exited'}; log: {kept}", file=sys.stderr)
                 return 1
             time.sleep(0.1)
         print("LocalStack did not become ready in time; stopping it", file=sys.stderr)
