@@ -91,18 +91,21 @@ impl LocalStack {
     /// `tools/localstack/localstack_ctl.py start --watch-pid <this pid>`:
     /// its supervisor stops it, with every child, when this process exits,
     /// whether the tests passed, failed or were killed.
+    /// A start that failed fails every test that asks, without starting
+    /// again.
     pub fn get() -> &'static LocalStack {
-        static LOCALSTACK: OnceLock<LocalStack> = OnceLock::new();
-        LOCALSTACK.get_or_init(|| match std::env::var("LOCALSTACK_ENDPOINT") {
-            Ok(endpoint) if !endpoint.is_empty() => LocalStack {
+        static LOCALSTACK: OnceLock<Result<LocalStack, String>> = OnceLock::new();
+        let started = LOCALSTACK.get_or_init(|| match std::env::var("LOCALSTACK_ENDPOINT") {
+            Ok(endpoint) if !endpoint.is_empty() => Ok(LocalStack {
                 endpoint,
                 instance: None,
-            },
+            }),
             _ => Self::start(),
-        })
+        });
+        started.as_ref().unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn start() -> LocalStack {
+    fn start() -> Result<LocalStack, String> {
         let pid = std::process::id().to_string();
         let instance = format!("tests-{pid}");
         let out = ctl()
@@ -112,15 +115,16 @@ impl LocalStack {
             .expect("running tools/localstack/localstack_ctl.py");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let endpoint = stdout.lines().last().unwrap_or_default().trim().to_owned();
-        assert!(
-            out.status.success() && endpoint.starts_with("http://127.0.0.1:"),
-            "LocalStack did not start ({}); see .localstack/logs/{instance}.log",
-            out.status
-        );
-        LocalStack {
+        if !(out.status.success() && endpoint.starts_with("http://127.0.0.1:")) {
+            return Err(format!(
+                "LocalStack did not start ({}); see .localstack/logs/{instance}.log",
+                out.status
+            ));
+        }
+        Ok(LocalStack {
             endpoint,
             instance: Some(instance),
-        }
+        })
     }
 
     /// The PIDs of the started LocalStack's process tree (its supervisor,

@@ -200,8 +200,21 @@ def call(endpoint: str, target: str, body: dict, service: str, json_version: str
             f"{service}/aws4_request, SignedHeaders=host, Signature=0",
         },
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"{}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        body = error.read().decode(errors="replace")
+        raise AwsError(error.code, body) from None
+
+
+class AwsError(OSError):
+    """An AWS error answer: HTTP status and body (`__type`, `message`)."""
+
+    def __init__(self, status: int, body: str):
+        super().__init__(f"HTTP {status}: {body[:300]}")
+        self.status = status
+        self.body = body
 
 
 def until(what: str, check, deadline: float, alive):
@@ -240,22 +253,27 @@ def wait_ready(endpoint: str, alive) -> None:
     # DynamoDB Local and kinesis-mock start on first use: a record written
     # to a streamed table and read back from its stream proves both.
     table = f"ready-probe-{os.getpid()}"
-    described = until(
-        "DynamoDB CreateTable",
-        lambda: ddb(
-            "CreateTable",
-            {
-                "TableName": table,
-                "AttributeDefinitions": [{"AttributeName": "PK", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}],
-                "BillingMode": "PAY_PER_REQUEST",
-                "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-            },
-        ),
-        deadline,
-        alive,
-    )
-    arn = described["TableDescription"]["LatestStreamArn"]
+
+    def create():
+        try:
+            ddb(
+                "CreateTable",
+                {
+                    "TableName": table,
+                    "AttributeDefinitions": [{"AttributeName": "PK", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}],
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+                },
+            )
+        except AwsError as error:
+            # A first call that timed out on a busy machine may have
+            # created it all the same.
+            if "ResourceInUseException" not in error.body:
+                raise
+        return ddb("DescribeTable", {"TableName": table})["Table"]
+
+    arn = until("DynamoDB CreateTable", create, deadline, alive)["LatestStreamArn"]
     try:
         until(
             "the probe table ACTIVE",
@@ -280,7 +298,7 @@ def wait_ready(endpoint: str, alive) -> None:
     finally:
         try:
             ddb("DeleteTable", {"TableName": table})
-        except (OSError, urllib.error.URLError):
+        except OSError:
             pass
 
 
