@@ -46,7 +46,8 @@ pub enum PatternError {
     Json(String),
     #[error("event pattern is nested deeper than {limit} levels")]
     TooDeep { limit: usize },
-    #[error("{path}: must be a JSON object")]
+    /// At the root, AWS's own wording ("Filter is not an object").
+    #[error("{}", not_an_object(path))]
     NotAnObject { path: FieldPath },
     #[error("{path}: empty objects are not allowed")]
     EmptyObject { path: FieldPath },
@@ -97,6 +98,14 @@ pub enum PatternError {
         "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character (wildcard complexity above {limit})"
     )]
     TooComplex { limit: usize },
+}
+
+fn not_an_object(path: &FieldPath) -> String {
+    if path.0.is_empty() {
+        "Filter is not an object: an event pattern must be a JSON object".to_owned()
+    } else {
+        format!("{path}: must be a JSON object")
+    }
 }
 
 impl PatternError {

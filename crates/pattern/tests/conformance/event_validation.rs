@@ -97,6 +97,18 @@ const CASES: &[Case] = &[
     },
 ];
 
+#[test]
+fn a_pattern_that_is_not_an_object_is_refused_in_aws_words() {
+    // Observed: `test_invalid_json_event_pattern[["not", "a", "dict", "but valid json"]]`.
+    let refused = pattern::test_event_pattern(r#"["not", "a", "dict"]"#, EVENT).unwrap_err();
+    assert!(
+        refused.to_string().starts_with(
+            "InvalidEventPatternException: Event pattern is not valid. Reason: Filter is not an object"
+        ),
+        "{refused}"
+    );
+}
+
 /// The same check and wording wherever an event comes in.
 #[test]
 fn refusals_name_what_is_wrong_after_aws_wording() {
