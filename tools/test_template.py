@@ -69,6 +69,7 @@ FUNCTIONS: dict[str, tuple[str, str, dict[str, str], list[str], list[str]]] = {
             "ShippingDLQ",
             "HighValueOrdersDLQ",
             "PromotionOrdersDLQ",
+            "FulfilmentDLQ",
             "RuleDeliveryDLQ",
             "OutboxRelayDLQ",
         ],
@@ -92,6 +93,7 @@ CONSUMER_QUEUES = {
     "ShippingQueue": "ShippingDLQ",
     "HighValueOrdersQueue": "HighValueOrdersDLQ",
     "PromotionOrdersQueue": "PromotionOrdersDLQ",
+    "FulfilmentQueue": "FulfilmentDLQ",
 }
 DLQS = list(CONSUMER_QUEUES.values()) + ["RuleDeliveryDLQ", "OutboxRelayDLQ"]
 TABLES = ["OrdersTable", "InventoryTable", "PaymentsTable", "ShipmentsTable", "DlqTable"]
@@ -119,6 +121,7 @@ RULES: dict[str, tuple[str, list[str], list[str], Any]] = {
         ["Order Placed"],
         {"data": {"promotionCode": [{"exists": True}]}},
     ),
+    "FulfilmentRule": ("FulfilmentQueue", ["shop.orders"], ["Order Confirmed"], None),
 }
 
 # Rules that deliver to the data lake's Firehose stream (checked with the

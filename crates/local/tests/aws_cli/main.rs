@@ -2,6 +2,9 @@
 //! (v1, pinned from PyPI in .venv/awscli by `make tools`; a client nobody
 //! here wrote) against the real `saga run` binary serving the template.
 
+mod department;
+mod readme_commands;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -9,12 +12,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// `SAGA_AWS_CLI`, else the venv `make tools` creates.
-fn aws_cli() -> PathBuf {
+pub fn aws_cli() -> PathBuf {
     let cli = std::env::var_os("SAGA_AWS_CLI")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv/awscli/bin/aws"));
@@ -27,14 +30,15 @@ fn aws_cli() -> PathBuf {
 }
 
 /// `saga run` on an ephemeral loopback port; killed when dropped.
-struct SagaRun {
+pub struct SagaRun {
     child: Child,
-    endpoint: String,
+    pub endpoint: String,
+    pub db: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl SagaRun {
-    fn start(extra: &[&str]) -> SagaRun {
+    pub fn start(extra: &[&str]) -> SagaRun {
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_saga"))
             .args(["run", "--listen", "127.0.0.1:0", "--template"])
@@ -66,12 +70,13 @@ impl SagaRun {
         SagaRun {
             child,
             endpoint,
+            db: dir.path().join("saga.db"),
             _dir: dir,
         }
     }
 
     /// Runs `aws --endpoint-url <saga run> args...`; its JSON output.
-    fn aws(&self, args: &[&str]) -> Value {
+    pub fn aws(&self, args: &[&str]) -> Value {
         let out = self.aws_raw(args);
         assert!(
             out.status.success(),
@@ -84,7 +89,7 @@ impl SagaRun {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
-    fn aws_raw(&self, args: &[&str]) -> std::process::Output {
+    pub fn aws_raw(&self, args: &[&str]) -> std::process::Output {
         Command::new(aws_cli())
             .arg("--endpoint-url")
             .arg(&self.endpoint)
@@ -101,11 +106,11 @@ impl SagaRun {
             .expect("the AWS CLI runs")
     }
 
-    fn queue(&self, name: &str) -> String {
+    pub fn queue(&self, name: &str) -> String {
         format!("{}/000000000000/{name}", self.endpoint)
     }
 
-    fn depth(&self, queue: &str) -> i64 {
+    pub fn depth(&self, queue: &str) -> i64 {
         let out = self.aws(&[
             "sqs",
             "get-queue-attributes",
@@ -122,7 +127,7 @@ impl SagaRun {
     }
 
     /// Polls `check` for up to 30 s.
-    fn eventually(&self, what: &str, mut check: impl FnMut(&SagaRun) -> bool) {
+    pub fn eventually(&self, what: &str, mut check: impl FnMut(&SagaRun) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if check(self) {
@@ -139,145 +144,4 @@ impl Drop for SagaRun {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-#[test]
-fn the_aws_cli_lists_the_rules_puts_an_order_placed_and_watches_it_flow_through_the_saga() {
-    let saga = SagaRun::start(&[]);
-    let rules = saga.aws(&["events", "list-rules", "--event-bus-name", "ordersaga"]);
-    let names: Vec<&str> = rules["Rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["Name"].as_str())
-        .collect();
-    assert!(names.contains(&"InventoryRule"), "{names:?}");
-    let targets = saga.aws(&[
-        "events",
-        "list-targets-by-rule",
-        "--rule",
-        "InventoryRule",
-        "--event-bus-name",
-        "ordersaga",
-    ]);
-    assert_eq!(
-        targets["Targets"][0]["Arn"],
-        "arn:aws:sqs:local:000000000000:InventoryQueue"
-    );
-
-    let put = saga.aws(&[
-        "events",
-        "put-events",
-        "--entries",
-        "file://events-schema/cli/order-placed.json",
-    ]);
-    assert_eq!(put["FailedEntryCount"], 0, "{put}");
-    // Inventory reserves, payment authorizes, shipping schedules: each
-    // outcome is put on the bus and archived.
-    saga.eventually("the saga's services answer the Order Placed", |s| {
-        s.aws(&[
-            "events",
-            "describe-archive",
-            "--archive-name",
-            "ordersaga-archive",
-        ])["EventCount"]
-            .as_i64()
-            .unwrap()
-            >= 4
-    });
-    assert_eq!(saga.depth("PromotionOrdersQueue"), 1);
-    let got = saga.aws(&[
-        "sqs",
-        "receive-message",
-        "--queue-url",
-        &saga.queue("PromotionOrdersQueue"),
-        "--max-number-of-messages",
-        "10",
-    ]);
-    let event: Value = serde_json::from_str(got["Messages"][0]["Body"].as_str().unwrap()).unwrap();
-    assert_eq!(event["detail-type"], "Order Placed");
-    assert_eq!(event["id"], put["Entries"][0]["EventId"]);
-
-    let missing = saga.aws_raw(&["sqs", "get-queue-url", "--queue-name", "NoSuchQueue"]);
-    assert!(!missing.status.success());
-    let stderr = String::from_utf8_lossy(&missing.stderr);
-    assert!(stderr.contains("NonExistentQueue"), "{stderr}");
-}
-
-/// The order put from the command line does not exist in the orders table:
-/// the orders consumer cannot confirm it on Shipment Scheduled, fails for
-/// good, and after five receives the event is a dead letter on OrdersDLQ,
-/// where `--hold-dead-letters` leaves it for SQS clients.
-#[test]
-fn the_aws_cli_lists_a_dlqs_messages_redrives_them_and_replays_the_archive() {
-    let saga = SagaRun::start(&["--hold-dead-letters"]);
-    saga.aws(&[
-        "events",
-        "put-events",
-        "--entries",
-        "file://events-schema/cli/order-placed.json",
-    ]);
-    saga.eventually("a dead letter on OrdersDLQ", |s| s.depth("OrdersDLQ") == 1);
-    let dead = saga.aws(&[
-        "sqs",
-        "receive-message",
-        "--queue-url",
-        &saga.queue("OrdersDLQ"),
-        "--visibility-timeout",
-        "0",
-        "--max-number-of-messages",
-        "10",
-        "--attribute-names",
-        "All",
-    ]);
-    let messages = dead["Messages"].as_array().unwrap();
-    assert_eq!(messages.len(), 1);
-    assert_eq!(
-        messages[0]["Attributes"]["DeadLetterQueueSourceArn"],
-        "arn:aws:sqs:local:000000000000:OrdersQueue"
-    );
-    let letter: Value = serde_json::from_str(messages[0]["Body"].as_str().unwrap()).unwrap();
-    assert_eq!(letter["detail-type"], "Shipment Scheduled");
-
-    let dlq_arn = "arn:aws:sqs:local:000000000000:OrdersDLQ";
-    let task = saga.aws(&["sqs", "start-message-move-task", "--source-arn", dlq_arn]);
-    assert!(task["TaskHandle"].is_string(), "{task}");
-    saga.eventually("the move task completes", |s| {
-        let tasks = s.aws(&["sqs", "list-message-move-tasks", "--source-arn", dlq_arn]);
-        tasks["Results"][0]["Status"] == "COMPLETED"
-            && tasks["Results"][0]["ApproximateNumberOfMessagesMoved"] == 1
-    });
-    // Redriven to OrdersQueue, where the consumer fails on it again.
-    saga.eventually("the redriven letter comes back", |s| {
-        s.depth("OrdersDLQ") == 1
-    });
-
-    let now = chrono::Utc::now();
-    let from =
-        (now - chrono::Duration::minutes(5)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let to =
-        (now + chrono::Duration::minutes(5)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let started = saga.aws(&[
-        "events",
-        "start-replay",
-        "--replay-name",
-        "replay-1",
-        "--event-source-arn",
-        "arn:aws:events:local:000000000000:archive/ordersaga-archive",
-        "--event-start-time",
-        &from,
-        "--event-end-time",
-        &to,
-        "--destination",
-        "Arn=arn:aws:events:local:000000000000:event-bus/ordersaga,FilterArns=arn:aws:events:local:000000000000:rule/ordersaga/PromotionOrdersRule",
-    ]);
-    assert_eq!(started["State"], "STARTING");
-    saga.eventually("the replay completes", |s| {
-        s.aws(&["events", "describe-replay", "--replay-name", "replay-1"])["State"] == "COMPLETED"
-    });
-    assert_eq!(
-        saga.depth("PromotionOrdersQueue"),
-        2,
-        "the original and its replay"
-    );
 }
