@@ -50,7 +50,9 @@ PRELOAD = Path(__file__).resolve().parent / "loopback-listen.cjs"
 
 SERVICES = "events,sqs,dynamodb,dynamodbstreams,kms,cloudformation,sts,iam"
 READY_TIMEOUT = 180.0
-STOP_GRACE = 10.0
+# In-memory state only: nothing to flush, so a LocalStack stuck in
+# "Stopping all services" is killed after a short grace.
+STOP_GRACE = 5.0
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -444,20 +446,15 @@ def start(args) -> int:
     with open(instance.path("lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         pid = instance.supervisor()
-        if pid is None:
-            port = args.port or free_port()
-            if port_open(port):
-                owner = [i.name for i in running() if i.endpoint() == f"http://127.0.0.1:{port}"]
-                holder = f"this project's LocalStack {owner[0]!r}" if owner else "another process"
-                print(
-                    f"127.0.0.1:{port} is already in use by {holder}: not starting LocalStack {instance.name!r} "
-                    f"there (`ss -ltnp 'sport = :{port}'` names the process)",
-                    file=sys.stderr,
-                )
-                refused = True
-            else:
-                refused = False
-        if pid is None and refused:
+        port = args.port or free_port()
+        if pid is None and port_open(port):
+            owner = [i.name for i in running() if i.endpoint() == f"http://127.0.0.1:{port}"]
+            holder = f"this project's LocalStack {owner[0]!r}" if owner else "another process"
+            print(
+                f"127.0.0.1:{port} is already in use by {holder}: not starting LocalStack {instance.name!r} "
+                f"there (`ss -ltnp 'sport = :{port}'` names the process)",
+                file=sys.stderr,
+            )
             shutil.rmtree(instance.dir, ignore_errors=True)
             return 1
         if pid is None:
