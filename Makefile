@@ -9,6 +9,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 include mk/tools.mk
 include mk/aws.mk
 include mk/resilience.mk
+include mk/fuzz.mk
 include mk/localstack.mk
 
 .PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench bench-backends fuzz clean
@@ -22,7 +23,7 @@ run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
 	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
-test: tools lint test-rust ## every test: fmt, clippy, template lint and policy tests, then every Rust test
+test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test, then the fuzz targets without the AWS SDK (10 s each)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
@@ -64,14 +65,6 @@ bench: tools localstack-install ## criterion benchmarks of the pattern engine ag
 bench-backends: tools localstack-install ## BENCH_ORDERS (200) orders across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded
 	$(CARGO) bench --locked -p saga-e2e --bench backends; status=$$?; \
 	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
-
-# cargo-fuzz is installed into .tools on first use, so nothing global is needed.
-fuzz: ## run every cargo-fuzz target FUZZ_SECONDS (default 60) each; needs a nightly toolchain
-	@$(CARGO) +nightly --version >/dev/null 2>&1 || { echo "make fuzz needs 'rustup toolchain install nightly'"; exit 1; }
-	@test -x .tools/bin/cargo-fuzz || $(CARGO) +nightly install cargo-fuzz --locked --root .tools
-	@export PATH="$(CURDIR)/.tools/bin:$$PATH"; for t in $$($(CARGO) +nightly fuzz list --fuzz-dir fuzz); do \
-	  dirs=""; if [ -d fuzz/seeds/$$t ]; then mkdir -p fuzz/corpus/$$t; dirs="fuzz/corpus/$$t fuzz/seeds/$$t"; fi; \
-	  $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t $$dirs -- -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; done
 
 clean: ## remove build output and the local tool venvs (LocalStack's included, stopped first)
 	$(MAKE) --no-print-directory localstack-stop
