@@ -118,23 +118,36 @@ fn replay_takes_a_date_as_report_does() {
 
 #[test]
 fn ctrl_c_stops_demo_with_the_interrupted_exit_code_and_says_what_it_did() {
+    use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_saga"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_saga"))
         .args(["demo", "--orders", "1000000", "--rate", "50", "--template"])
         .arg(template())
         .arg("--db")
         .arg(&db)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Demo is placing orders once its database exists.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !db.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // Demo listens for Ctrl-C from its first progress line on; the second
+    // one says it is placing orders and listening.
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut seen, mut buf, mut sent) = (String::new(), [0u8; 512], false);
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if !sent && seen.matches("placed ").count() >= 2 {
+                sent = tx.send(()).is_ok();
+            }
+        }
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("demo reports its progress");
     let pid = child.id().to_string();
     assert!(
         std::process::Command::new("kill")
