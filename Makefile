@@ -23,7 +23,7 @@ run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
 	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
-test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test, then the fuzz targets without the AWS SDK (10 s each)
+test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test, then the fuzz targets without the AWS SDK (5 s each)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).

@@ -2,7 +2,7 @@
 # .tools and the nightly toolchain libFuzzer's instrumentation needs.
 #
 #   make fuzz       every target FUZZ_SECONDS (60) each, the services' too
-#   make fuzz-ci    the targets without the AWS SDK, FUZZ_CI_SECONDS (10)
+#   make fuzz-ci    the targets without the AWS SDK, FUZZ_CI_SECONDS (5)
 #                   each; `make test` runs it and prints executions per target
 #
 # Corpora: fuzz/seeds/<target> (kept in git), fuzz/regressions/<target>
@@ -46,8 +46,8 @@ define fuzz_run
 	else tail -40 $$log; echo "fuzz $(1) FAILED (log $$log; reproducer under fuzz/artifacts/$(1))"; exit 1; fi
 endef
 
-fuzz-ci: $(CARGO_FUZZ) fuzz-nightly ## the fuzz targets without the AWS SDK, FUZZ_CI_SECONDS (10) each, over their seeds and regressions; prints executions per target
-	$(foreach t,$(FUZZ_CI_TARGETS),$(call fuzz_run,$(t),$(or $(FUZZ_CI_SECONDS),10),)$(newline))
+fuzz-ci: $(CARGO_FUZZ) fuzz-nightly ## the fuzz targets without the AWS SDK, FUZZ_CI_SECONDS (5) each, over their seeds and regressions; prints executions per target
+	$(foreach t,$(FUZZ_CI_TARGETS),$(call fuzz_run,$(t),$(or $(FUZZ_CI_SECONDS),5),)$(newline))
 
 fuzz: $(CARGO_FUZZ) fuzz-nightly ## every cargo-fuzz target FUZZ_SECONDS (60) each, the services' (AWS SDK) ones too
 	$(foreach t,$(shell PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz list --fuzz-dir fuzz),$(call fuzz_run,$(t),$(or $(FUZZ_SECONDS),60),--features services)$(newline))

@@ -38,7 +38,7 @@ load: saga-release $(OHA) ## oha drives POST /orders on 127.0.0.1: requests/s, l
 	$(PYTHON) tools/load.py $(SAGA_RELEASE) $(OHA) --orders $(or $(ORDERS),10000) \
 	  --concurrency $(or $(CONCURRENCY),64) --rounds $(or $(ROUNDS),3)
 
-# Loopback only; `make test` runs the same suite for 16 s.
+# Loopback only; `make test` runs the same suite for 12 s.
 chaos: ## a real saga run for CHAOS_SECONDS (60): order bursts, SIGKILLs and restarts, a second runtime, slow clients, report floods, replays; every acknowledged order final, invariants, archive growth; prints its figures
 	CHAOS_SECONDS=$(or $(CHAOS_SECONDS),60) $(CARGO) test --locked -p local --test chaos -- --nocapture
 

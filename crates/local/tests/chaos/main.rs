@@ -1,5 +1,5 @@
 //! Chaos: a real `saga run` process under a hostile mix for CHAOS_SECONDS
-//! (default 16; `make chaos` runs 60), on loopback only. Bursts of orders
+//! (default 12; `make chaos` runs 60), on loopback only. Bursts of orders
 //! from many clients, SIGKILLs at random moments and restarts, a second
 //! runtime trying the same database, clients dripping their headers, a
 //! flood of report requests, idle sockets, and replays of the archive.
@@ -252,7 +252,7 @@ fn a_real_saga_run_under_a_hostile_mix_loses_no_acknowledged_order() {
     let seconds: u64 = std::env::var("CHAOS_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(16);
+        .unwrap_or(12);
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64)
