@@ -96,3 +96,14 @@ impl Server {
         self.child.id()
     }
 }
+
+/// A test that fails while its server runs must not leave the process
+/// behind: it is killed with the test.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
