@@ -12,7 +12,7 @@ include mk/resilience.mk
 include mk/fuzz.mk
 include mk/localstack.mk
 
-.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench bench-backends fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench bench-aws-api bench-backends fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -57,10 +57,15 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
+bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
 	$(CARGO) bench -p pattern
+	$(MAKE) bench-aws-api
 	$(MAKE) aws-bench
 	$(MAKE) bench-backends
+
+bench-aws-api: tools localstack-install ## saga run's EventBridge and SQS APIs against LocalStack's, with the Rust SDK: PutEvents (10-entry batches) and SQS round trips per second, and the ratios
+	$(CARGO) bench --locked -p local --bench aws_api; status=$$?; \
+	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 
 bench-backends: tools localstack-install ## BENCH_ORDERS (200) orders across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded
 	$(CARGO) bench --locked -p saga-e2e --bench backends; status=$$?; \
