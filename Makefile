@@ -29,7 +29,13 @@ test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
 # localstack-install: the scenario suite starts its own LocalStack (see
 # mk/localstack.mk); localstack-tests-stopped checks it is gone afterwards.
-test-rust: aws-build localstack-install ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
+# On a cold clone it downloads (pip, npm) while aws-build compiles.
+test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
+	@mkdir -p $(CARGO_TARGET_DIR)
+	@$(MAKE) --no-print-directory localstack-install > $(CARGO_TARGET_DIR)/localstack-install.log 2>&1 & installing=$$!; \
+	  $(MAKE) --no-print-directory aws-build; built=$$?; \
+	  wait $$installing || { cat $(CARGO_TARGET_DIR)/localstack-install.log; echo "make localstack-install failed" >&2; exit 1; }; \
+	  exit $$built
 	$(CARGO) test --workspace --all-targets --locked; status=$$?; \
 	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 	$(CARGO) test --workspace --doc --locked
