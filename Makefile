@@ -73,7 +73,7 @@ bench-aws-api: tools localstack-install ## saga run's EventBridge and SQS APIs a
 	$(CARGO) bench --locked -p local --bench aws_api; status=$$?; \
 	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 
-bench-backends: tools localstack-install ## BENCH_ORDERS (200) orders across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded
+bench-backends: tools localstack-install ## BENCH_ORDERS (40) orders, BENCH_CONCURRENCY (8) at a time, across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded
 	$(CARGO) bench --locked -p saga-e2e --bench backends; status=$$?; \
 	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 

@@ -6,7 +6,7 @@
 //! its ratio to embedded.
 //!
 //! `make bench` (or `cargo bench -p saga-e2e --bench backends`);
-//! `BENCH_ORDERS` (default 200) and `BENCH_CONCURRENCY` (default 16).
+//! `BENCH_ORDERS` (default 40) and `BENCH_CONCURRENCY` (default 8).
 //! LocalStack is started for the run unless `LOCALSTACK_ENDPOINT` names
 //! one. Under `cargo test` (no `--bench`) it places 4 orders on the
 //! embedded runtime only, to keep the code exercised.
@@ -121,7 +121,7 @@ fn ms(d: Duration) -> String {
 async fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
     let (orders, concurrency) = if benching {
-        (env("BENCH_ORDERS", 200), env("BENCH_CONCURRENCY", 16))
+        (env("BENCH_ORDERS", 40), env("BENCH_CONCURRENCY", 8))
     } else {
         (4, 4)
     };
