@@ -11,7 +11,10 @@ use events::{
 use inventory::InventoryStore;
 use inventory::dynamo::DynamoInventoryStore;
 use inventory::ports::{ReservationState, Reserve, Settle};
-use orders::{DynamoOrderStore, Order, OrderStatus, OrderStore, Placed, Transition, Transitioned};
+use orders::{
+    DynamoOrderStore, IdempotencyKey, Order, OrderStatus, OrderStore, Placed, Transition,
+    Transitioned,
+};
 use payment::{DynamoPaymentStore, PaymentRecord, PaymentStatus, PaymentStore};
 use platform::Commit;
 use saga_aws_tests::{DynamoDbLocal, Moto, Stack, Tools};
@@ -160,9 +163,10 @@ async fn a_second_delivery_of_a_reservation_returns_the_recorded_outcome(
     );
 }
 
-fn new_order(key: &str, body: &str) -> (Order, String, OutgoingEvent) {
+/// A new order as `POST /orders` builds it: a fresh time-ordered id.
+fn new_order(body: &str) -> (Order, String, OutgoingEvent) {
     let request = orders::domain::parse_place_order(body.as_bytes()).unwrap();
-    let id = OrderId::for_idempotency_key(key);
+    let id = OrderId::random();
     let now = Utc::now();
     let outbox = SagaEvent::from(request.placed(id, now)).to_outgoing();
     (
@@ -176,16 +180,27 @@ const ORDER: &str = r#"{"customerId":"cust-42","lines":[{"sku":"KB-001","quantit
   "shipTo":{"name":"Ada","line1":"1 Row","city":"London","postalCode":"N1","country":"GB"},
   "paymentToken":"tok_visa"}"#;
 
+/// A retry with the same key builds a new order with a new id; the key's
+/// record, written in the first placement's transaction, names the first.
 async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_transaction(
     client: aws_sdk_dynamodb::Client,
 ) {
     let store = DynamoOrderStore::new(client, "OrdersTable");
-    let (order, hash, outbox) = new_order("place-twice", ORDER);
+    let key = IdempotencyKey::parse("place-twice").unwrap();
+    let (order, hash, outbox) = new_order(ORDER);
     assert_eq!(
-        store.place(&order, &hash, &outbox).await.unwrap(),
+        store
+            .place(&order, Some(&key), &hash, &outbox)
+            .await
+            .unwrap(),
         Placed::Created
     );
-    match store.place(&order, &hash, &outbox).await.unwrap() {
+    let (retry, retry_hash, retry_outbox) = new_order(ORDER);
+    match store
+        .place(&retry, Some(&key), &retry_hash, &retry_outbox)
+        .await
+        .unwrap()
+    {
         Placed::Existing {
             order: existing,
             same_request,
@@ -196,20 +211,84 @@ async fn placing_the_same_order_twice_finds_the_first_through_the_cancelled_tran
         other => panic!("expected the existing order, got {other:?}"),
     }
     let other_hash = "a different request";
-    match store.place(&order, other_hash, &outbox).await.unwrap() {
+    match store
+        .place(&retry, Some(&key), other_hash, &retry_outbox)
+        .await
+        .unwrap()
+    {
         Placed::Existing { same_request, .. } => assert!(!same_request),
         other => panic!("expected the existing order, got {other:?}"),
     }
     let view = store.get(order.order_id).await.unwrap().expect("stored");
     assert_eq!(view.order.status, OrderStatus::Pending);
+    assert!(store.get(retry.order_id).await.unwrap().is_none());
+}
+
+/// Eight clients retry one key at once, each with its own new order id:
+/// exactly one transaction writes; every other either sees that order or
+/// fails retryably (DynamoDB cancels a transaction that conflicts with one
+/// in flight: TransactionConflict,
+/// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling),
+/// and its retry sees that order.
+///
+/// On DynamoDB Local only: moto cannot run concurrent transactions. Its
+/// `transact_write_items` deep-copies each table it touches before writing
+/// and, when any condition fails, puts that copy back, undoing whatever
+/// another transaction committed in between (moto 5.2.5's
+/// `moto/dynamodb/models/__init__.py`); here the loser's restore erased the
+/// winner's order and left its key. AWS documents transactions as
+/// all-or-nothing and isolated, as DynamoDB Local behaves.
+#[tokio::test]
+async fn concurrent_placements_with_one_key_write_one_order() {
+    let (_emulator, client) = dynamodb_local().await;
+    let store = DynamoOrderStore::new(client, "OrdersTable");
+    let key = IdempotencyKey::parse("racing").unwrap();
+    let attempts = (0..8).map(|_| {
+        let (store, key) = (store.clone(), key.clone());
+        tokio::spawn(async move {
+            let (order, hash, outbox) = new_order(ORDER);
+            let placed = store.place(&order, Some(&key), &hash, &outbox).await;
+            (order.order_id, placed)
+        })
+    });
+    let mut created = Vec::new();
+    let mut seen = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        match attempt.await.unwrap() {
+            (id, Ok(Placed::Created)) => created.push(id),
+            (
+                _,
+                Ok(Placed::Existing {
+                    order,
+                    same_request: true,
+                }),
+            ) => seen.push(order.order_id),
+            (_, Ok(other)) => panic!("unexpected {other:?}"),
+            (_, Err(e)) => assert!(
+                matches!(e, platform::StoreError::Unavailable(_)),
+                "a lost race is retryable: {e}"
+            ),
+        }
+    }
+    assert_eq!(created.len(), 1, "one order written: {created:?}");
+    assert!(seen.iter().all(|id| *id == created[0]), "{seen:?}");
+    let (retry, hash, outbox) = new_order(ORDER);
+    match store
+        .place(&retry, Some(&key), &hash, &outbox)
+        .await
+        .unwrap()
+    {
+        Placed::Existing { order, .. } => assert_eq!(order.order_id, created[0]),
+        other => panic!("expected the existing order, got {other:?}"),
+    }
 }
 
 async fn an_order_transition_commits_once_with_its_idempotency_record(
     client: aws_sdk_dynamodb::Client,
 ) {
     let store = DynamoOrderStore::new(client, "OrdersTable");
-    let (order, hash, outbox) = new_order("transition", ORDER);
-    store.place(&order, &hash, &outbox).await.unwrap();
+    let (order, hash, outbox) = new_order(ORDER);
+    store.place(&order, None, &hash, &outbox).await.unwrap();
     let cause = EventId::derive(outbox.event_id, "Shipment Scheduled");
     let change = Transition {
         order: order.order_id,

@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
-/// The order id `apigw-post-order.json` places: derived from its
-/// `Idempotency-Key`, and the id `apigw-get-order.json` reads.
-const PLACED_ORDER: &str = "5590ab99-8a17-5854-bf7b-fc22a639e408";
+/// The order id `apigw-get-order.json` reads; a test puts the id it placed
+/// in its place.
+const EXAMPLE_ORDER: &str = "5590ab99-8a17-5854-bf7b-fc22a639e408";
 
 fn body(response: &Value) -> Value {
     let text = response["body"]
@@ -58,33 +58,50 @@ fn detail_types(events: &[Value]) -> Vec<&str> {
         .collect()
 }
 
+/// `apigw-get-order.json` with the example order's id replaced by `id`.
+fn get_order_payload(id: &str) -> Value {
+    let text = payload("apigw-get-order.json").to_string();
+    serde_json::from_str(&text.replace(EXAMPLE_ORDER, id)).unwrap()
+}
+
 #[tokio::test]
-async fn a_placed_order_is_stored_with_its_outbox_item_and_read_back() {
+async fn a_placed_order_is_stored_with_its_outbox_item_and_its_key_and_read_back() {
     let mut app = TestApp::start().await;
     let response = app
         .invoke_file(Function::ORDERS_API, "apigw-post-order.json")
         .await;
     assert_eq!(response["statusCode"], 201, "{response}");
-    assert_eq!(body(&response)["orderId"], PLACED_ORDER);
+    let placed = body(&response)["orderId"].as_str().unwrap().to_owned();
 
     let items = scan(&app, "OrdersTable").await;
     let pk =
         |i: &std::collections::HashMap<String, AttributeValue>| i["PK"].as_s().unwrap().clone();
     let order = items
         .iter()
-        .find(|i| pk(i) == format!("ORDER#{PLACED_ORDER}"))
+        .find(|i| pk(i) == format!("ORDER#{placed}"))
         .expect("the order item");
     assert_eq!(order["status"].as_s().unwrap(), "PENDING");
+    let key = items
+        .iter()
+        .find(|i| pk(i) == "IDEMPOTENCY#lambda-payload-order-1")
+        .expect("the Idempotency-Key's item, written in the same transaction");
+    assert_eq!(key["orderId"].as_s().unwrap(), &placed);
     let outbox = items
         .iter()
         .find(|i| pk(i).starts_with("OUTBOX#"))
         .expect("the outbox item, written in the same transaction");
     let event: Value = serde_json::from_str(outbox["event"].as_s().unwrap()).unwrap();
     assert_eq!(event["detailType"], "Order Placed");
-    assert_eq!(event["orderId"], PLACED_ORDER);
+    assert_eq!(event["orderId"], placed.as_str());
+
+    let retry = app
+        .invoke_file(Function::ORDERS_API, "apigw-post-order.json")
+        .await;
+    assert_eq!(retry["statusCode"], 200, "{retry}");
+    assert_eq!(body(&retry)["orderId"], placed.as_str());
 
     let read = app
-        .invoke_file(Function::ORDERS_API, "apigw-get-order.json")
+        .invoke(Function::ORDERS_API, &get_order_payload(&placed))
         .await;
     assert_eq!(read["statusCode"], 200, "{read}");
     assert_eq!(body(&read)["status"], "PENDING", "{read}");

@@ -57,7 +57,7 @@ async fn a_dead_letter_is_redriven_once_its_cause_is_fixed() {
     // A Payment Failed for an order nobody placed yet: inventory has no
     // reservation to release, gives up after five receives, and the event
     // is dead-lettered.
-    let order_id = OrderId::for_idempotency_key("dlq-e2e");
+    let order_id = OrderId::random();
     let cause = EventId::derive(EventId::for_order_placed(order_id), "Inventory Reserved");
     let metadata = events::Metadata {
         event_id: EventId::derive(cause, "stray"),
@@ -88,8 +88,18 @@ async fn a_dead_letter_is_redriven_once_its_cause_is_fixed() {
     // The order now exists and its saga has released its stock.
     let mut body = order(json!([{"sku": "KB-001", "quantity": 1}]));
     body["paymentToken"] = json!("tok_declined");
-    let (status, _) = app.post_order(&body, Some("dlq-e2e")).await;
-    assert_eq!(status, 201);
+    // Placed under the id the stray event names; the API would give a new
+    // order a fresh one.
+    let response = orders::place_order_as(
+        &app.runtime.services.orders,
+        body.to_string().as_bytes(),
+        Some("dlq-e2e"),
+        chrono_now(),
+        order_id,
+    )
+    .await;
+    assert_eq!(response.status, 201);
+    app.runtime.order_placed();
     app.settle().await;
     let report = dlq::redrive(
         &app.runtime.services.dead_letters,

@@ -107,7 +107,7 @@ pub async fn a_poison_message_reaches_its_dlq_and_is_not_put_back_on_the_bus(sag
 /// dead-lettered, then redriven once the order exists, and handled.
 pub async fn a_dead_lettered_event_is_redriven_once_its_cause_is_fixed(saga: Saga) {
     let key = "scenario-redrive";
-    let order_id = OrderId::for_idempotency_key(key);
+    let order_id = OrderId::random();
     let cause = EventId::derive(EventId::for_order_placed(order_id), "Inventory Reserved");
     let stray = SagaEvent::from(Envelope {
         metadata: events::Metadata {
@@ -139,8 +139,7 @@ pub async fn a_dead_lettered_event_is_redriven_once_its_cause_is_fixed(saga: Sag
     .await;
     let mut body = order(json!([{"sku": "KB-001", "quantity": 1}]));
     body["paymentToken"] = json!("tok_declined");
-    let (status, _) = saga.post_order(&body, Some(key)).await;
-    assert_eq!(status, 201);
+    assert_eq!(saga.place_as(&body, key, order_id).await, 201);
     let id = order_id.to_string();
     saga.settled(&id, "CANCELLED", &["Inventory Released"])
         .await;

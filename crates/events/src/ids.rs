@@ -82,8 +82,10 @@ impl OrderId {
         Self(Uuid::now_v7())
     }
 
-    /// The order id for a client's `Idempotency-Key`: the same key always
-    /// names the same order, so a retried POST cannot create a second one.
+    /// A name-based id for a key: the same key always gives the same id.
+    /// The API never uses it (a keyed order gets a time-ordered id, and the
+    /// store records which order the key placed); the simulator and tests
+    /// do, where a run must name its orders in advance.
     pub fn for_idempotency_key(key: &str) -> Self {
         let name = format!("idempotency-key/{key}");
         Self(Uuid::new_v5(&NAMESPACE, name.as_bytes()))

@@ -66,6 +66,7 @@ async fn place(dynamodb: &aws_sdk_dynamodb::Client, key: &str) -> String {
     store
         .place(
             &Order::pending(id, &request, now),
+            None,
             &request.request_hash(),
             &outbox,
         )

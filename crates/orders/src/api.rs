@@ -2,12 +2,12 @@
 //! ([`crate::lambda::serve`]) and the local runtime's HTTP server both call
 //! these functions and only translate requests and responses.
 //!
-//! - `POST /orders`: 201 `{"orderId","status":"PENDING"}` when created. With
-//!   an `Idempotency-Key` header the order id is derived from the key; a
-//!   repeat with the same key and the same order (however formatted)
-//!   returns 200 with the order's id and *current* status and writes
-//!   nothing; the same key with a different order is 422
-//!   `idempotency_key_reused`.
+//! - `POST /orders`: 201 `{"orderId","status":"PENDING"}` when created, the
+//!   id time-ordered (UUID v7). With an `Idempotency-Key` header the store
+//!   also records which order the key placed; a repeat with the same key
+//!   and the same order (however formatted) returns 200 with that order's
+//!   id and *current* status and writes nothing; the same key with a
+//!   different order is 422 `idempotency_key_reused`.
 //! - `GET /orders/{id}`: 200 with the order and its timeline; 400 for an id
 //!   that is not a UUID, 404 for an unknown one.
 //! - Errors: `{"error": {"code", "message", "field"?}}`. A body over
@@ -17,16 +17,16 @@
 //!   503 `unavailable` with `"retryable": true`; client mistakes never give
 //!   a 5xx.
 
-use crate::domain::{self, RequestError};
+use crate::domain::{self, IdempotencyKey, RequestError};
 use crate::ports::{Order, OrderStore, Placed};
 use chrono::{DateTime, Utc};
 use events::{OrderId, SagaEvent};
 use platform::{StoreError, metrics};
 use serde_json::{Value, json};
 
+pub use crate::domain::MAX_IDEMPOTENCY_KEY;
+
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
-/// Idempotency keys are 1 to 255 visible ASCII characters.
-pub const MAX_IDEMPOTENCY_KEY: usize = 255;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse {
@@ -94,36 +94,52 @@ pub async fn place_order<S: OrderStore>(
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> ApiResponse {
+    place_order_as(store, body, idempotency_key, now, OrderId::random()).await
+}
+
+/// [`place_order`] with the id a new order gets chosen by the caller: the
+/// simulator derives it from the key, so that a seed's event ids, and the
+/// faults drawn from them, are the same on every run.
+pub async fn place_order_as<S: OrderStore>(
+    store: &S,
+    body: &[u8],
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+    new_id: OrderId,
+) -> ApiResponse {
     let order = match domain::parse_place_order(body) {
         Ok(order) => order,
         Err(e) => return rejected(e),
     };
-    let order_id = match idempotency_key {
-        None => OrderId::random(),
-        Some(key) if valid_key(key) => OrderId::for_idempotency_key(key),
-        Some(_) => {
+    let key = match idempotency_key.map(|k| IdempotencyKey::parse(k).ok_or(k)) {
+        None => None,
+        Some(Ok(key)) => Some(key),
+        Some(Err(_)) => {
             return ApiResponse::invalid(
                 IDEMPOTENCY_KEY_HEADER,
                 format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"),
             );
         }
     };
-    let outbox = SagaEvent::from(order.placed(order_id, now)).to_outgoing();
-    let record = Order::pending(order_id, &order, now);
-    match store.place(&record, &order.request_hash(), &outbox).await {
+    let outbox = SagaEvent::from(order.placed(new_id, now)).to_outgoing();
+    let record = Order::pending(new_id, &order, now);
+    let placed = store
+        .place(&record, key.as_ref(), &order.request_hash(), &outbox)
+        .await;
+    match placed {
         Ok(Placed::Created) => {
             metrics::count(metrics::ORDERS_PLACED, 1.0);
-            tracing::info!(order_id = %order_id, lines = order.lines.len(), "order placed");
-            ApiResponse::ok(201, json!({ "orderId": order_id, "status": record.status }))
+            tracing::info!(order_id = %new_id, lines = order.lines.len(), "order placed");
+            ApiResponse::ok(201, json!({ "orderId": new_id, "status": record.status }))
         }
         Ok(Placed::Existing {
             order: existing,
             same_request: true,
         }) => {
-            tracing::info!(order_id = %order_id, "idempotent replay; returning the existing order");
+            tracing::info!(order_id = %existing.order_id, "idempotent replay; returning the existing order");
             ApiResponse::ok(
                 200,
-                json!({ "orderId": order_id, "status": existing.status }),
+                json!({ "orderId": existing.order_id, "status": existing.status }),
             )
         }
         Ok(Placed::Existing { .. }) => ApiResponse::error(
@@ -156,10 +172,6 @@ pub async fn get_order<S: OrderStore>(store: &S, id: &str) -> ApiResponse {
 /// dropped (which made every retry a new order).
 pub fn idempotency_key_text(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(raw)
-}
-
-fn valid_key(key: &str) -> bool {
-    (1..=MAX_IDEMPOTENCY_KEY).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn rejected(error: RequestError) -> ApiResponse {

@@ -59,6 +59,33 @@ pub struct AddressRequest {
     pub country: String,
 }
 
+/// Idempotency keys are 1 to 255 visible ASCII characters.
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A client's `Idempotency-Key`, checked: 1 to [`MAX_IDEMPOTENCY_KEY`]
+/// visible ASCII characters. The store keeps it in a record that names the
+/// order it placed (key → order, as Powertools for AWS Lambda's idempotency
+/// keeps key → result), so the order itself gets a time-ordered id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(key: &str) -> Option<Self> {
+        let visible = key.bytes().all(|b| b.is_ascii_graphic());
+        ((1..=MAX_IDEMPOTENCY_KEY).contains(&key.len()) && visible).then(|| Self(key.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A validated order, before it has an id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,16 +3,19 @@
 //! | item | PK | SK |
 //! |---|---|---|
 //! | order | `ORDER#<id>` | `ORDER` |
+//! | idempotency key | `IDEMPOTENCY#<key>` | `KEY` (names the order it placed) |
 //! | timeline entry | `ORDER#<id>` | `EVENT#<occurredAt>#<eventId>` |
 //! | outbox event | `OUTBOX#<eventId>` | `OUTBOX` (expires after a day) |
 //! | idempotency record | `EVENT#<eventId>` | `CONSUMER#orders` (platform) |
 //!
-//! An order and its outbox item are written by one `TransactWriteItems`,
-//! conditional on the order not existing; the table's stream feeds the
-//! outbox items to the relay.
+//! An order, its outbox item and, for a request with an `Idempotency-Key`,
+//! the key's item are written by one `TransactWriteItems`, conditional on
+//! the key not naming an order yet (and on the order not existing); the
+//! table's stream feeds the outbox items to the relay. Key items never
+//! expire: a key that names an order always names that one.
 
 use crate::CONSUMER;
-use crate::domain::OrderStatus;
+use crate::domain::{IdempotencyKey, OrderStatus};
 use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};
 use crate::relay::{OUTBOX_EVENT_ATTRIBUTE, OUTBOX_PK_PREFIX};
 use crate::stored::{self, OrderFields, time, to_json};
@@ -35,6 +38,8 @@ use serde::de::DeserializeOwned;
 pub const OUTBOX_TTL_SECS: i64 = 24 * 3600;
 
 const ORDER_SK: &str = "ORDER";
+const KEY_PK_PREFIX: &str = "IDEMPOTENCY#";
+const KEY_SK: &str = "KEY";
 const EVENT_SK_PREFIX: &str = "EVENT#";
 
 #[derive(Clone)]
@@ -76,13 +81,13 @@ impl DynamoOrderStore {
             .map(drop)
     }
 
-    /// The order item, read strongly consistent.
-    async fn order_item(&self, order: OrderId) -> Result<Option<Item>, StoreError> {
+    /// The item with that key, read strongly consistent.
+    async fn item(&self, item_key: Item) -> Result<Option<Item>, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(order_pk(order), ORDER_SK)))
+            .set_key(Some(item_key))
             .consistent_read(true)
             .send()
             .await
@@ -91,12 +96,13 @@ impl DynamoOrderStore {
     }
 
     /// The item whose condition failed in a cancelled transaction, as
-    /// returned by `ALL_OLD`, or read again if the service did not return it.
+    /// returned by `ALL_OLD`, or read again (by `item_key`) if the service
+    /// did not return it.
     async fn old_item(
         &self,
         err: &SdkError<TransactWriteItemsError>,
         index: usize,
-        order: OrderId,
+        item_key: Item,
     ) -> Result<Option<Item>, StoreError> {
         let returned = match err.as_service_error() {
             Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
@@ -109,7 +115,40 @@ impl DynamoOrderStore {
         };
         match returned {
             Some(item) => Ok(Some(item)),
-            None => self.order_item(order).await,
+            None => self.item(item_key).await,
+        }
+    }
+
+    /// The order `key` placed, found after the key's condition failed.
+    async fn keyed_order(
+        &self,
+        err: &SdkError<TransactWriteItemsError>,
+        index: usize,
+        idempotency_key: &IdempotencyKey,
+    ) -> Result<(Order, String), StoreError> {
+        let Some(key_item) = self
+            .old_item(err, index, key_item_key(idempotency_key))
+            .await?
+        else {
+            return Err(StoreError::Unavailable(
+                "idempotency key write was refused but the key is not there; retry".into(),
+            ));
+        };
+        let order_id = get_s(&key_item, "orderId")?;
+        let order = OrderId::parse(order_id).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "idempotency key {idempotency_key}: order id {order_id:?}"
+            ))
+        })?;
+        // Written in one transaction with the key, so on DynamoDB, whose
+        // transactions are serializable, the order is there once the key
+        // is. An emulator without isolation (moto) can show the key alone
+        // for a moment; a retry decides again.
+        match self.item(key(order_pk(order), ORDER_SK)).await? {
+            Some(item) => parse_order(&item),
+            None => Err(StoreError::Unavailable(format!(
+                "idempotency key {idempotency_key} names order {order}, not readable yet; retry"
+            ))),
         }
     }
 }
@@ -120,6 +159,17 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
 
 fn order_pk(order: OrderId) -> String {
     format!("ORDER#{order}")
+}
+
+fn key_item_key(idempotency_key: &IdempotencyKey) -> Item {
+    key(format!("{KEY_PK_PREFIX}{idempotency_key}"), KEY_SK)
+}
+
+fn key_item(idempotency_key: &IdempotencyKey, order: &Order) -> Item {
+    let mut item = key_item_key(idempotency_key);
+    item.insert("orderId".into(), s(order.order_id.to_string()));
+    item.insert("createdAt".into(), s(time(order.created_at)));
+    item
 }
 
 fn json_attr<T: DeserializeOwned>(item: &Item, name: &str) -> Result<T, StoreError> {
@@ -186,32 +236,38 @@ impl OrderStore for DynamoOrderStore {
     async fn place(
         &self,
         order: &Order,
+        idempotency_key: Option<&IdempotencyKey>,
         request_hash: &str,
         outbox: &OutgoingEvent,
     ) -> Result<Placed, StoreError> {
-        let items = vec![
-            self.put(
-                order_item(order, request_hash)?,
-                Some("attribute_not_exists(PK)"),
-            )?,
-            self.put(outbox_item(outbox, order.created_at)?, None)?,
-        ];
+        let exists = Some("attribute_not_exists(PK)");
+        let mut items = Vec::with_capacity(3);
+        if let Some(k) = idempotency_key {
+            items.push(self.put(key_item(k, order), exists)?);
+        }
+        let order_index = items.len();
+        items.push(self.put(order_item(order, request_hash)?, exists)?);
+        items.push(self.put(outbox_item(outbox, order.created_at)?, None)?);
         let Err(err) = self.transact(items).await else {
             return Ok(Placed::Created);
         };
-        if !failed_conditions(&err).is_some_and(|failed| failed.contains(&0)) {
-            return Err(StoreError::call(err));
+        let failed = failed_conditions(&err).unwrap_or_default();
+        match idempotency_key {
+            Some(k) if failed.contains(&0) => {
+                let (existing, hash) = self.keyed_order(&err, 0, k).await?;
+                Ok(Placed::Existing {
+                    order: existing,
+                    same_request: hash == request_hash,
+                })
+            }
+            _ if failed.contains(&order_index) => Err(StoreError::Corrupt(format!(
+                "order {} exists already: order ids are never reused",
+                order.order_id
+            ))),
+            // Throttling, or a concurrent placement with the same key
+            // (TransactionConflict): a retry finds the key's order.
+            _ => Err(StoreError::call(err)),
         }
-        let Some(item) = self.old_item(&err, 0, order.order_id).await? else {
-            return Err(StoreError::Unavailable(
-                "order write was refused but the order is not there; retry".into(),
-            ));
-        };
-        let (existing, hash) = parse_order(&item)?;
-        Ok(Placed::Existing {
-            order: existing,
-            same_request: hash == request_hash,
-        })
     }
 
     async fn get(&self, order: OrderId) -> Result<Option<OrderView>, StoreError> {
@@ -309,7 +365,10 @@ impl OrderStore for DynamoOrderStore {
                 )),
             };
         }
-        match self.old_item(&err, 0, order).await? {
+        match self
+            .old_item(&err, 0, key(order_pk(order), ORDER_SK))
+            .await?
+        {
             None => Ok(Commit::Done(Transitioned::UnknownOrder)),
             Some(item) => match stored::status(get_s(&item, "status")?)? {
                 OrderStatus::Pending => Err(StoreError::Unavailable(

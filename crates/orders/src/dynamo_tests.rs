@@ -24,18 +24,21 @@ fn store(rules: &[&Rule]) -> DynamoOrderStore {
 
 struct Fixture {
     order: Order,
+    key: IdempotencyKey,
     hash: String,
     outbox: OutgoingEvent,
 }
 
+const BODY: &[u8] = br#"{"customerId":"cust-42","lines":[{"sku":"KB-001","quantity":1}],
+    "shipTo":{"name":"Ada","line1":"12 Analytical Row","city":"London","postalCode":"N1","country":"GB"},
+    "paymentToken":"tok_visa"}"#;
+
 fn fixture() -> Fixture {
-    let body = br#"{"customerId":"cust-42","lines":[{"sku":"KB-001","quantity":1}],
-        "shipTo":{"name":"Ada","line1":"12 Analytical Row","city":"London","postalCode":"N1","country":"GB"},
-        "paymentToken":"tok_visa"}"#;
-    let new = parse_place_order(body).unwrap();
-    let id = OrderId::for_idempotency_key("k");
+    let new = parse_place_order(BODY).unwrap();
+    let id = OrderId::random();
     Fixture {
         order: Order::pending(id, &new, now()),
+        key: IdempotencyKey::parse("k").unwrap(),
         hash: new.request_hash(),
         outbox: SagaEvent::from(new.placed(id, now())).to_outgoing(),
     }
@@ -71,37 +74,46 @@ fn no_item() -> Rule {
     mock!(Client::get_item).then_output(|| GetItemOutput::builder().build())
 }
 
-fn place_items(input: &TransactWriteItemsInput) -> Option<(Item, Option<String>, Item)> {
-    let items = input.transact_items();
-    let order = items.first()?.put()?;
-    let outbox = items.get(1)?.put()?;
-    let all_old = order.return_values_on_condition_check_failure()
+/// A put of the transaction, with its condition, if it returns the old
+/// item when that condition fails.
+fn conditional_put(input: &TransactWriteItemsInput, index: usize) -> Option<(Item, String)> {
+    let put = input.transact_items().get(index)?.put()?;
+    let all_old = put.return_values_on_condition_check_failure()
         == Some(&ReturnValuesOnConditionCheckFailure::AllOld);
-    (items.len() == 2 && order.table_name() == TABLE && all_old).then(|| {
-        (
-            order.item().clone(),
-            order.condition_expression().map(str::to_owned),
-            outbox.item().clone(),
-        )
-    })
+    let condition = put.condition_expression()?.to_owned();
+    (put.table_name() == TABLE && all_old).then(|| (put.item().clone(), condition))
+}
+
+/// The key item, the order item and the outbox item of a keyed placement.
+fn place_items(input: &TransactWriteItemsInput) -> Option<(Item, Item, Item)> {
+    let (key_item, key_condition) = conditional_put(input, 0)?;
+    let (order, order_condition) = conditional_put(input, 1)?;
+    let outbox = input.transact_items().get(2)?.put()?;
+    let new = "attribute_not_exists(PK)";
+    (input.transact_items().len() == 3 && key_condition == new && order_condition == new)
+        .then(|| (key_item, order, outbox.item().clone()))
 }
 
 #[tokio::test]
-async fn placing_writes_the_order_and_its_outbox_item_in_one_conditional_transaction() {
+async fn placing_with_a_key_writes_the_key_the_order_and_its_outbox_item_in_one_conditional_transaction()
+ {
     let f = fixture();
     let (order_id, event_id) = (f.order.order_id, f.outbox.event_id);
     let rule = mock!(Client::transact_write_items)
         .match_requests(move |input| {
-            let Some((order, condition, outbox)) = place_items(input) else {
+            let Some((key_item, order, outbox)) = place_items(input) else {
                 return false;
             };
             let expires: i64 = outbox["expiresAt"].as_n().unwrap().parse().unwrap();
             let event: OutgoingEvent =
                 serde_json::from_str(attr(&outbox, "event").unwrap()).unwrap();
-            attr(&order, "PK") == Some(&format!("ORDER#{order_id}"))
+            attr(&key_item, "PK") == Some("IDEMPOTENCY#k")
+                && attr(&key_item, "SK") == Some("KEY")
+                && attr(&key_item, "orderId") == Some(&order_id.to_string())
+                && !key_item.contains_key("expiresAt")
+                && attr(&order, "PK") == Some(&format!("ORDER#{order_id}"))
                 && attr(&order, "SK") == Some("ORDER")
                 && attr(&order, "status") == Some("PENDING")
-                && condition.as_deref() == Some("attribute_not_exists(PK)")
                 && attr(&outbox, "PK") == Some(&format!("OUTBOX#{event_id}"))
                 && attr(&outbox, "SK") == Some("OUTBOX")
                 && event.event_id == event_id
@@ -109,8 +121,28 @@ async fn placing_writes_the_order_and_its_outbox_item_in_one_conditional_transac
         })
         .then_output(|| TransactWriteItemsOutput::builder().build());
     let store = store(&[&rule]);
-    let placed = store.place(&f.order, &f.hash, &f.outbox).await.unwrap();
+    let placed = store
+        .place(&f.order, Some(&f.key), &f.hash, &f.outbox)
+        .await
+        .unwrap();
     assert_eq!(placed, Placed::Created);
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn placing_without_a_key_writes_no_key_item() {
+    let f = fixture();
+    let order_pk = format!("ORDER#{}", f.order.order_id);
+    let rule = mock!(Client::transact_write_items)
+        .match_requests(move |input| {
+            input.transact_items().len() == 2
+                && conditional_put(input, 0)
+                    .is_some_and(|(order, _)| attr(&order, "PK") == Some(order_pk.as_str()))
+        })
+        .then_output(|| TransactWriteItemsOutput::builder().build());
+    let store = store(&[&rule]);
+    let placed = store.place(&f.order, None, &f.hash, &f.outbox).await;
+    assert_eq!(placed.unwrap(), Placed::Created);
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -124,18 +156,40 @@ async fn the_stored_order_has_no_address_or_payment_token() {
     assert_eq!((parsed, hash), (f.order, f.hash));
 }
 
+/// Answers a consistent read of `item`'s key with `item`.
+fn consistent_read_of(item: Item) -> Rule {
+    let pk = attr(&item, "PK").unwrap().to_owned();
+    mock!(Client::get_item)
+        .match_requests(move |r| {
+            r.consistent_read() == Some(true)
+                && r.key().and_then(|k| attr(k, "PK")) == Some(pk.as_str())
+        })
+        .then_output(move || {
+            GetItemOutput::builder()
+                .set_item(Some(item.clone()))
+                .build()
+        })
+}
+
 #[tokio::test]
-async fn a_failed_order_condition_means_the_order_exists() {
+async fn a_failed_key_condition_returns_the_order_the_key_names() {
     let f = fixture();
     let existing = order_item(&f.order, &f.hash).unwrap();
+    let named = key_item(&f.key, &f.order);
     let cancelled = mock!(Client::transact_write_items).then_error(move || {
         canceled(vec![
-            reason("ConditionalCheckFailed", Some(existing.clone())),
+            reason("ConditionalCheckFailed", Some(named.clone())),
+            reason("None", None),
             reason("None", None),
         ])
     });
-    let store = store(&[&cancelled]);
-    let same = store.place(&f.order, &f.hash, &f.outbox).await.unwrap();
+    let read = consistent_read_of(existing);
+    let store = store(&[&cancelled, &read]);
+    let retry = Order::pending(OrderId::random(), &parse_place_order(BODY).unwrap(), now());
+    let same = store
+        .place(&retry, Some(&f.key), &f.hash, &f.outbox)
+        .await
+        .unwrap();
     assert_eq!(
         same,
         Placed::Existing {
@@ -144,7 +198,7 @@ async fn a_failed_order_condition_means_the_order_exists() {
         }
     );
     let other = store
-        .place(&f.order, "another-hash", &f.outbox)
+        .place(&retry, Some(&f.key), "another-hash", &f.outbox)
         .await
         .unwrap();
     assert!(matches!(
@@ -157,24 +211,24 @@ async fn a_failed_order_condition_means_the_order_exists() {
 }
 
 #[tokio::test]
-async fn without_the_old_item_in_the_cancellation_the_order_is_read_again() {
+async fn without_the_old_item_in_the_cancellation_the_key_is_read_again() {
     let f = fixture();
     let existing = order_item(&f.order, &f.hash).unwrap();
+    let named = key_item(&f.key, &f.order);
     let cancelled = transact_fails(|| {
         canceled(vec![
             reason("ConditionalCheckFailed", None),
             reason("None", None),
+            reason("None", None),
         ])
     });
-    let read = mock!(Client::get_item)
-        .match_requests(|r| r.consistent_read() == Some(true))
-        .then_output(move || {
-            GetItemOutput::builder()
-                .set_item(Some(existing.clone()))
-                .build()
-        });
-    let store = store(&[&cancelled, &read]);
-    let placed = store.place(&f.order, &f.hash, &f.outbox).await.unwrap();
+    let read_key = consistent_read_of(named);
+    let read_order = consistent_read_of(existing);
+    let store = store(&[&cancelled, &read_key, &read_order]);
+    let placed = store
+        .place(&f.order, Some(&f.key), &f.hash, &f.outbox)
+        .await
+        .unwrap();
     assert!(matches!(
         placed,
         Placed::Existing {
@@ -182,19 +236,27 @@ async fn without_the_old_item_in_the_cancellation_the_order_is_read_again() {
             ..
         }
     ));
-    assert_eq!(read.num_calls(), 1);
+    assert_eq!((read_key.num_calls(), read_order.num_calls()), (1, 1));
 }
 
 #[tokio::test]
-async fn a_throttled_transaction_is_a_retryable_store_error() {
+async fn a_throttled_or_conflicting_transaction_is_a_retryable_store_error() {
     let f = fixture();
-    let throttled =
-        transact_fails(|| canceled(vec![reason("ThrottlingError", None), reason("None", None)]));
-    let err = store(&[&throttled])
-        .place(&f.order, &f.hash, &f.outbox)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+    for code in ["ThrottlingError", "TransactionConflict"] {
+        let code = code.to_owned();
+        let failing = mock!(Client::transact_write_items).then_error(move || {
+            canceled(vec![
+                reason(&code, None),
+                reason("None", None),
+                reason("None", None),
+            ])
+        });
+        let err = store(&[&failing])
+            .place(&f.order, Some(&f.key), &f.hash, &f.outbox)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+    }
 }
 
 fn cancel(f: &Fixture) -> Transition {

@@ -15,8 +15,8 @@ pub mod sqlite;
 mod stored;
 pub mod timeline;
 
-pub use api::{ApiResponse, get_order, place_order, route};
-pub use domain::{NewOrder, OrderStatus, PlaceOrderRequest, RequestError};
+pub use api::{ApiResponse, get_order, place_order, place_order_as, route};
+pub use domain::{IdempotencyKey, NewOrder, OrderStatus, PlaceOrderRequest, RequestError};
 pub use dynamo::DynamoOrderStore;
 pub use handler::{OrdersError, handle};
 pub use ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};

@@ -1,6 +1,6 @@
 //! The store the orders service needs, whichever database stands behind it.
 
-use crate::domain::{NewOrder, OrderStatus};
+use crate::domain::{IdempotencyKey, NewOrder, OrderStatus};
 use crate::timeline::TimelineEntry;
 use chrono::{DateTime, Utc};
 use events::{CustomerId, EventId, OrderId, OrderLine, OutgoingEvent, Reason};
@@ -51,8 +51,9 @@ pub struct OrderView {
 pub enum Placed {
     /// The order and its outbox event were written together.
     Created,
-    /// An order with this id exists (an `Idempotency-Key` replay); nothing
-    /// was written. `same_request` says whether its request hash matches.
+    /// The `Idempotency-Key` already names an order (a replay); nothing
+    /// was written. `same_request` says whether that order's request hash
+    /// matches this one's.
     Existing { order: Order, same_request: bool },
 }
 
@@ -79,11 +80,15 @@ pub enum Transitioned {
 }
 
 pub trait OrderStore: Send + Sync {
-    /// Writes the order and its outbox event in one transaction, unless an
-    /// order with that id exists.
+    /// Writes the order and its outbox event in one transaction; with an
+    /// `Idempotency-Key`, also the key's record naming the order, unless the
+    /// key names an order already (then [`Placed::Existing`], and nothing
+    /// is written). Of concurrent placements with one key, one order is
+    /// written: the others see it, or fail retryably.
     fn place(
         &self,
         order: &Order,
+        key: Option<&IdempotencyKey>,
         request_hash: &str,
         outbox: &OutgoingEvent,
     ) -> impl Future<Output = Result<Placed, StoreError>> + Send;

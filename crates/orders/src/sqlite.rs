@@ -3,7 +3,7 @@
 //! [`crate::relay_outbox_once`] publishes and acknowledges its rows.
 
 use crate::CONSUMER;
-use crate::domain::OrderStatus;
+use crate::domain::{IdempotencyKey, OrderStatus};
 use crate::ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};
 use crate::stored::{self, OrderFields, from_json, time, to_json};
 use crate::timeline::TimelineEntry;
@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS orders_timeline (
     sort_key TEXT NOT NULL,
     entry TEXT NOT NULL,
     UNIQUE (order_id, event_id)
+);
+-- Which order each Idempotency-Key placed. A rowid table, like the
+-- timeline: rows are appended and only the small key index is written at
+-- a random place, while the order row, keyed by its time-ordered id, goes
+-- at the end of its table.
+CREATE TABLE IF NOT EXISTS orders_idempotency_keys (
+    idempotency_key TEXT NOT NULL UNIQUE,
+    order_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS orders_outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -115,21 +123,54 @@ fn load_order(tx: &Connection, order: OrderId) -> Result<Option<(Order, String)>
     .transpose()
 }
 
+/// The order an Idempotency-Key placed, with its request hash.
+fn keyed_order(
+    tx: &Connection,
+    key: &IdempotencyKey,
+) -> Result<Option<(Order, String)>, StoreError> {
+    let order_id: Option<String> = tx
+        .query_row_cached(
+            "SELECT order_id FROM orders_idempotency_keys WHERE idempotency_key = ?1",
+            params![key.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(order_id) = order_id else {
+        return Ok(None);
+    };
+    let id = OrderId::parse(&order_id)
+        .ok_or_else(|| stored::corrupt(format!("idempotency key {key}: order id {order_id:?}")))?;
+    match load_order(tx, id)? {
+        Some(found) => Ok(Some(found)),
+        None => Err(stored::corrupt(format!(
+            "idempotency key {key} names order {id}, which does not exist"
+        ))),
+    }
+}
+
 impl OrderStore for SqliteOrderStore {
     async fn place(
         &self,
         order: &Order,
+        key: Option<&IdempotencyKey>,
         request_hash: &str,
         outbox: &OutgoingEvent,
     ) -> Result<Placed, StoreError> {
-        // Durable: the caller answers 201 once this returns.
+        // Durable: the caller answers 201 once this returns. One writer at
+        // a time: the key is looked up and claimed in the same transaction.
         self.db
             .transaction_durable(|tx| {
-                if let Some((existing, hash)) = load_order(tx, order.order_id)? {
-                    return Ok(Placed::Existing {
-                        order: existing,
-                        same_request: hash == request_hash,
-                    });
+                if let Some(key) = key {
+                    if let Some((existing, hash)) = keyed_order(tx, key)? {
+                        return Ok(Placed::Existing {
+                            order: existing,
+                            same_request: hash == request_hash,
+                        });
+                    }
+                    tx.execute_cached(
+                        "INSERT INTO orders_idempotency_keys (idempotency_key, order_id) VALUES (?1, ?2)",
+                        params![key.as_str(), order.order_id.to_string()],
+                    )?;
                 }
                 let f = OrderFields::of(order, request_hash)?;
                 tx.execute_cached(

@@ -35,7 +35,13 @@ async fn the_http_adapter_places_and_reads_an_order_as_json() {
     assert_eq!(created.status(), 201);
     assert_eq!(created.headers()[header::CONTENT_TYPE], "application/json");
     let id = json_of(&created)["orderId"].as_str().unwrap().to_owned();
-    assert_eq!(id, events::OrderId::for_idempotency_key("k1").to_string());
+    let replay = serve(
+        &store,
+        request("POST", "/orders", Some("k1"), bytes(&valid_body())),
+    )
+    .await;
+    assert_eq!(replay.status(), 200);
+    assert_eq!(json_of(&replay)["orderId"], id.as_str());
 
     let got = serve(
         &store,

@@ -197,7 +197,6 @@ async fn an_idempotency_key_replay_returns_the_same_order_without_a_second_outbo
     let store = store();
     let first = post(&store, &valid_body(), Some("key-1")).await;
     assert_eq!(first.status, 201);
-    assert_eq!(created_id(&first), OrderId::for_idempotency_key("key-1"));
 
     // Same order, formatted differently.
     let pretty = serde_json::to_vec_pretty(&valid_body()).unwrap();
@@ -210,23 +209,60 @@ async fn an_idempotency_key_replay_returns_the_same_order_without_a_second_outbo
 #[tokio::test]
 async fn reusing_an_idempotency_key_for_another_order_is_a_422() {
     let store = store();
-    post(&store, &valid_body(), Some("key-1")).await;
+    let first = created_id(&post(&store, &valid_body(), Some("key-1")).await);
     let mut other = valid_body();
     other["lines"][0]["quantity"] = json!(5);
     let response = post(&store, &other, Some("key-1")).await;
     assert_eq!(response.status, 422);
     assert_eq!(response.error_code(), Some("idempotency_key_reused"));
     assert_eq!(response.error_field(), Some("Idempotency-Key"));
-    let view = store
-        .get(OrderId::for_idempotency_key("key-1"))
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(store.take_outbox(10).unwrap().len(), 1);
+    let view = store.get(first).await.unwrap().unwrap();
     assert_eq!(
         view.order.lines[0].quantity.get(),
         1,
         "the first order is untouched"
     );
+}
+
+/// The version nibble of an order id (RFC 9562 section 4.2).
+fn uuid_version(id: OrderId) -> char {
+    id.to_string().chars().nth(14).unwrap()
+}
+
+#[tokio::test]
+async fn a_keyed_order_gets_a_time_ordered_id_not_one_derived_from_its_key() {
+    let store = store();
+    let first = created_id(&post(&store, &valid_body(), Some("key-1")).await);
+    let second = created_id(&post(&store, &valid_body(), Some("key-2")).await);
+    assert_eq!((uuid_version(first), uuid_version(second)), ('7', '7'));
+    assert!(
+        first < second,
+        "placed later, sorted later: {first} {second}"
+    );
+    assert_ne!(first, OrderId::for_idempotency_key("key-1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_retries_with_one_key_place_one_order() {
+    let store = store();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { post(&store, &valid_body(), Some("racing")).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        statuses.push(response.status);
+        ids.insert(created_id(&response));
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [vec![200; 15], vec![201]].concat());
+    assert_eq!(ids.len(), 1, "every retry names the one order: {ids:?}");
+    assert_eq!(store.take_outbox(100).unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -38,11 +38,21 @@ pub struct DemoArgs {
     /// Give up waiting for final states after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
-    /// Send an Idempotency-Key with every placement, so each order id is
-    /// derived from its key (name-based, scattered across every index keyed
-    /// by order id) instead of time-ordered (UUID v7): slower on SQLite.
-    #[arg(long)]
-    pub idempotency_keys: bool,
+    /// Send an Idempotency-Key with every placement, as real clients do
+    /// (the default): each key gets a record naming its order, whose id is
+    /// time-ordered (UUID v7) either way.
+    #[arg(long = "idempotency-keys", overrides_with = "no_idempotency_keys")]
+    pub idempotency_keys_flag: bool,
+    /// Place orders without an Idempotency-Key (the keyless baseline).
+    #[arg(long, overrides_with = "idempotency_keys_flag")]
+    pub no_idempotency_keys: bool,
+}
+
+impl DemoArgs {
+    /// Whether placements carry an Idempotency-Key.
+    pub fn keyed(&self) -> bool {
+        !self.no_idempotency_keys
+    }
 }
 
 /// The i-th order of the mix: two happy paths in six, then out of stock, a
@@ -196,12 +206,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     }
     let placing = tokio::spawn({
         let runtime = runtime.clone();
-        let (n, c, r, k) = (
-            args.orders,
-            args.concurrency,
-            args.rate,
-            args.idempotency_keys,
-        );
+        let (n, c, r, k) = (args.orders, args.concurrency, args.rate, args.keyed());
         async move { place_all(&runtime, n, c, r, k).await }
     });
     let deadline = started + Duration::from_secs(args.timeout);
@@ -309,10 +314,10 @@ fn print_report(
         "orders:      {} placed, {finals} final, concurrency {}, ids {}",
         args.orders,
         args.concurrency,
-        if args.idempotency_keys {
-            "from Idempotency-Key (name-based)"
+        if args.keyed() {
+            "time-ordered, each with an Idempotency-Key"
         } else {
-            "time-ordered (no Idempotency-Key)"
+            "time-ordered, no Idempotency-Key"
         }
     )?;
     writeln!(

@@ -74,9 +74,9 @@ fn leftovers(runtime: &Runtime) -> Result<String, StoreError> {
     })
 }
 
-/// The order ids the plan's idempotency keys name.
-pub fn order_id(key: &str) -> String {
-    events::OrderId::for_idempotency_key(key).to_string()
+/// The id the simulator places the order with this key under.
+pub fn order_id(key: &str) -> events::OrderId {
+    events::OrderId::for_idempotency_key(key)
 }
 
 /// Checks a settled seed; returns what is wrong, and each order's path.
@@ -112,7 +112,7 @@ pub async fn check(
     };
     let mut paths = Vec::new();
     for (i, planned) in plan.orders.iter().enumerate() {
-        let id = order_id(&planned.key);
+        let id = order_id(&planned.key).to_string();
         let Some(order) = stored.get(&id) else {
             wrong.push(format!("order {i} ({id}) was accepted but is not stored"));
             continue;

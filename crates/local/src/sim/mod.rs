@@ -1,8 +1,9 @@
 //! Deterministic simulation: the whole saga in the embedded runtime, under a
 //! schedule of faults drawn from a seed, checked after each seed.
 //!
-//! What a seed fixes: the orders, their idempotency keys (so every order id
-//! and every event id, which derive from them), the catalogue, the fault
+//! What a seed fixes: the orders, their idempotency keys (so every order id,
+//! which the simulator derives from its key instead of the API's
+//! time-ordered one, and every event id, derived from it), the catalogue, the fault
 //! rates, the poison message and the moment of the crash. Every fault
 //! decision is a function of the seed, the event id, the consumer and the
 //! delivery attempt ([`runtime::Faults`]), never of the clock, so a given
@@ -129,14 +130,17 @@ async fn drive(
         let body = order.body.to_string();
         let sends = if order.resend { 2 } else { 1 };
         for _ in 0..sends {
-            let response = orders::place_order(
+            let response = orders::place_order_as(
                 &runtime.services.orders,
                 body.as_bytes(),
                 Some(&order.key),
                 chrono::Utc::now(),
+                checks::order_id(&order.key),
             )
             .await;
-            if response.status >= 300 || response.body["orderId"] != checks::order_id(&order.key) {
+            if response.status >= 300
+                || response.body["orderId"] != checks::order_id(&order.key).to_string()
+            {
                 return Err(format!(
                     "order {i} was refused: {} {}",
                     response.status, response.body

@@ -70,6 +70,7 @@ pub async fn pending_example_order(store: &SqliteOrderStore) {
     let placed = store
         .place(
             &Order::pending(id, &order, now()),
+            None,
             &order.request_hash(),
             &outbox,
         )
