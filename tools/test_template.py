@@ -99,16 +99,23 @@ DLQS = list(CONSUMER_QUEUES.values()) + ["RuleDeliveryDLQ", "OutboxRelayDLQ"]
 TABLES = ["OrdersTable", "InventoryTable", "PaymentsTable", "ShipmentsTable", "DlqTable"]
 
 # rule -> (target queue, sources, detail types, detail content filter or None)
+# A consumer's rule names the majors (detail.metadata.version) its handler
+# reads, so a producer publishing a later major during a transition window
+# does not reach consumers that do not read it yet.
+def majors(*versions: int) -> dict[str, Any]:
+    return {"metadata": {"version": list(versions)}}
+
+
 RULES: dict[str, tuple[str, list[str], list[str], Any]] = {
-    "OrdersRule": ("OrdersQueue", SOURCES, ALL_DETAIL_TYPES, None),
+    "OrdersRule": ("OrdersQueue", SOURCES, ALL_DETAIL_TYPES, majors(1, 2)),
     "InventoryRule": (
         "InventoryQueue",
         ["shop.orders", "shop.payment", "shop.shipping"],
         ["Order Placed", "Payment Failed", "Payment Refunded", "Shipment Scheduled"],
-        None,
+        majors(1, 2),
     ),
-    "PaymentRule": ("PaymentQueue", ["shop.inventory", "shop.shipping"], ["Inventory Reserved", "Shipment Failed"], None),
-    "ShippingRule": ("ShippingQueue", ["shop.payment"], ["Payment Authorized"], None),
+    "PaymentRule": ("PaymentQueue", ["shop.inventory", "shop.shipping"], ["Inventory Reserved", "Shipment Failed"], majors(1)),
+    "ShippingRule": ("ShippingQueue", ["shop.payment"], ["Payment Authorized"], majors(1)),
     "HighValueOrdersRule": (
         "HighValueOrdersQueue",
         ["shop.inventory"],

@@ -304,6 +304,32 @@ impl Saga {
         }
     }
 
+    /// Writes an order and its outbox event into the orders store, as
+    /// `POST /orders` does once the request is valid; the relay then
+    /// publishes `outbox` as it is, so a scenario can play a producer whose
+    /// Order Placed differs from the one this build writes.
+    pub async fn place_through_outbox(&self, order: &orders::Order, outbox: &OutgoingEvent) {
+        use orders::OrderStore;
+        let hash = format!("scenario-{}", order.order_id);
+        match &self.backend {
+            Backend::Embedded(app) => {
+                app.runtime
+                    .services
+                    .orders
+                    .place(order, &hash, outbox)
+                    .await
+            }
+            Backend::Aws(aws) => {
+                aws.runtime
+                    .services
+                    .orders
+                    .place(order, &hash, outbox)
+                    .await
+            }
+        }
+        .expect("order and outbox event written");
+    }
+
     /// Sends a raw message body to a queue of the template.
     pub async fn send_to_queue(&self, logical_id: &str, body: &str) {
         match &self.backend {

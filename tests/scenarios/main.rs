@@ -48,4 +48,6 @@ on_every_backend!(
     a_dead_lettered_event_is_redriven_once_its_cause_is_fixed,
     the_archive_receives_every_event_of_an_order,
     replaying_the_archive_redelivers_an_orders_events_and_nothing_changes,
+    unknown_fields_in_data_metadata_and_nested_objects_are_ignored_by_every_consumer,
+    an_event_of_a_major_the_consumer_does_not_read_is_dead_lettered_naming_it,
 );

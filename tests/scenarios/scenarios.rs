@@ -96,6 +96,13 @@ pub async fn a_poison_message_reaches_its_dlq_and_is_not_put_back_on_the_bus(sag
         letter.attempts >= 5,
         "moved after maxReceiveCount receives: {letter:?}"
     );
+    assert!(
+        letter
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("event is not valid JSON")),
+        "the consumer's error is recorded with the letter: {letter:?}"
+    );
     let report = saga.redrive().await;
     assert!(
         report.redriven.is_empty() && report.skipped.len() == 1,
@@ -229,4 +236,70 @@ pub async fn replaying_the_archive_redelivers_an_orders_events_and_nothing_chang
     );
     let letters = saga.dead_letters().await;
     assert!(letters.is_empty(), "{letters:?}");
+}
+
+/// A producer adds fields before its consumers know them (the first step of
+/// an additive change): an Order Placed with unknown fields in `data`, in
+/// `metadata` and inside nested objects goes through the whole saga.
+pub async fn unknown_fields_in_data_metadata_and_nested_objects_are_ignored_by_every_consumer(
+    saga: Saga,
+) {
+    let body = order(json!([{"sku": "KB-001", "quantity": 1}]));
+    let new = orders::domain::parse_place_order(body.to_string().as_bytes()).expect("valid");
+    let order_id = OrderId::for_idempotency_key("scenario-unknown-fields");
+    let now = chrono::Utc::now();
+    let mut outbox = SagaEvent::from(new.placed(order_id, now)).to_outgoing();
+    let mut detail: serde_json::Value = serde_json::from_str(&outbox.detail).expect("json");
+    detail["metadata"]["traceparent"] =
+        json!("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    detail["data"]["giftWrap"] = json!({"paper": "red", "message": "happy birthday"});
+    detail["data"]["lines"][0]["giftWrap"] = json!(true);
+    detail["data"]["shipTo"]["deliveryInstructions"] = json!("leave with the neighbour");
+    outbox.detail = detail.to_string();
+    saga.place_through_outbox(&orders::Order::pending(order_id, &new, now), &outbox)
+        .await;
+    let id = order_id.to_string();
+    saga.settled(&id, "CONFIRMED", &["Order Placed", "Shipment Scheduled"])
+        .await;
+    saga.eventually("KB-001 shipped", || async {
+        match saga.stock("KB-001").await {
+            (999, 0, 1) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert!(saga.dead_letters().await.is_empty());
+}
+
+/// An Order Placed declaring a major no consumer reads reaches the
+/// consumers whose rules take versions 1 and 2, fails there naming its type
+/// and version, and is dead-lettered with that reason: never read as major 1.
+pub async fn an_event_of_a_major_the_consumer_does_not_read_is_dead_lettered_naming_it(saga: Saga) {
+    let body = order(json!([{"sku": "KB-001", "quantity": 1}]));
+    let new = orders::domain::parse_place_order(body.to_string().as_bytes()).expect("valid");
+    let order_id = OrderId::for_idempotency_key("scenario-unknown-major");
+    let mut event = SagaEvent::from(new.placed(order_id, chrono::Utc::now())).to_outgoing();
+    let mut detail: serde_json::Value = serde_json::from_str(&event.detail).expect("json");
+    detail["metadata"]["version"] = json!(2);
+    event.detail = detail.to_string();
+    saga.put_on_bus(event).await;
+    let dlq = saga.queue_name("InventoryDLQ");
+    let letter = saga
+        .eventually(
+            "the version 2 Order Placed dead-lettered from InventoryDLQ",
+            || async {
+                let letters = saga.dead_letters().await;
+                match letters.iter().find(|l| l.queue == dlq) {
+                    Some(l) => Ok(l.clone()),
+                    None => Err(format!("{letters:?}")),
+                }
+            },
+        )
+        .await;
+    let error = letter.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("`Order Placed` version 2 is not a major this consumer reads"),
+        "{letter:?}"
+    );
+    assert_eq!(saga.stock("KB-001").await, (1000, 0, 0), "nothing reserved");
 }

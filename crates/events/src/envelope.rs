@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Metadata {
     /// The dedupe key; derived from the causing event (see [`EventId::derive`]).
     pub event_id: EventId,
@@ -21,7 +21,6 @@ pub struct Metadata {
 
 /// `detail` of every saga event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Envelope<T> {
     pub metadata: Metadata,
     pub data: T,

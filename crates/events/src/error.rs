@@ -46,11 +46,24 @@ pub enum EventError {
         event_source: String,
         detail_type: String,
     },
+    /// The event declares a major version of its contract this consumer
+    /// does not read: reading it as another major would misread it.
+    #[error("`{detail_type}` version {version} is not a major this consumer reads (it reads {})", majors(.known))]
+    UnknownVersion {
+        detail_type: String,
+        version: u64,
+        known: &'static [u32],
+    },
     #[error("`{detail_type}` detail does not match its contract: {}", without_values(&.error.to_string()))]
     Detail {
         detail_type: String,
         error: serde_json::Error,
     },
+}
+
+fn majors(known: &[u32]) -> String {
+    let known: Vec<String> = known.iter().map(|m| format!("version {m}")).collect();
+    known.join(", ")
 }
 
 /// A serde error message without the values it quotes. serde names a

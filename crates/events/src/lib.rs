@@ -8,6 +8,7 @@ mod bus;
 mod envelope;
 mod error;
 mod ids;
+mod majors;
 mod payloads;
 mod saga_event;
 mod values;
@@ -16,8 +17,9 @@ pub use bus::{BusEvent, OutgoingEvent, TypedBusEvent};
 pub use envelope::{Envelope, Metadata, SCHEMA_VERSION};
 pub use error::{EventError, ValidationError};
 pub use ids::{EventId, OrderId};
+pub use majors::Majors;
 pub use payloads::*;
-pub use saga_event::{EventKind, SagaEvent, outcome};
+pub use saga_event::{EventKind, SagaEvent, outcome, outcome_in};
 pub use values::{
     CountryCode, Currency, CustomerId, Money, OrderLine, PaymentToken, PricedLine, PromotionCode,
     Quantity, Reason, ReasonCode, ShippingAddress, Sku,

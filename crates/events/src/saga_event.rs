@@ -1,6 +1,7 @@
 use crate::payloads::*;
 use crate::{Envelope, EventError, Metadata, OrderId, OutgoingEvent};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Generates [`SagaEvent`] and [`EventKind`] from one list, so a new event
 /// type cannot be half-added.
@@ -29,10 +30,13 @@ macro_rules! saga_events {
                 match self { $(EventKind::$variant => <$variant as Payload>::DETAIL_TYPE,)* }
             }
 
-            fn raw_schema(self) -> schemars::Schema {
-                match self {
-                    $(EventKind::$variant => schemars::schema_for!(crate::TypedBusEvent<$variant>),)*
-                }
+            /// The majors of this type's contract this build reads.
+            pub fn majors(self) -> &'static [u32] {
+                match self { $(EventKind::$variant => <$variant as Payload>::MAJORS,)* }
+            }
+
+            fn wire_schema(self, major: u32) -> schemars::Schema {
+                match self { $(EventKind::$variant => <$variant as Payload>::wire_schema(major),)* }
             }
         }
 
@@ -55,15 +59,14 @@ macro_rules! saga_events {
                     event_source: source.to_owned(),
                     detail_type: detail_type.to_owned(),
                 })?;
-                let detail_error = |error| EventError::Detail { detail_type: detail_type.to_owned(), error };
                 Ok(match kind {
-                    $(EventKind::$variant => SagaEvent::$variant(serde_json::from_value(detail).map_err(detail_error)?),)*
+                    $(EventKind::$variant => SagaEvent::$variant(read_envelope(detail)?),)*
                 })
             }
 
             /// `detail` as JSON text, as it goes into a PutEvents entry.
             pub fn detail_json(&self) -> String {
-                match self { $(SagaEvent::$variant(e) => to_json(e),)* }
+                match self { $(SagaEvent::$variant(e) => write_envelope(e),)* }
             }
         }
 
@@ -90,6 +93,53 @@ saga_events!(
     OrderConfirmed,
     OrderCancelled,
 );
+
+/// Reads `detail` as a `T`, after checking that it declares a major of
+/// `T`'s contract this build reads. Fields it does not know are ignored, at
+/// every depth (a tolerant reader: producers add optional fields before
+/// their consumers know them); every field it reads is validated by its
+/// type.
+fn read_envelope<T: Payload>(detail: Value) -> Result<Envelope<T>, EventError> {
+    let detail_error = |error| EventError::Detail {
+        detail_type: T::DETAIL_TYPE.to_owned(),
+        error,
+    };
+    let declared = detail
+        .get("metadata")
+        .and_then(|m| m.get("version"))
+        .and_then(Value::as_u64);
+    if let Some(version) = declared
+        && !T::MAJORS.iter().any(|&m| u64::from(m) == version)
+    {
+        return Err(EventError::UnknownVersion {
+            detail_type: T::DETAIL_TYPE.to_owned(),
+            version,
+            known: T::MAJORS,
+        });
+    }
+    if T::MAJORS.len() == 1 {
+        return serde_json::from_value(detail).map_err(detail_error);
+    }
+    #[derive(Deserialize)]
+    struct Raw {
+        metadata: Metadata,
+        data: Value,
+    }
+    let raw: Raw = serde_json::from_value(detail).map_err(detail_error)?;
+    let data = T::read(raw.metadata.version, raw.data).map_err(detail_error)?;
+    Ok(Envelope {
+        metadata: raw.metadata,
+        data,
+    })
+}
+
+/// `detail` in the major its metadata declares.
+fn write_envelope<T: Payload>(e: &Envelope<T>) -> String {
+    match e.data.write(e.metadata.version) {
+        Some(data) => to_json(&serde_json::json!({ "metadata": e.metadata, "data": data })),
+        None => to_json(e),
+    }
+}
 
 fn sorted(value: serde_json::Value) -> serde_json::Value {
     match value {
@@ -119,15 +169,33 @@ impl EventKind {
             .find(|k| k.source() == source && k.detail_type() == detail_type)
     }
 
-    /// The JSON Schema of the full event as a rule target receives it, with
-    /// its source and detail-type pinned, and keys sorted so the checked-in
-    /// files do not depend on serde_json's `preserve_order` feature.
-    pub fn schema(self) -> serde_json::Value {
-        let mut schema = self.raw_schema().to_value();
+    /// The JSON Schema of the full event in `major` as a rule target
+    /// receives it, with its source, detail-type and major pinned, and keys
+    /// sorted so the checked-in files do not depend on serde_json's
+    /// `preserve_order` feature.
+    pub fn schema(self, major: u32) -> serde_json::Value {
+        let mut schema = self.wire_schema(major).to_value();
         schema["title"] = self.detail_type().into();
+        schema["$defs"]["Metadata"]["properties"]["version"] =
+            serde_json::json!({ "const": major, "type": "integer" });
         schema["properties"]["source"] = serde_json::json!({ "const": self.source() });
         schema["properties"]["detail-type"] = serde_json::json!({ "const": self.detail_type() });
         sorted(schema)
+    }
+
+    /// The major a producer writes unless told otherwise: the newest.
+    pub fn newest_major(self) -> u32 {
+        self.majors().last().copied().unwrap_or(1)
+    }
+
+    /// The file of `major`'s schema (in `events-schema/schemas`) and
+    /// example (in `events-schema/examples`): `order-placed.json` for
+    /// major 1, `shipment-scheduled.v2.json` for a later one.
+    pub fn file_name(self, major: u32) -> String {
+        match major {
+            1 => format!("{}.json", self.slug()),
+            _ => format!("{}.v{major}.json", self.slug()),
+        }
     }
 
     /// A file-name friendly name: `Order Placed` → `order-placed`.
@@ -156,18 +224,44 @@ impl SagaEvent {
     }
 }
 
-/// The outgoing event a consumer emits in reaction to `cause`: its id is
-/// derived from the cause and its detail type comes from the payload type.
+/// The outgoing event a consumer emits in reaction to `cause`, in the
+/// newest major of its contract: its id is derived from the cause and its
+/// detail type comes from the payload type.
 pub fn outcome<T>(
     cause: &crate::Metadata,
     data: T,
     now: chrono::DateTime<chrono::Utc>,
 ) -> OutgoingEvent
 where
-    T: Payload,
+    T: Payload + Clone,
     Envelope<T>: Into<SagaEvent>,
 {
-    Envelope::caused_by(cause, T::DETAIL_TYPE, data, now)
-        .into()
-        .to_outgoing()
+    let newest = T::MAJORS.last().copied().unwrap_or(1);
+    outcome_in(cause, data, now, &[newest])
+        .pop()
+        .unwrap_or_else(|| unreachable!("one major asked for, one event"))
+}
+
+/// [`outcome`] written once in each of `majors`, all with the same event
+/// id: how a producer publishes both majors of a contract during a
+/// transition window. A consumer that reads several of them handles the
+/// first copy and dedupes the others on the id.
+pub fn outcome_in<T>(
+    cause: &crate::Metadata,
+    data: T,
+    now: chrono::DateTime<chrono::Utc>,
+    majors: &[u32],
+) -> Vec<OutgoingEvent>
+where
+    T: Payload + Clone,
+    Envelope<T>: Into<SagaEvent>,
+{
+    majors
+        .iter()
+        .map(|&major| {
+            let mut envelope = Envelope::caused_by(cause, T::DETAIL_TYPE, data.clone(), now);
+            envelope.metadata.version = major;
+            envelope.into().to_outgoing()
+        })
+        .collect()
 }

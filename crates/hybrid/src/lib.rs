@@ -20,6 +20,7 @@ mod stream;
 pub mod template;
 
 mod http;
+mod last_errors;
 
 pub use names::StackNames;
 pub use provision::Provisioner;
@@ -110,6 +111,7 @@ impl HybridRuntime {
             .map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
         let (shutdown, watch) = watch::channel(false);
         let mut tasks = Vec::new();
+        let last_errors = Arc::new(last_errors::LastErrors::default());
         for spec in &wiring.consumers {
             let queue_url = names.queue_url(&spec.queue)?.to_owned();
             let queue_arn = queue_arn(&sqs, &queue_url).await?;
@@ -121,6 +123,7 @@ impl HybridRuntime {
                 region: region.clone(),
                 sqs: sqs.clone(),
                 services: services.clone(),
+                last_errors: last_errors.clone(),
             };
             tasks.push(tokio::spawn(poller.run(watch.clone())));
         }

@@ -8,10 +8,11 @@
 //! answered is deleted whole. A response naming a message that was not in
 //! the batch fails the whole batch, as Lambda does.
 
+use crate::last_errors::{ERROR_ATTRIBUTE, LastErrors};
 use crate::services::AwsServices;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
-use runtime::ConsumerSpec;
+use runtime::{ConsumerHandler, ConsumerSpec};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +31,9 @@ pub(crate) struct Poller {
     pub region: String,
     pub sqs: aws_sdk_sqs::Client,
     pub services: Arc<AwsServices>,
+    /// Shared by every poller of the runtime: the consumers' pollers write,
+    /// the DLQ function's poller reads.
+    pub last_errors: Arc<LastErrors>,
 }
 
 /// moto 5.2.5 delivers rule targets without an input transformer through
@@ -130,18 +134,48 @@ impl Poller {
         }
     }
 
+    /// Puts the last error of a dead letter's failed deliveries on it, as
+    /// the embedded runtime does, unless its sender said why (EventBridge's
+    /// ERROR_CODE on a rule's DLQ).
+    fn with_last_error(&self, message: &mut SqsMessage) {
+        let said = ["ERROR_CODE", "ERROR_MESSAGE", ERROR_ATTRIBUTE]
+            .iter()
+            .any(|a| message.message_attributes.contains_key(*a));
+        let Some(id) = message.message_id.as_deref() else {
+            return;
+        };
+        if let Some(error) = self.last_errors.take(id)
+            && !said
+        {
+            let mut attribute = SqsMessageAttribute::default();
+            attribute.string_value = Some(error);
+            attribute.data_type = Some("String".into());
+            message
+                .message_attributes
+                .insert(ERROR_ATTRIBUTE.into(), attribute);
+        }
+    }
+
     async fn deliver(&self, batch: &[Message]) {
         let mut event = SqsEvent::default();
         event.records = batch
             .iter()
             .map(|m| to_lambda(m, &self.queue_arn, &self.region, self.quirks))
             .collect();
+        if self.spec.handler == ConsumerHandler::DeadLetters {
+            for message in &mut event.records {
+                self.with_last_error(message);
+            }
+        }
         let response = self.services.consume(self.spec.handler, event).await;
-        let failed: BTreeSet<String> = response
-            .batch_item_failures
-            .into_iter()
-            .map(|f| f.item_identifier)
-            .collect();
+        self.last_errors.remember(&response);
+        let failed: BTreeSet<String> = response.into_iter().map(|f| f.message_id).collect();
+        self.last_errors.forget(
+            batch
+                .iter()
+                .filter_map(|m| m.message_id.as_deref())
+                .filter(|id| !failed.contains(*id)),
+        );
         let done = succeeded(batch, &failed, self.spec.report_batch_item_failures);
         tracing::debug!(function = %self.spec.function, received = batch.len(), failed = failed.len(), "batch handled");
         if done.is_empty() {

@@ -5,12 +5,13 @@
 
 use crate::names::{NamesError, StackNames};
 use crate::template::StackTemplate;
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::SqsEvent;
 use dlq::dynamo::DynamoDlqStore;
 use inventory::dynamo::DynamoInventoryStore;
 use orders::DynamoOrderStore;
 use payment::{DynamoPaymentStore, SimulatedGateway};
 use platform::eventbridge::EventBridgePublisher;
+use platform::sqs::FailedMessage;
 use runtime::{ConsumerHandler, Wiring};
 use shipping::{DynamoShipmentStore, SimulatedCarrier};
 use thiserror::Error;
@@ -33,6 +34,7 @@ pub struct AwsServices {
     pub dead_letters: DynamoDlqStore,
     pub gateway: SimulatedGateway,
     pub carrier: SimulatedCarrier,
+    pub scheduled_majors: events::Majors,
     pub publisher: EventBridgePublisher,
 }
 
@@ -60,6 +62,7 @@ impl AwsServices {
             dead_letters: DynamoDlqStore::new(dynamodb, table("DLQ_TABLE")?),
             gateway,
             carrier,
+            scheduled_majors: runtime::scheduled_majors(wiring)?,
             publisher: EventBridgePublisher::new(
                 aws_sdk_eventbridge::Client::new(config),
                 names.bus(bus_logical_id)?,
@@ -67,36 +70,21 @@ impl AwsServices {
         })
     }
 
-    /// Runs one SQS batch through the entry point the function's
-    /// `bootstrap` calls, and returns its answer.
-    pub async fn consume(&self, handler: ConsumerHandler, batch: SqsEvent) -> SqsBatchResponse {
-        let p = &self.publisher;
-        match handler {
-            ConsumerHandler::Orders => orders::lambda::consume(&self.orders, p, batch).await,
-            ConsumerHandler::Inventory => {
-                Box::pin(inventory::lambda::consume(&self.inventory, p, batch)).await
-            }
-            ConsumerHandler::Payment => {
-                Box::pin(payment::lambda::consume(
-                    &self.payments,
-                    &self.gateway,
-                    p,
-                    batch,
-                ))
-                .await
-            }
-            ConsumerHandler::Shipping => {
-                Box::pin(shipping::lambda::consume(
-                    &self.shipments,
-                    &self.carrier,
-                    p,
-                    batch,
-                ))
-                .await
-            }
-            ConsumerHandler::DeadLetters => {
-                dlq::record_batch(&self.dead_letters, batch, chrono::Utc::now()).await
-            }
+    /// Runs one SQS batch through the handler the function's `bootstrap`
+    /// runs, and says which messages failed and why
+    /// ([`crate::last_errors`] keeps the reasons).
+    pub async fn consume(&self, handler: ConsumerHandler, batch: SqsEvent) -> Vec<FailedMessage> {
+        runtime::Consumers {
+            orders: &self.orders,
+            inventory: &self.inventory,
+            payments: &self.payments,
+            shipments: &self.shipments,
+            dead_letters: &self.dead_letters,
+            gateway: &self.gateway,
+            carrier: &self.carrier,
+            scheduled_majors: &self.scheduled_majors,
         }
+        .consume(handler, &self.publisher, batch)
+        .await
     }
 }

@@ -68,7 +68,7 @@ pub async fn handle<S: OrderStore>(
             let data = OrderConfirmed {
                 order_id: order,
                 amount: e.data.amount.clone(),
-                tracking_number: e.data.tracking_number.clone(),
+                tracking_number: e.data.tracking.number.clone(),
             };
             (OrderStatus::Confirmed, None, outcome(&cause, data, now))
         }

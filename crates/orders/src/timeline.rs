@@ -113,7 +113,7 @@ fn summary(event: &SagaEvent) -> String {
         ),
         SagaEvent::ShipmentScheduled(e) => format!(
             "shipment {} with {}, tracking {}",
-            e.data.shipment_id, e.data.carrier, e.data.tracking_number
+            e.data.shipment_id, e.data.tracking.carrier, e.data.tracking.number
         ),
         SagaEvent::ShipmentFailed(e) => format!("not shipped: {}", reason(&e.data.reason)),
         SagaEvent::OrderConfirmed(e) => format!(

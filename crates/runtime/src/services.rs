@@ -42,6 +42,8 @@ pub struct Services {
     pub dead_letters: SqliteDlqStore,
     pub gateway: SimulatedGateway,
     pub carrier: SimulatedCarrier,
+    /// The majors of Shipment Scheduled shipping publishes.
+    pub scheduled_majors: events::Majors,
 }
 
 /// A function's environment variable from the template, parsed.
@@ -87,6 +89,24 @@ pub fn simulations(wiring: &Wiring) -> Result<(SimulatedGateway, SimulatedCarrie
     ))
 }
 
+/// The majors of Shipment Scheduled the shipping function publishes, from
+/// its `SHIPMENT_SCHEDULED_MAJORS` in the template (every major when unset).
+pub fn scheduled_majors(wiring: &Wiring) -> Result<events::Majors, InvalidEnv> {
+    let var = shipping::domain::SCHEDULED_MAJORS_VAR;
+    let setting: Option<String> = env_of(wiring, ConsumerHandler::Shipping, var)?;
+    shipping::domain::scheduled_majors(setting.as_deref()).map_err(|e| InvalidEnv {
+        function: wiring
+            .consumers
+            .iter()
+            .find(|c| c.handler == ConsumerHandler::Shipping)
+            .map(|c| c.function.clone())
+            .unwrap_or_default(),
+        name: var,
+        value: setting.unwrap_or_default(),
+        reason: e.message,
+    })
+}
+
 impl Services {
     /// Opens every store on `db`; the simulations take their settings from
     /// the environment the template gives their functions.
@@ -100,6 +120,7 @@ impl Services {
             dead_letters: SqliteDlqStore::new(db.clone())?,
             gateway,
             carrier,
+            scheduled_majors: scheduled_majors(wiring)?,
             db,
         })
     }
@@ -112,31 +133,87 @@ impl Services {
         publisher: &P,
         batch: SqsEvent,
     ) -> Vec<FailedMessage> {
-        let now = Utc::now;
+        Consumers {
+            orders: &self.orders,
+            inventory: &self.inventory,
+            payments: &self.payments,
+            shipments: &self.shipments,
+            dead_letters: &self.dead_letters,
+            gateway: &self.gateway,
+            carrier: &self.carrier,
+            scheduled_majors: &self.scheduled_majors,
+        }
+        .consume(handler, publisher, batch)
+        .await
+    }
+}
+
+/// What every consumer runs on: the embedded runtime's SQLite stores or the
+/// hybrid runtime's DynamoDB ones, and the simulations.
+pub struct Consumers<'a, O, I, Pa, S, D> {
+    pub orders: &'a O,
+    pub inventory: &'a I,
+    pub payments: &'a Pa,
+    pub shipments: &'a S,
+    pub dead_letters: &'a D,
+    pub gateway: &'a SimulatedGateway,
+    pub carrier: &'a SimulatedCarrier,
+    pub scheduled_majors: &'a events::Majors,
+}
+
+impl<O, I, Pa, S, D> Consumers<'_, O, I, Pa, S, D>
+where
+    O: orders::OrderStore,
+    I: inventory::InventoryStore,
+    Pa: payment::PaymentStore,
+    S: shipping::ShipmentStore,
+    D: dlq::DlqStore,
+{
+    /// Runs one SQS batch through the handler a function's `bootstrap`
+    /// runs (its `lambda::consume` is this call), and says which messages
+    /// failed and why: Lambda only hears the ids, the runtimes keep the
+    /// reasons for the dead letters they may become.
+    pub async fn consume<P: EventPublisher>(
+        &self,
+        handler: ConsumerHandler,
+        publisher: &P,
+        batch: SqsEvent,
+    ) -> Vec<FailedMessage> {
+        let (p, now) = (publisher, Utc::now);
+        // Boxed: the handlers' futures nest deeper than the callers want on
+        // their stack.
         match handler {
             ConsumerHandler::Orders => {
-                consume_batch_detailed(publisher, batch, |e| orders::handle(&self.orders, e, now()))
-                    .await
+                Box::pin(consume_batch_detailed(p, batch, |e| {
+                    orders::handle(self.orders, e, now())
+                }))
+                .await
             }
             ConsumerHandler::Inventory => {
-                consume_batch_detailed(publisher, batch, |e| {
-                    inventory::handle(&self.inventory, e, now())
-                })
+                Box::pin(consume_batch_detailed(p, batch, |e| {
+                    inventory::handle(self.inventory, e, now())
+                }))
                 .await
             }
             ConsumerHandler::Payment => {
-                consume_batch_detailed(publisher, batch, |e| {
-                    payment::handle(&self.payments, &self.gateway, e, now())
-                })
+                Box::pin(consume_batch_detailed(p, batch, |e| {
+                    payment::handle(self.payments, self.gateway, e, now())
+                }))
                 .await
             }
             ConsumerHandler::Shipping => {
-                consume_batch_detailed(publisher, batch, |e| {
-                    shipping::handle(&self.shipments, &self.carrier, e, now())
-                })
+                Box::pin(consume_batch_detailed(p, batch, |e| {
+                    shipping::handle(
+                        self.shipments,
+                        self.carrier,
+                        self.scheduled_majors,
+                        e,
+                        now(),
+                    )
+                }))
                 .await
             }
-            ConsumerHandler::DeadLetters => dlq::record_batch(&self.dead_letters, batch, now())
+            ConsumerHandler::DeadLetters => dlq::record_batch(self.dead_letters, batch, now())
                 .await
                 .batch_item_failures
                 .into_iter()

@@ -3,7 +3,7 @@
 use crate::domain;
 use crate::ports::{Carrier, CarrierError, ShipmentStore};
 use chrono::{DateTime, Utc};
-use events::{Envelope, EventKind, OutgoingEvent, PaymentAuthorized, SagaEvent};
+use events::{Envelope, EventKind, Majors, OutgoingEvent, PaymentAuthorized, SagaEvent};
 use platform::{Commit, StoreError};
 use thiserror::Error;
 use tracing::{debug, info, warn};
@@ -38,6 +38,7 @@ pub const ACCEPTS: &[EventKind] = &[EventKind::PaymentAuthorized];
 pub async fn handle<S, C>(
     store: &S,
     carrier: &C,
+    scheduled_majors: &Majors,
     event: SagaEvent,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingEvent>, ShippingError>
@@ -61,7 +62,7 @@ where
                 );
                 Ok(outcome)
             }
-            None => schedule(store, carrier, e, now).await,
+            None => schedule(store, carrier, scheduled_majors, e, now).await,
         },
         other => {
             debug!(
@@ -76,6 +77,7 @@ where
 async fn schedule<S: ShipmentStore, C: Carrier>(
     store: &S,
     carrier: &C,
+    scheduled_majors: &Majors,
     e: Envelope<PaymentAuthorized>,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutgoingEvent>, ShippingError> {
@@ -92,7 +94,7 @@ async fn schedule<S: ShipmentStore, C: Carrier>(
     let booking = carrier
         .schedule(order, &e.data.ship_to, &e.data.lines)
         .await?;
-    let outcome = domain::booking_outcome(&e, &booking, now);
+    let outcome = domain::booking_outcome(&e, &booking, scheduled_majors, now);
     info!(status = booking.status(), country = %e.data.ship_to.country, "shipment decided");
     match store
         .record(order, &booking, e.metadata.event_id, &outcome)

@@ -10,6 +10,7 @@ use platform::EventPublisher;
 pub async fn consume<S, C, P>(
     store: &S,
     carrier: &C,
+    scheduled_majors: &events::Majors,
     publisher: &P,
     batch: SqsEvent,
 ) -> SqsBatchResponse
@@ -19,7 +20,7 @@ where
     P: EventPublisher,
 {
     platform::consumer::consume_batch(publisher, batch, |e| {
-        handler::handle(store, carrier, e, Utc::now())
+        handler::handle(store, carrier, scheduled_majors, e, Utc::now())
     })
     .await
 }

@@ -5,8 +5,8 @@
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use chrono::{DateTime, TimeZone, Utc};
 use events::{
-    BusEvent, CountryCode, Envelope, EventId, OrderId, OrderLine, OutgoingEvent, PaymentAuthorized,
-    ReasonCode, SagaEvent, ShippingAddress, detail_type as dt,
+    BusEvent, CountryCode, Envelope, EventId, EventKind, Majors, OrderId, OrderLine, OutgoingEvent,
+    PaymentAuthorized, ReasonCode, SagaEvent, ShippingAddress, detail_type as dt,
 };
 use platform::consumer::handle_and_publish;
 use platform::sqlite::Db;
@@ -38,6 +38,22 @@ fn authorized_to(country: &str) -> Envelope<PaymentAuthorized> {
     };
     e.data.ship_to.country = CountryCode::parse(country).unwrap();
     e
+}
+
+/// Handles the example Payment Authorized to GB, publishing major 2.
+async fn to_great_britain<C: Carrier>(
+    store: &SqliteShipmentStore,
+    carrier: &C,
+    at: DateTime<Utc>,
+) -> Vec<OutgoingEvent> {
+    handle(store, carrier, &majors(), authorized_to("GB").into(), at)
+        .await
+        .unwrap()
+}
+
+/// Major 2 only: the window closed, so each outcome is one event.
+fn majors() -> Majors {
+    Majors::parse(EventKind::ShipmentScheduled, "test", "2").unwrap()
 }
 
 fn now() -> DateTime<Utc> {
@@ -95,7 +111,7 @@ impl EventPublisher for RecordingPublisher {
 async fn an_order_to_great_britain_is_scheduled_and_emits_shipment_scheduled() {
     let (store, carrier) = (store(), CountingCarrier::default());
     let cause = authorized_to("GB");
-    let outcome = handle(&store, &carrier, cause.clone().into(), now())
+    let outcome = handle(&store, &carrier, &majors(), cause.clone().into(), now())
         .await
         .unwrap();
 
@@ -106,9 +122,9 @@ async fn an_order_to_great_britain_is_scheduled_and_emits_shipment_scheduled() {
     assert_eq!(e.data.order_id, cause.data.order_id);
     assert_eq!(e.data.lines, cause.data.lines);
     assert_eq!(e.data.amount, cause.data.amount);
-    assert_eq!(e.data.carrier, "SimPost");
+    assert_eq!(e.data.tracking.carrier, "SimPost");
     assert!(e.data.shipment_id.starts_with("shp_"));
-    assert!(e.data.tracking_number.starts_with("SIM"));
+    assert!(e.data.tracking.number.starts_with("SIM"));
     assert_eq!(
         e.metadata.event_id,
         EventId::derive(cause.metadata.event_id, dt::SHIPMENT_SCHEDULED)
@@ -118,10 +134,44 @@ async fn an_order_to_great_britain_is_scheduled_and_emits_shipment_scheduled() {
 }
 
 #[tokio::test]
+async fn during_the_transition_window_shipment_scheduled_is_published_in_both_majors_with_one_event_id()
+ {
+    let (store, carrier) = (store(), CountingCarrier::default());
+    let both = Majors::parse(EventKind::ShipmentScheduled, "test", "1,2").unwrap();
+    let outcome = handle(&store, &carrier, &both, authorized_to("GB").into(), now())
+        .await
+        .unwrap();
+    assert_eq!(outcome.len(), 2, "{outcome:?}");
+    assert_eq!(outcome[0].event_id, outcome[1].event_id);
+    let v1: serde_json::Value = serde_json::from_str(&outcome[0].detail).unwrap();
+    let v2: serde_json::Value = serde_json::from_str(&outcome[1].detail).unwrap();
+    assert_eq!(v1["metadata"]["version"], 1);
+    assert!(
+        v1["data"]["trackingNumber"]
+            .as_str()
+            .unwrap()
+            .starts_with("SIM")
+    );
+    assert_eq!(v1["data"]["carrier"], "SimPost");
+    assert_eq!(v2["metadata"]["version"], 2);
+    assert_eq!(
+        v2["data"]["tracking"]["number"],
+        v1["data"]["trackingNumber"]
+    );
+    assert!(v2["data"].get("trackingNumber").is_none(), "{v2}");
+    let (SagaEvent::ShipmentScheduled(a), SagaEvent::ShipmentScheduled(b)) =
+        (parse(&outcome[0]), parse(&outcome[1]))
+    else {
+        panic!("expected two Shipment Scheduled, got {outcome:?}");
+    };
+    assert_eq!(a.data, b.data, "both majors carry the same shipment");
+}
+
+#[tokio::test]
 async fn an_order_to_antarctica_fails_with_shipment_failed_naming_the_country() {
     let (store, carrier) = (store(), CountingCarrier::default());
     let cause = authorized_to("AQ");
-    let outcome = handle(&store, &carrier, cause.clone().into(), now())
+    let outcome = handle(&store, &carrier, &majors(), cause.clone().into(), now())
         .await
         .unwrap();
 
@@ -139,22 +189,16 @@ async fn an_order_to_antarctica_fails_with_shipment_failed_naming_the_country() 
 async fn the_unserved_countries_are_configurable() {
     let store = store();
     let carrier = SimulatedCarrier::new("GB,FR".parse().unwrap());
-    let outcome = handle(&store, &carrier, authorized_to("GB").into(), now())
-        .await
-        .unwrap();
+    let outcome = to_great_britain(&store, &carrier, now()).await;
     assert_eq!(outcome[0].detail_type, dt::SHIPMENT_FAILED);
 }
 
 #[tokio::test]
 async fn a_duplicate_payment_authorized_schedules_once_and_re_emits_the_identical_outcome() {
     let (store, carrier) = (store(), CountingCarrier::default());
-    let first = handle(&store, &carrier, authorized_to("GB").into(), now())
-        .await
-        .unwrap();
+    let first = to_great_britain(&store, &carrier, now()).await;
     let later = now() + chrono::Duration::minutes(5);
-    let second = handle(&store, &carrier, authorized_to("GB").into(), later)
-        .await
-        .unwrap();
+    let second = to_great_britain(&store, &carrier, later).await;
 
     assert_eq!(first, second);
     assert_eq!(carrier.calls.load(Ordering::SeqCst), 1);
@@ -167,7 +211,8 @@ async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry()
         fail: true,
         ..Default::default()
     };
-    let handler = |e| handle(&store, &carrier, e, now());
+    let scheduled = majors();
+    let handler = |e| handle(&store, &carrier, &scheduled, e, now());
     assert!(
         handle_and_publish(&down, authorized_to("AQ").into(), handler)
             .await
@@ -175,7 +220,8 @@ async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry()
     );
 
     let up = RecordingPublisher::default();
-    let handler = |e| handle(&store, &carrier, e, now());
+    let scheduled = majors();
+    let handler = |e| handle(&store, &carrier, &scheduled, e, now());
     handle_and_publish(&up, authorized_to("AQ").into(), handler)
         .await
         .unwrap();
@@ -196,13 +242,13 @@ async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry()
 #[tokio::test]
 async fn another_payment_authorized_for_an_order_already_booked_books_nothing_and_emits_nothing() {
     let (store, carrier) = (store(), CountingCarrier::default());
-    handle(&store, &carrier, authorized_to("GB").into(), now())
-        .await
-        .unwrap();
+    to_great_britain(&store, &carrier, now()).await;
     let mut other = authorized_to("GB");
     other.metadata.event_id = EventId::derive(other.metadata.event_id, "replayed");
 
-    let outcome = handle(&store, &carrier, other.into(), now()).await.unwrap();
+    let outcome = handle(&store, &carrier, &majors(), other.into(), now())
+        .await
+        .unwrap();
     assert!(outcome.is_empty());
     assert_eq!(carrier.calls.load(Ordering::SeqCst), 1);
 }
@@ -216,7 +262,7 @@ async fn events_of_other_types_are_ignored() {
         "shipment-failed",
         "payment-refunded",
     ] {
-        let outcome = handle(&store, &carrier, example(slug), now())
+        let outcome = handle(&store, &carrier, &majors(), example(slug), now())
             .await
             .unwrap();
         assert!(outcome.is_empty(), "{slug}");
@@ -241,7 +287,7 @@ async fn the_lambda_adapter_publishes_the_outcome_of_each_message() {
         message("garbage", "{".into()),
     ];
 
-    let response = shipping::lambda::consume(&store, &carrier, &publisher, batch).await;
+    let response = shipping::lambda::consume(&store, &carrier, &majors(), &publisher, batch).await;
 
     let failed: Vec<_> = response
         .batch_item_failures
@@ -265,7 +311,7 @@ async fn accepts_lists_exactly_the_events_the_dispatch_acts_on() {
         let event = example(&kind.slug());
         let id = event.metadata().event_id;
         let carrier = SimulatedCarrier::new("AQ".parse().unwrap());
-        let result = handle(&store, &carrier, event, now()).await;
+        let result = handle(&store, &carrier, &majors(), event, now()).await;
         let recorded = store.processed(id).await.unwrap().is_some();
         let acted = recorded || !matches!(result, Ok(ref out) if out.is_empty());
         assert_eq!(

@@ -337,7 +337,7 @@ mod tests {
         for rule in &mut rules {
             rule.enabled &= rule
                 .pattern
-                .matches_json(br#"{"source": "shop.orders", "detail-type": "Order Confirmed"}"#)
+                .matches_json(br#"{"source": "shop.orders", "detail-type": "Order Confirmed", "detail": {"metadata": {"version": 1}}}"#)
                 == Ok(false);
         }
         let unrouted: Vec<String> = check(&rules, &[], &examples)

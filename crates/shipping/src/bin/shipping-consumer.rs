@@ -12,12 +12,14 @@ async fn main() -> Result<(), Error> {
     let table = required("SHIPMENTS_TABLE")?;
     let bus = required("EVENT_BUS_NAME")?;
     let carrier = SimulatedCarrier::from_env()?;
+    let majors = std::env::var(shipping::domain::SCHEDULED_MAJORS_VAR).ok();
+    let majors = shipping::domain::scheduled_majors(majors.as_deref())?;
     let aws = config::aws().await;
     let store = DynamoShipmentStore::new(aws_sdk_dynamodb::Client::new(&aws), table);
     let publisher = EventBridgePublisher::new(aws_sdk_eventbridge::Client::new(&aws), bus);
-    let (store, carrier, publisher) = (&store, &carrier, &publisher);
+    let (store, carrier, majors, publisher) = (&store, &carrier, &majors, &publisher);
     let handler = service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        let response = shipping::lambda::consume(store, carrier, publisher, event.payload);
+        let response = shipping::lambda::consume(store, carrier, majors, publisher, event.payload);
         Ok::<_, Error>(response.await)
     });
     // Boxed: the runtime's future nests deeper than rustc's default layout limit.
