@@ -12,7 +12,7 @@ include mk/resilience.mk
 include mk/fuzz.mk
 include mk/localstack.mk
 
-.PHONY: help run demo test test-rust lint fmt schema build sam-build deploy bench bench-aws-api bench-backends fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema schema-check build sam-build deploy bench bench-aws-api bench-backends fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -48,9 +48,13 @@ lint: tools ## rustfmt, clippy (warnings are errors), cfn-lint, sam validate, ch
 fmt: ## format the Rust code
 	$(CARGO) fmt --all
 
-schema: ## regenerate events-schema/schemas from the Rust event types, then the template's generated section (schema registry, report queries, dashboard)
+schema: ## regenerate events-schema/schemas from the Rust event types, publish compatible changes as new revisions (refused if one breaks its published revision), then the template's generated section (schema registry, report queries, dashboard)
 	UPDATE_SCHEMAS=1 $(CARGO) test -p events --test contracts --locked
+	$(CARGO) run --locked -q -p local --bin saga -- schema publish --dir events-schema
 	$(PYTHON) tools/template_sections.py
+
+schema-check: ## the compatibility gate: every current contract against its last published revision (make test runs it in crates/local/tests/cli/schema_command.rs)
+	$(CARGO) run --locked -q -p local --bin saga -- schema check --dir events-schema
 
 build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64, lambda-release settings)
 	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || $(MAKE) rust-arm64-target

@@ -65,6 +65,7 @@ async fn a_dead_letter_is_redriven_once_its_cause_is_fixed() {
         causation_id: cause,
         version: 1,
         occurred_at: chrono_now(),
+        also_published_as: Vec::new(),
     };
     let stray = SagaEvent::from(Envelope {
         metadata,

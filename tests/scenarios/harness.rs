@@ -10,7 +10,7 @@ use events::OutgoingEvent;
 use hybrid::{HybridRuntime, Provisioner, StackNames, StackTemplate};
 use inventory::InventoryStore;
 use platform::EventPublisher;
-use saga_e2e::{OrdersApi, TestApp, project_wiring, template_path};
+use saga_e2e::{OrdersApi, TestApp, template_path};
 use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -93,8 +93,16 @@ fn init_logs() {
 
 impl Saga {
     pub async fn embedded() -> Saga {
+        Self::embedded_from(&template_path()).await
+    }
+
+    /// The embedded runtime on another template (a changed copy of the
+    /// project's).
+    pub async fn embedded_from(template: &std::path::Path) -> Saga {
         init_logs();
-        let app = TestApp::spawn().await;
+        let template = local::template::Template::from_path(template).expect("template parses");
+        let wiring = local::wiring::wiring(&template).expect("template wires");
+        let app = TestApp::spawn_with(wiring, runtime::Faults::none()).await;
         let api = app.api.clone();
         Saga {
             backend: Backend::Embedded(Box::new(app)),
@@ -105,9 +113,15 @@ impl Saga {
     /// A fresh `moto_server` on a free 127.0.0.1 port, stopped when the
     /// saga is dropped.
     pub async fn moto() -> Saga {
+        Self::moto_from(&template_path()).await
+    }
+
+    /// [`Saga::moto`] on another template (a changed copy of the project's).
+    pub async fn moto_from(template: &std::path::Path) -> Saga {
         let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
         let endpoint = moto.endpoint();
         Self::aws(
+            template,
             &endpoint,
             "",
             Some(moto),
@@ -128,6 +142,7 @@ impl Saga {
                 .expect("LocalStack starts");
         let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         Self::aws(
+            &template_path(),
             &endpoint,
             &prefix,
             None,
@@ -138,6 +153,7 @@ impl Saga {
     }
 
     async fn aws(
+        template: &std::path::Path,
         endpoint: &str,
         prefix: &str,
         moto: Option<saga_aws_tests::Moto>,
@@ -146,7 +162,11 @@ impl Saga {
     ) -> Saga {
         init_logs();
         let config = sdk_config(endpoint).await;
-        let template = StackTemplate::from_path(&template_path()).expect("template reads");
+        let wiring = local::wiring::wiring(
+            &local::template::Template::from_path(template).expect("template parses"),
+        )
+        .expect("template wires");
+        let template = StackTemplate::from_path(template).expect("template reads");
         let provisioner = Provisioner::new(&config);
         let names: StackNames = provisioner
             .provision(&template, prefix)
@@ -163,7 +183,7 @@ impl Saga {
             listen: Some("127.0.0.1:0".parse().expect("address")),
             quirks,
         };
-        let runtime = HybridRuntime::start(&config, &template, project_wiring(), names, options)
+        let runtime = HybridRuntime::start(&config, &template, wiring, names, options)
             .await
             .expect("hybrid runtime starts");
         let items = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
@@ -316,14 +336,14 @@ impl Saga {
                 app.runtime
                     .services
                     .orders
-                    .place(order, &hash, outbox)
+                    .place(order, None, &hash, outbox)
                     .await
             }
             Backend::Aws(aws) => {
                 aws.runtime
                     .services
                     .orders
-                    .place(order, &hash, outbox)
+                    .place(order, None, &hash, outbox)
                     .await
             }
         }

@@ -51,3 +51,31 @@ on_every_backend!(
     unknown_fields_in_data_metadata_and_nested_objects_are_ignored_by_every_consumer,
     an_event_of_a_major_the_consumer_does_not_read_is_dead_lettered_naming_it,
 );
+
+/// The v1 -> v2 transition of Shipment Scheduled, both ways, on changed
+/// copies of the template (README, "Changing an event").
+macro_rules! transition {
+    ($($scenario:ident => $edits:expr),* $(,)?) => {
+        mod transition_embedded {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let (_dir, template) = crate::scenarios::template_with(&$edits);
+                crate::scenarios::$scenario(crate::harness::Saga::embedded_from(&template).await).await;
+            })*
+        }
+        mod transition_moto {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let (_dir, template) = crate::scenarios::template_with(&$edits);
+                crate::scenarios::$scenario(crate::harness::Saga::moto_from(&template).await).await;
+            })*
+        }
+    };
+}
+
+transition!(
+    consumers_of_major_1_never_hear_of_a_shipment_published_only_as_major_2 =>
+        [crate::scenarios::consumers_of_major_1_only(), vec![(r#"SHIPMENT_SCHEDULED_MAJORS: "1,2""#, r#"SHIPMENT_SCHEDULED_MAJORS: "2""#)]].concat(),
+    consumers_of_both_majors_work_with_a_producer_of_major_1_only =>
+        [(r#"SHIPMENT_SCHEDULED_MAJORS: "1,2""#, r#"SHIPMENT_SCHEDULED_MAJORS: "1""#)],
+);

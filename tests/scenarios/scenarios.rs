@@ -123,6 +123,7 @@ pub async fn a_dead_lettered_event_is_redriven_once_its_cause_is_fixed(saga: Sag
             causation_id: cause,
             version: 1,
             occurred_at: chrono::Utc::now(),
+            also_published_as: Vec::new(),
         },
         data: PaymentFailed {
             order_id,
@@ -302,4 +303,78 @@ pub async fn an_event_of_a_major_the_consumer_does_not_read_is_dead_lettered_nam
         "{letter:?}"
     );
     assert_eq!(saga.stock("KB-001").await, (1000, 0, 0), "nothing reserved");
+}
+
+/// A copy of the project's template with each `(from, to)` replaced once.
+pub fn template_with(edits: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let mut text = std::fs::read_to_string(saga_e2e::template_path()).expect("template");
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from} occurs once");
+        text = text.replace(from, to);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("template.yaml");
+    std::fs::write(&path, text).expect("template written");
+    (dir, path)
+}
+
+/// The orders and inventory rules (the consumers of Shipment Scheduled) as
+/// they were before their consumers read major 2.
+pub fn consumers_of_major_1_only() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "            version: [1, 2]\n      Targets:\n        - Id: OrdersQueue",
+            "            version: [1]\n      Targets:\n        - Id: OrdersQueue",
+        ),
+        (
+            "            version: [1, 2]\n      Targets:\n        - Id: InventoryQueue",
+            "            version: [1]\n      Targets:\n        - Id: InventoryQueue",
+        ),
+    ]
+}
+
+async fn confirmed_and_shipped(saga: &Saga) {
+    let id = saga
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    saga.settled(&id, "CONFIRMED", &["Shipment Scheduled"])
+        .await;
+    saga.eventually("KB-001 shipped", || async {
+        match saga.stock("KB-001").await {
+            (999, 0, 1) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    let letters = saga.dead_letters().await;
+    assert!(letters.is_empty(), "{letters:?}");
+}
+
+/// Consumers subscribed to major 1 only, and a producer that skipped the
+/// transition window (major 2 only): their rules never deliver the
+/// shipment, so the order stays pending. This is what the window is for.
+pub async fn consumers_of_major_1_never_hear_of_a_shipment_published_only_as_major_2(saga: Saga) {
+    let id = saga
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    saga.eventually("the shipment scheduled", || async {
+        let timeline = saga.order(&id).await["timeline"].to_string();
+        if timeline.contains("Payment Authorized") {
+            Ok(())
+        } else {
+            Err(timeline)
+        }
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let order = saga.order(&id).await;
+    assert_eq!(order["status"], "PENDING", "{order}");
+    assert!(!order["timeline"].to_string().contains("Shipment Scheduled"));
+}
+
+/// New consumers, old producer: consumers reading both majors confirm and
+/// ship an order whose Shipment Scheduled comes only as major 1 (a shipping
+/// deployment older than theirs), upcasting it.
+pub async fn consumers_of_both_majors_work_with_a_producer_of_major_1_only(saga: Saga) {
+    confirmed_and_shipped(&saga).await;
 }

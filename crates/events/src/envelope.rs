@@ -17,6 +17,13 @@ pub struct Metadata {
     pub causation_id: EventId,
     pub version: u32,
     pub occurred_at: DateTime<Utc>,
+    /// The other majors this same event (same id) was published in, during
+    /// a transition window: a consumer that reads a newer one of them skips
+    /// this copy, as the newer copy reaches it too
+    /// ([`crate::SagaEvent::superseded`]). Consumers of this major only
+    /// do not know the field and handle the copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_published_as: Vec<u32>,
 }
 
 /// `detail` of every saga event.
@@ -37,6 +44,7 @@ impl<T> Envelope<T> {
                 causation_id: event_id,
                 version: SCHEMA_VERSION,
                 occurred_at: now,
+                also_published_as: Vec::new(),
             },
             data,
         }
@@ -51,6 +59,7 @@ impl<T> Envelope<T> {
                 causation_id: cause.event_id,
                 version: SCHEMA_VERSION,
                 occurred_at: now,
+                also_published_as: Vec::new(),
             },
             data,
         }

@@ -205,6 +205,24 @@ impl EventKind {
 }
 
 impl SagaEvent {
+    /// Whether this copy of a dual-published event is one this build skips:
+    /// the same event was also published in a newer major this build reads,
+    /// and that copy is the one to handle. Handling both would confirm an
+    /// order once and publish its recorded outcome a second time.
+    pub fn superseded(&self) -> bool {
+        self.superseded_for(self.kind().majors())
+    }
+
+    /// [`Self::superseded`] for a consumer reading the majors `reads`: one
+    /// that reads only this copy's major (a build from before the newer
+    /// one) handles it.
+    pub fn superseded_for(&self, reads: &[u32]) -> bool {
+        let m = self.metadata();
+        m.also_published_as
+            .iter()
+            .any(|&other| other > m.version && reads.contains(&other))
+    }
+
     pub fn source(&self) -> &'static str {
         self.kind().source()
     }
@@ -261,6 +279,8 @@ where
         .map(|&major| {
             let mut envelope = Envelope::caused_by(cause, T::DETAIL_TYPE, data.clone(), now);
             envelope.metadata.version = major;
+            envelope.metadata.also_published_as =
+                majors.iter().copied().filter(|&m| m != major).collect();
             envelope.into().to_outgoing()
         })
         .collect()

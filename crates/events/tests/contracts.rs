@@ -215,3 +215,33 @@ fn an_order_placed_with_zero_quantity_is_rejected() {
     let err = bus.to_saga().unwrap_err().to_string();
     assert!(err.contains("quantity"), "{err}");
 }
+
+#[test]
+fn a_copy_also_published_in_a_newer_major_this_build_reads_is_superseded_and_no_other() {
+    let kind = EventKind::ShipmentScheduled;
+    let with = |major: u32, also: serde_json::Value| {
+        let mut bus = BusEvent::from_json(&example_of(kind, major)).unwrap();
+        bus.detail["metadata"]["alsoPublishedAs"] = also;
+        bus.to_saga().unwrap()
+    };
+    assert!(with(1, json!([2])).superseded());
+    assert!(
+        !with(1, json!([2])).superseded_for(&[1]),
+        "a consumer of major 1 only handles the major 1 copy"
+    );
+    assert!(
+        !with(2, json!([1])).superseded(),
+        "the newer copy is handled"
+    );
+    assert!(
+        !with(1, json!([3])).superseded(),
+        "a major this build does not read supersedes nothing"
+    );
+    assert!(
+        !BusEvent::from_json(&example_of(kind, 1))
+            .unwrap()
+            .to_saga()
+            .unwrap()
+            .superseded()
+    );
+}

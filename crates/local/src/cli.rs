@@ -44,6 +44,10 @@ pub enum Command {
     /// every emitted event type routed, every rule matching an example,
     /// every consumer fed what it accepts. Exits non-zero naming each gap.
     Lint(commands::lint::LintArgs),
+    /// The compatibility gate over events-schema/: `check` compares every
+    /// current contract with its last published revision and names each
+    /// breaking change; `publish` records compatible ones as new revisions.
+    Schema(commands::schema::SchemaArgs),
     /// Runs the saga under seeded faults, seed after seed, and checks the
     /// invariants after each.
     Simulate(commands::simulate::SimulateArgs),
@@ -93,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Dlq(args) => block_on(commands::dlq::run(&args, &mut out)),
         Command::Report(args) => block_on(commands::report::run(&args, &mut out)),
         Command::Lint(args) => commands::lint::run(&args, &mut out),
+        Command::Schema(args) => commands::schema::run(&args, &mut out),
         Command::Simulate(args) => block_on(commands::simulate::run(&args, &mut out)),
     };
     let flushed = out.flush();

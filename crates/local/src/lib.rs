@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod commands;
 pub mod input;
+pub mod schema;
 pub mod sim;
 pub mod template;
 pub mod wiring;

@@ -73,6 +73,15 @@ where
             return Err(error.to_string());
         }
     };
+    if event.superseded() {
+        tracing::debug!(
+            message_id,
+            detail_type = event.detail_type(),
+            version = event.metadata().version,
+            "a copy of an event also published in a newer major this consumer reads; that copy is handled"
+        );
+        return Ok(());
+    }
     let span = event_span(&event);
     let result = handle(event).instrument(span.clone()).await;
     let _entered = span.enter();

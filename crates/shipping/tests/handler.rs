@@ -165,6 +165,13 @@ async fn during_the_transition_window_shipment_scheduled_is_published_in_both_ma
         panic!("expected two Shipment Scheduled, got {outcome:?}");
     };
     assert_eq!(a.data, b.data, "both majors carry the same shipment");
+    assert_eq!(a.metadata.also_published_as, [2]);
+    assert_eq!(b.metadata.also_published_as, [1]);
+    let (a, b) = (SagaEvent::from(a), SagaEvent::from(b));
+    assert!(
+        a.superseded() && !b.superseded(),
+        "a consumer reading both majors handles the major 2 copy only"
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ pub mod rule_set;
 pub mod run;
 pub mod run_aws;
 pub mod saga_env;
+pub mod schema;
 pub mod simulate;
 pub mod test_event_pattern;
 pub mod trace;

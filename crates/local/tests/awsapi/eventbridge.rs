@@ -212,7 +212,11 @@ async fn list_rules_describe_rule_and_list_targets_by_rule_show_the_templates_wi
     let pattern: serde_json::Value = serde_json::from_str(rule.event_pattern().unwrap()).unwrap();
     assert_eq!(
         pattern,
-        serde_json::json!({"source": ["shop.payment"], "detail-type": ["Payment Authorized"]})
+        serde_json::json!({
+            "source": ["shop.payment"],
+            "detail-type": ["Payment Authorized"],
+            "detail": {"metadata": {"version": [1]}}
+        })
     );
 
     let targets = events

@@ -7,6 +7,7 @@ mod replay_archive;
 mod report_command;
 mod run_binding;
 mod runtime_commands;
+mod schema_command;
 mod template_loading;
 mod test_event_pattern;
 
