@@ -182,8 +182,23 @@ async fn the_shipping_consumer_schedules_a_shipment_for_an_authorized_payment() 
         .invoke_file(Function::SHIPPING, "sqs-shipping.json")
         .await;
     assert!(failed_ids(&response).is_empty(), "{response}");
-    let tapped = app.stack.drain("TapQueue", 1, WAIT).await;
-    assert_eq!(detail_types(&tapped), ["Shipment Scheduled"]);
+    // The template opens Shipment Scheduled's v1 -> v2 transition window
+    // (SHIPMENT_SCHEDULED_MAJORS "1,2"): one copy per major, one event id.
+    let tapped = app.stack.drain("TapQueue", 2, WAIT).await;
+    assert_eq!(
+        detail_types(&tapped),
+        ["Shipment Scheduled", "Shipment Scheduled"]
+    );
+    let mut majors: Vec<_> = tapped
+        .iter()
+        .map(|e| e["detail"]["metadata"]["version"].as_u64())
+        .collect();
+    majors.sort();
+    assert_eq!(majors, [Some(1), Some(2)]);
+    assert_eq!(
+        tapped[0]["detail"]["metadata"]["eventId"],
+        tapped[1]["detail"]["metadata"]["eventId"]
+    );
 }
 
 #[tokio::test]
