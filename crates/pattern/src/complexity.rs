@@ -24,7 +24,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::ops::{Leaf, Negated, Op};
+use crate::leaf::Leaf;
+use crate::ops::{Negated, Op};
 use crate::text::Wildcard;
 use crate::tree::{Field, Obj};
 

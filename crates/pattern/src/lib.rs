@@ -28,6 +28,7 @@ mod error;
 mod event;
 mod hash;
 mod incoming;
+mod leaf;
 mod matcher;
 mod number;
 mod ops;

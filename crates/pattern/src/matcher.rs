@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::anchors::{self, AnchorIndex, strings_at};
 use crate::error::EventError;
 use crate::event::{Event, Node, Tree};
-use crate::ops::Leaf;
+use crate::leaf::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
 use crate::slots::{self, Slot};

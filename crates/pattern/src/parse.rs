@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::MAX_NESTING_DEPTH;
 use crate::error::{FieldPath, PatternError};
+use crate::leaf::Leaf;
 use crate::number::{self, Range};
-use crate::ops::{Leaf, Negated, Op};
+use crate::ops::{Negated, Op};
 use crate::text::{self, Cidr, Wildcard};
 use crate::tree::{Field, Obj};
 

@@ -7,7 +7,7 @@
 //! array consistency.
 
 use crate::event::{ABSENT, Event, IN_ARRAY, Node};
-use crate::ops::Leaf;
+use crate::leaf::Leaf;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Slot<'t> {

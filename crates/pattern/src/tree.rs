@@ -2,7 +2,7 @@
 //! after validation, by trie id once compiled into a matcher.
 
 use crate::event::{Event, Node};
-use crate::ops::Leaf;
+use crate::leaf::Leaf;
 use crate::slots::{self, Slot};
 use crate::trie::FieldTrie;
 
