@@ -11,19 +11,20 @@ include mk/aws.mk
 include mk/resilience.mk
 include mk/fuzz.mk
 include mk/localstack.mk
+include mk/browser.mk
 
 .PHONY: help run demo test test-rust lint fmt schema schema-check build sam-build deploy bench bench-aws-api bench-backends fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
 
-run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) on 127.0.0.1:3000
+run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) on 127.0.0.1:3000; prints the console's URL (http://127.0.0.1:3000/console/)
 	$(CARGO) run --release --locked -p local --bin saga -- run --template infra/template.yaml
 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
 	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
-test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test, then the fuzz targets without the AWS SDK (5 s each)
+test: tools browser-install lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then the fuzz targets without the AWS SDK (5 s each)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).

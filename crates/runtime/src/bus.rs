@@ -102,6 +102,18 @@ struct RoutedMessage {
     attributes: HashMap<String, String>,
 }
 
+/// An archive row as the event it holds.
+fn archived_event(seq: i64, text: &str) -> Result<ArchivedEvent, StoreError> {
+    let event: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("archive #{seq}: {e}")))?;
+    let time = event["time"]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| StoreError::Corrupt(format!("archive #{seq}: no time")))?;
+    Ok(ArchivedEvent { seq, time, event })
+}
+
 pub struct LocalBus {
     db: Db,
     queues: Arc<Queues>,
@@ -400,16 +412,44 @@ impl LocalBus {
             let mut out = Vec::new();
             for row in rows {
                 let (seq, text) = row?;
-                let event: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("archive #{seq}: {e}")))?;
-                let time = event["time"]
-                    .as_str()
-                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| t.with_timezone(&Utc))
-                    .ok_or_else(|| StoreError::Corrupt(format!("archive #{seq}: no time")))?;
-                out.push(ArchivedEvent { seq, time, event });
+                out.push(archived_event(seq, &text)?);
             }
             Ok(out)
+        })
+    }
+
+    /// The archive's tail, oldest first, at most `limit` events: those
+    /// after `seq` when given (a live view following the bus), else the
+    /// last `limit` (where it starts).
+    pub fn archived_after(
+        &self,
+        seq: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ArchivedEvent>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.db.transaction(|tx| {
+            let rows: Vec<(i64, String)> = match seq {
+                Some(after) => {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT seq, event FROM bus_archive WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    )?;
+                    stmt.query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<Result<_, _>>()?
+                }
+                None => {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT seq, event FROM bus_archive ORDER BY seq DESC LIMIT ?1",
+                    )?;
+                    let mut rows: Vec<(i64, String)> = stmt
+                        .query_map(params![limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<Result<_, _>>()?;
+                    rows.reverse();
+                    rows
+                }
+            };
+            rows.into_iter()
+                .map(|(seq, text)| archived_event(seq, &text))
+                .collect()
         })
     }
 

@@ -3,7 +3,6 @@
 
 use super::saga_env::{self, SagaArgs};
 use clap::{Args, Subcommand};
-use dlq::DlqStore;
 use runtime::Options;
 use std::io::Write;
 use std::time::Duration;
@@ -38,17 +37,8 @@ fn known_queue(args: &DlqQueueArgs) -> anyhow::Result<()> {
         return Ok(());
     };
     let wiring = saga_env::wiring(&args.saga)?;
-    let dlqs: std::collections::BTreeSet<&str> = wiring
-        .queues
-        .iter()
-        .filter_map(|q| q.redrive.as_ref().map(|r| r.dead_letter_queue.as_str()))
-        .collect();
-    anyhow::ensure!(
-        dlqs.contains(queue.as_str()),
-        "--queue {queue} is not a dead-letter queue of {}; its dead-letter queues are {}",
-        args.saga.template.display(),
-        dlqs.into_iter().collect::<Vec<_>>().join(", ")
-    );
+    console::dead_letters::check_dead_letter_queue(&wiring, queue)
+        .map_err(|e| anyhow::anyhow!("--queue {e} ({})", args.saga.template.display()))?;
     Ok(())
 }
 
@@ -60,40 +50,36 @@ pub async fn run(args: &DlqArgs, out: &mut impl Write) -> anyhow::Result<std::pr
     match &args.command {
         DlqCommand::List(a) => {
             let runtime = saga_env::open(&a.saga).await?;
-            let letters = runtime
-                .services
-                .dead_letters
-                .pending(a.queue.as_deref())
-                .await?;
-            writeln!(out, "{} dead letter(s)", letters.len())?;
-            for l in &letters {
-                let kind = events::BusEvent::from_json(&l.body)
-                    .map(|e| format!("{} from {}", e.detail_type, e.source))
-                    .unwrap_or_else(|_| "not a saga event".into());
+            let list = console::dead_letters::list(
+                &runtime.services.dead_letters,
+                &runtime.queues,
+                &runtime.wiring,
+                a.queue.as_deref(),
+            )
+            .await?;
+            writeln!(out, "{} dead letter(s)", list.letters.len())?;
+            for l in &list.letters {
+                let l = (&l.letter, &l.kind);
                 writeln!(
                     out,
                     "  {:<20} {}  attempts {}  {}",
-                    l.queue, l.message_id, l.attempts, kind
+                    l.0.queue, l.0.message_id, l.0.attempts, l.1
                 )?;
                 writeln!(
                     out,
                     "  {:<20} error: {}",
                     "",
-                    l.error.as_deref().unwrap_or("unknown")
+                    l.0.error.as_deref().unwrap_or("unknown")
                 )?;
             }
             // Messages on a DLQ that the DLQ service has not recorded yet
             // (the saga was stopped before it could).
-            for (queue, depth) in runtime.queues.depths()? {
-                if queue.ends_with("DLQ")
-                    && depth > 0
-                    && a.queue.as_deref().is_none_or(|q| q == queue)
-                {
-                    writeln!(
-                        out,
-                        "  {queue}: {depth} message(s) not recorded yet; `saga run` records them"
-                    )?;
-                }
+            for u in &list.unrecorded {
+                writeln!(
+                    out,
+                    "  {}: {} message(s) not recorded yet; `saga run` records them",
+                    u.queue, u.messages
+                )?;
             }
             runtime.shutdown().await;
         }

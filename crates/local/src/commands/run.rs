@@ -52,15 +52,18 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     }
     args.aws.only_with_aws()?;
     saga_env::init_logs("info");
+    let console = console::Console::default();
     let options = Options {
         listen: Some(args.listen),
         faults: args.faults.faults()?,
-        // The bus and queues' EventBridge and SQS APIs, on the same port.
-        mount: Some(awsapi::mount()),
+        // The bus and queues' EventBridge and SQS APIs, and the console,
+        // on the same port.
+        mount: Some(console.beside(awsapi::mount())),
         hold_dead_letters: args.hold_dead_letters,
         ..Options::default()
     };
     let runtime = saga_env::start(&args.saga, options).await?;
+    console.attach(&runtime);
     match &args.catalogue {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -84,6 +87,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         (notice, false) => tracing::info!("{notice}"),
         (notice, true) => tracing::warn!("{notice}"),
     }
+    tracing::info!("console: http://{addr}{}", console::PATH);
     tracing::info!(
         bus = %runtime.wiring.bus_name,
         rules = runtime.wiring.rules.len(),
@@ -95,6 +99,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     );
     shutdown_signal().await;
     tracing::info!("stopping: in-flight deliveries finish, the rest stays queued in the database");
+    console.close();
     runtime.shutdown().await;
     Ok(())
 }

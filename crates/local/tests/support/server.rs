@@ -16,6 +16,9 @@ pub fn template() -> PathBuf {
 pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
+    /// The log up to and with the "serving" line.
+    #[allow(dead_code)] // not every suite reads it
+    pub log: String,
 }
 
 /// Starts `saga run` on a free port and waits for its "serving" line.
@@ -53,9 +56,10 @@ pub fn try_start(db: &Path) -> Result<Server, String> {
     let mut log = String::new();
     loop {
         match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok((_, Some(addr))) => {
+            Ok((line, Some(addr))) => {
                 let addr = addr.parse().expect("an address");
-                return Ok(Server { child, addr });
+                log.push_str(&line);
+                return Ok(Server { child, addr, log });
             }
             Ok((line, None)) => {
                 log.push_str(&line);
@@ -77,6 +81,7 @@ pub fn try_start(db: &Path) -> Result<Server, String> {
 
 impl Server {
     /// SIGKILL, as a crash.
+    #[allow(dead_code)] // not every suite kills
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
