@@ -291,6 +291,12 @@ class TemplateContract(unittest.TestCase):
         self.assertEqual(pay["PAYMENT_DECLINE_OVER_MINOR"], "500000")
         ship = self.props("ShippingFunction")["Environment"]["Variables"]
         self.assertEqual(ship["SHIPPING_UNSERVED_COUNTRIES"], "AQ")
+        # The consumers of Shipment Scheduled read the majors their rules deliver.
+        for fn, rule in (("OrdersConsumerFunction", "OrdersRule"), ("InventoryFunction", "InventoryRule")):
+            with self.subTest(fn=fn):
+                reads = self.props(fn)["Environment"]["Variables"]["READS_SHIPMENT_SCHEDULED_MAJORS"]
+                delivered = self.props(rule)["EventPattern"]["detail"]["metadata"]["version"]
+                self.assertEqual([int(m) for m in reads.split(",")], delivered)
 
     def test_event_sources(self) -> None:
         for fn, (_, _, _, _, queues) in FUNCTIONS.items():

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let records = batch.records.len();
     let handled = Cell::new(0usize);
-    let failed = runtime().block_on(platform::sqs::process_batch_detailed(batch, |_event| {
+    let failed = runtime().block_on(platform::sqs::process_batch_detailed(&events::Reads::all(), batch, |_event| {
         handled.set(handled.get() + 1);
         async { Ok::<_, platform::StoreError>(()) }
     }));

@@ -227,7 +227,7 @@ async fn a_batch_of_hostile_messages_fails_each_one_and_handles_the_good_one() {
         batch.records.push(message);
     }
     let handled = std::sync::atomic::AtomicUsize::new(0);
-    let failed = platform::sqs::process_batch_detailed(batch, |_event| {
+    let failed = platform::sqs::process_batch_detailed(&events::Reads::all(), batch, |_event| {
         handled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         async { Ok::<_, platform::StoreError>(()) }
     })

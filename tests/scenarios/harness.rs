@@ -136,13 +136,19 @@ impl Saga {
     /// and stopped when they exit ([`saga_aws_tests::LocalStack::get`]).
     /// Each saga gets its own name prefix, so tests share one LocalStack.
     pub async fn localstack() -> Saga {
+        Self::localstack_from(&template_path()).await
+    }
+
+    /// [`Saga::localstack`] on another template (a changed copy of the
+    /// project's).
+    pub async fn localstack_from(template: &std::path::Path) -> Saga {
         let endpoint =
             tokio::task::spawn_blocking(|| saga_aws_tests::LocalStack::get().endpoint.clone())
                 .await
                 .expect("LocalStack starts");
         let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         Self::aws(
-            &template_path(),
+            template,
             &endpoint,
             &prefix,
             None,
@@ -272,6 +278,21 @@ impl Saga {
             Backend::Aws(aws) => aws.runtime.services.dead_letters.pending(None).await,
         }
         .expect("dead letters readable")
+    }
+
+    /// Waits until a message is recorded as a dead letter from the DLQ
+    /// `logical_id` (`what` names it in a timeout), and returns its letter.
+    pub async fn dead_letter_from(&self, logical_id: &str, what: &str) -> DeadLetter {
+        let dlq = self.queue_name(logical_id);
+        let waited_for = format!("{what} dead-lettered from {logical_id}");
+        self.eventually(&waited_for, || async {
+            let letters = self.dead_letters().await;
+            match letters.iter().find(|l| l.queue == dlq) {
+                Some(l) => Ok(l.clone()),
+                None => Err(format!("{letters:?}")),
+            }
+        })
+        .await
     }
 
     pub async fn redrive(&self) -> RedriveReport {

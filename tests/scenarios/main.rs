@@ -70,12 +70,23 @@ macro_rules! transition {
                 crate::scenarios::$scenario(crate::harness::Saga::moto_from(&template).await).await;
             })*
         }
+        mod transition_localstack {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let (_dir, template) = crate::scenarios::template_with(&$edits);
+                crate::scenarios::$scenario(crate::harness::Saga::localstack_from(&template).await).await;
+            })*
+        }
     };
 }
 
 transition!(
     consumers_of_major_1_never_hear_of_a_shipment_published_only_as_major_2 =>
-        [crate::scenarios::consumers_of_major_1_only(), vec![(r#"SHIPMENT_SCHEDULED_MAJORS: "1,2""#, r#"SHIPMENT_SCHEDULED_MAJORS: "2""#)]].concat(),
+        [crate::scenarios::consumers_of_major_1_only(), vec![crate::scenarios::SHIPPING_PUBLISHES_MAJOR_2]].concat(),
     consumers_of_both_majors_work_with_a_producer_of_major_1_only =>
-        [(r#"SHIPMENT_SCHEDULED_MAJORS: "1,2""#, r#"SHIPMENT_SCHEDULED_MAJORS: "1""#)],
+        [crate::scenarios::SHIPPING_PUBLISHES_MAJOR_1],
+    consumers_reading_major_1_only_handle_the_major_1_copy_and_skip_the_major_2_copy =>
+        crate::scenarios::consumers_reading_major_1_only(),
+    consumers_reading_major_1_only_dead_letter_a_shipment_published_only_as_major_2_naming_it =>
+        [crate::scenarios::consumers_reading_major_1_only(), vec![crate::scenarios::SHIPPING_PUBLISHES_MAJOR_2]].concat(),
 );

@@ -284,18 +284,8 @@ pub async fn an_event_of_a_major_the_consumer_does_not_read_is_dead_lettered_nam
     detail["metadata"]["version"] = json!(2);
     event.detail = detail.to_string();
     saga.put_on_bus(event).await;
-    let dlq = saga.queue_name("InventoryDLQ");
     let letter = saga
-        .eventually(
-            "the version 2 Order Placed dead-lettered from InventoryDLQ",
-            || async {
-                let letters = saga.dead_letters().await;
-                match letters.iter().find(|l| l.queue == dlq) {
-                    Some(l) => Ok(l.clone()),
-                    None => Err(format!("{letters:?}")),
-                }
-            },
-        )
+        .dead_letter_from("InventoryDLQ", "the version 2 Order Placed")
         .await;
     let error = letter.error.clone().unwrap_or_default();
     assert!(
@@ -317,6 +307,20 @@ pub fn template_with(edits: &[(&str, &str)]) -> (tempfile::TempDir, std::path::P
     std::fs::write(&path, text).expect("template written");
     (dir, path)
 }
+
+/// Shipping's setting in the template (the transition window open), and
+/// the same set to publish major 1 only (a shipping deployment from before
+/// major 2) or major 2 only (the window closed). The leading spaces keep
+/// the consumers' `READS_SHIPMENT_SCHEDULED_MAJORS` out of the match.
+const SHIPPING_PUBLISHES_BOTH: &str = "          SHIPMENT_SCHEDULED_MAJORS: \"1,2\"";
+pub const SHIPPING_PUBLISHES_MAJOR_1: (&str, &str) = (
+    SHIPPING_PUBLISHES_BOTH,
+    "          SHIPMENT_SCHEDULED_MAJORS: \"1\"",
+);
+pub const SHIPPING_PUBLISHES_MAJOR_2: (&str, &str) = (
+    SHIPPING_PUBLISHES_BOTH,
+    "          SHIPMENT_SCHEDULED_MAJORS: \"2\"",
+);
 
 /// The orders and inventory rules (the consumers of Shipment Scheduled) as
 /// they were before their consumers read major 2.
@@ -377,4 +381,69 @@ pub async fn consumers_of_major_1_never_hear_of_a_shipment_published_only_as_maj
 /// deployment older than theirs), upcasting it.
 pub async fn consumers_of_both_majors_work_with_a_producer_of_major_1_only(saga: Saga) {
     confirmed_and_shipped(&saga).await;
+}
+
+/// The orders and inventory functions (the consumers of Shipment
+/// Scheduled) set to read its major 1 only, as builds from before major 2
+/// existed: built from this commit, they behave as those would. Their rules
+/// still deliver both majors, as a rule that does not filter on the version
+/// would.
+pub fn consumers_reading_major_1_only() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "READS_SHIPMENT_SCHEDULED_MAJORS: \"1,2\"\n      Events:\n        OrdersQueue:",
+            "READS_SHIPMENT_SCHEDULED_MAJORS: \"1\"\n      Events:\n        OrdersQueue:",
+        ),
+        (
+            "READS_SHIPMENT_SCHEDULED_MAJORS: \"1,2\"\n      Events:\n        InventoryQueue:",
+            "READS_SHIPMENT_SCHEDULED_MAJORS: \"1\"\n      Events:\n        InventoryQueue:",
+        ),
+    ]
+}
+
+/// Old consumers, new producer (the transition window open): shipping
+/// publishes majors 1 and 2 with one event id, and consumers reading major
+/// 1 only get both copies. Each handles the major 1 copy and skips the
+/// major 2 copy without failing, as its `metadata.alsoPublishedAs` names
+/// major 1: the order confirms, its stock ships once, and nothing is
+/// dead-lettered (a major 2 copy they failed would be, after its retries:
+/// the next scenario).
+pub async fn consumers_reading_major_1_only_handle_the_major_1_copy_and_skip_the_major_2_copy(
+    saga: Saga,
+) {
+    confirmed_and_shipped(&saga).await;
+    saga.idle().await;
+    let letters = saga.dead_letters().await;
+    assert!(letters.is_empty(), "{letters:?}");
+    assert_eq!(saga.stock("KB-001").await, (999, 0, 1), "shipped once");
+}
+
+/// The window closed too early: shipping publishes major 2 only, with no
+/// copy in major 1, and consumers reading major 1 only fail it on every
+/// receive, naming its type and version, until it is dead-lettered with
+/// that reason. The order stays pending with its stock reserved: never read
+/// as major 1.
+pub async fn consumers_reading_major_1_only_dead_letter_a_shipment_published_only_as_major_2_naming_it(
+    saga: Saga,
+) {
+    let id = saga
+        .place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
+        .await;
+    let reason =
+        "`Shipment Scheduled` version 2 is not a major this consumer reads (it reads version 1)";
+    for queue in ["OrdersDLQ", "InventoryDLQ"] {
+        let letter = saga
+            .dead_letter_from(queue, "the major 2 Shipment Scheduled")
+            .await;
+        assert_eq!(letter.error.as_deref(), Some(reason), "{letter:?}");
+        assert!(letter.body.contains("Shipment Scheduled"), "{letter:?}");
+    }
+    let order = saga.order(&id).await;
+    assert_eq!(order["status"], "PENDING", "{order}");
+    assert!(!order["timeline"].to_string().contains("Shipment Scheduled"));
+    assert_eq!(
+        saga.stock("KB-001").await,
+        (999, 1, 0),
+        "reserved, not shipped"
+    );
 }

@@ -52,7 +52,7 @@ pub enum EventError {
     UnknownVersion {
         detail_type: String,
         version: u64,
-        known: &'static [u32],
+        known: Vec<u32>,
     },
     #[error("`{detail_type}` detail does not match its contract: {}", without_values(&.error.to_string()))]
     Detail {

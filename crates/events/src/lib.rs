@@ -10,6 +10,7 @@ mod error;
 mod ids;
 mod majors;
 mod payloads;
+mod reads;
 mod saga_event;
 mod values;
 
@@ -19,6 +20,7 @@ pub use error::{EventError, ValidationError};
 pub use ids::{EventId, OrderId};
 pub use majors::Majors;
 pub use payloads::*;
+pub use reads::{Reading, Reads};
 pub use saga_event::{EventKind, SagaEvent, outcome, outcome_in};
 pub use values::{
     CountryCode, Currency, CustomerId, Money, OrderLine, PaymentToken, PricedLine, PromotionCode,

@@ -114,7 +114,7 @@ fn read_envelope<T: Payload>(detail: Value) -> Result<Envelope<T>, EventError> {
         return Err(EventError::UnknownVersion {
             detail_type: T::DETAIL_TYPE.to_owned(),
             version,
-            known: T::MAJORS,
+            known: T::MAJORS.to_vec(),
         });
     }
     if T::MAJORS.len() == 1 {

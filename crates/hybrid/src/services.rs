@@ -35,6 +35,7 @@ pub struct AwsServices {
     pub gateway: SimulatedGateway,
     pub carrier: SimulatedCarrier,
     pub scheduled_majors: events::Majors,
+    pub reads: runtime::ConsumerReads,
     pub publisher: EventBridgePublisher,
 }
 
@@ -63,6 +64,7 @@ impl AwsServices {
             gateway,
             carrier,
             scheduled_majors: runtime::scheduled_majors(wiring)?,
+            reads: runtime::ConsumerReads::from_wiring(wiring)?,
             publisher: EventBridgePublisher::new(
                 aws_sdk_eventbridge::Client::new(config),
                 names.bus(bus_logical_id)?,
@@ -83,6 +85,7 @@ impl AwsServices {
             gateway: &self.gateway,
             carrier: &self.carrier,
             scheduled_majors: &self.scheduled_majors,
+            reads: &self.reads,
         }
         .consume(handler, &self.publisher, batch)
         .await

@@ -8,10 +8,11 @@ use platform::consumer::consume_batch;
 
 pub async fn consume<S: InventoryStore, P: EventPublisher>(
     store: &S,
+    reads: &events::Reads,
     publisher: &P,
     batch: SqsEvent,
 ) -> SqsBatchResponse {
-    consume_batch(publisher, batch, |event| {
+    consume_batch(publisher, reads, batch, |event| {
         crate::handle(store, event, chrono::Utc::now())
     })
     .await

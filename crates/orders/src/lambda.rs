@@ -12,12 +12,13 @@ use platform::consumer::consume_batch;
 
 pub async fn consume<S: OrderStore, P: EventPublisher>(
     store: &S,
+    reads: &events::Reads,
     publisher: &P,
     batch: SqsEvent,
 ) -> SqsBatchResponse {
     // Boxed: the nested futures are otherwise too deep for the compiler's
     // layout computation of the binary's main future.
-    Box::pin(consume_batch(publisher, batch, |event| {
+    Box::pin(consume_batch(publisher, reads, batch, |event| {
         crate::handle(store, event, chrono::Utc::now())
     }))
     .await

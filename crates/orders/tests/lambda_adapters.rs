@@ -95,7 +95,7 @@ async fn the_consumer_adapter_publishes_outcomes_and_reports_only_the_failed_mes
         // Contradicts the confirmation: a permanent failure, bound for the DLQ.
         message("m3", EventKind::InventoryReleased),
     ];
-    let response = consume(&store, &publisher, batch).await;
+    let response = consume(&store, &events::Reads::all(), &publisher, batch).await;
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()

@@ -10,6 +10,7 @@ use platform::EventPublisher;
 pub async fn consume<S, G, P>(
     store: &S,
     gateway: &G,
+    reads: &events::Reads,
     publisher: &P,
     batch: SqsEvent,
 ) -> SqsBatchResponse
@@ -18,7 +19,7 @@ where
     G: PaymentGateway,
     P: EventPublisher,
 {
-    platform::consumer::consume_batch(publisher, batch, |e| {
+    platform::consumer::consume_batch(publisher, reads, batch, |e| {
         handler::handle(store, gateway, e, Utc::now())
     })
     .await

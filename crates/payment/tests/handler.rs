@@ -367,7 +367,8 @@ async fn the_lambda_adapter_publishes_the_outcome_and_reports_only_failed_messag
         message("ignored", example_text("order-placed")),
     ];
 
-    let response = payment::lambda::consume(&store, &gateway, &publisher, batch).await;
+    let response =
+        payment::lambda::consume(&store, &gateway, &events::Reads::all(), &publisher, batch).await;
 
     let failed: Vec<_> = response
         .batch_item_failures

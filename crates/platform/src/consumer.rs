@@ -6,7 +6,7 @@
 
 use crate::{EventPublisher, PublishError, Retryable};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use events::{OutgoingEvent, SagaEvent};
+use events::{OutgoingEvent, Reads, SagaEvent};
 use std::fmt::Display;
 use std::future::Future;
 use thiserror::Error;
@@ -50,8 +50,11 @@ where
 
 /// What a service's SQS-triggered Lambda does with one batch: each message
 /// is handled and its outcome published; failed messages are reported by id.
+/// `reads`: the majors of each event type the function reads (its
+/// `READS_<TYPE>_MAJORS` settings).
 pub async fn consume_batch<P, F, Fut, E>(
     publisher: &P,
+    reads: &Reads,
     batch: SqsEvent,
     handle: F,
 ) -> SqsBatchResponse
@@ -61,12 +64,16 @@ where
     Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
     E: Display + Retryable,
 {
-    crate::sqs::process_batch(batch, |event| handle_and_publish(publisher, event, &handle)).await
+    crate::sqs::process_batch(reads, batch, |event| {
+        handle_and_publish(publisher, event, &handle)
+    })
+    .await
 }
 
 /// [`consume_batch`] that also says why each message failed.
 pub async fn consume_batch_detailed<P, F, Fut, E>(
     publisher: &P,
+    reads: &Reads,
     batch: SqsEvent,
     handle: F,
 ) -> Vec<crate::sqs::FailedMessage>
@@ -76,6 +83,8 @@ where
     Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
     E: Display + Retryable,
 {
-    crate::sqs::process_batch_detailed(batch, |event| handle_and_publish(publisher, event, &handle))
-        .await
+    crate::sqs::process_batch_detailed(reads, batch, |event| {
+        handle_and_publish(publisher, event, &handle)
+    })
+    .await
 }

@@ -24,7 +24,9 @@ pub use http::path_matches;
 pub use http_server::{HttpLimits, serve_until};
 pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueMessage, Queues};
 pub use runtime::{Emulator, Mount, Options, Runtime, RuntimeError};
-pub use services::{Consumers, InvalidEnv, Services, ServicesError, scheduled_majors, simulations};
+pub use services::{
+    ConsumerReads, Consumers, InvalidEnv, Services, ServicesError, scheduled_majors, simulations,
+};
 pub use transform::InputSpec;
 pub use wiring::{
     ApiHandler, ConsumerHandler, ConsumerSpec, QueueSpec, Redrive, RouteSpec, RuleSpec, TargetSpec,

@@ -28,7 +28,7 @@ pub enum ServicesError {
 #[error("function {function}: environment variable {name}={value:?} is invalid: {reason}")]
 pub struct InvalidEnv {
     pub function: String,
-    pub name: &'static str,
+    pub name: String,
     pub value: String,
     pub reason: String,
 }
@@ -44,6 +44,7 @@ pub struct Services {
     pub carrier: SimulatedCarrier,
     /// The majors of Shipment Scheduled shipping publishes.
     pub scheduled_majors: events::Majors,
+    pub reads: ConsumerReads,
 }
 
 /// A function's environment variable from the template, parsed.
@@ -63,7 +64,7 @@ where
     };
     value.parse().map(Some).map_err(|e: T::Err| InvalidEnv {
         function: spec.function.clone(),
-        name,
+        name: name.to_owned(),
         value: value.clone(),
         reason: e.to_string(),
     })
@@ -101,10 +102,40 @@ pub fn scheduled_majors(wiring: &Wiring) -> Result<events::Majors, InvalidEnv> {
             .find(|c| c.handler == ConsumerHandler::Shipping)
             .map(|c| c.function.clone())
             .unwrap_or_default(),
-        name: var,
+        name: var.to_owned(),
         value: setting.unwrap_or_default(),
         reason: e.message,
     })
+}
+
+/// The majors of each event type each consumer reads, from its function's
+/// `READS_<TYPE>_MAJORS` settings in the template ([`events::Reads`]).
+#[derive(Debug, Clone, Default)]
+pub struct ConsumerReads(Vec<(ConsumerHandler, events::Reads)>);
+
+impl ConsumerReads {
+    pub fn from_wiring(wiring: &Wiring) -> Result<Self, InvalidEnv> {
+        let mut reads = Vec::new();
+        for spec in &wiring.consumers {
+            let parsed = events::Reads::from_env(&spec.environment).map_err(|e| InvalidEnv {
+                function: spec.function.clone(),
+                value: spec.environment.get(&e.field).cloned().unwrap_or_default(),
+                name: e.field,
+                reason: e.message,
+            })?;
+            reads.push((spec.handler, parsed));
+        }
+        Ok(Self(reads))
+    }
+
+    /// What `handler` reads: every major of its build unless narrowed.
+    pub fn of(&self, handler: ConsumerHandler) -> &events::Reads {
+        static ALL: events::Reads = events::Reads::all();
+        self.0
+            .iter()
+            .find(|(h, _)| *h == handler)
+            .map_or(&ALL, |(_, reads)| reads)
+    }
 }
 
 impl Services {
@@ -121,6 +152,7 @@ impl Services {
             gateway,
             carrier,
             scheduled_majors: scheduled_majors(wiring)?,
+            reads: ConsumerReads::from_wiring(wiring)?,
             db,
         })
     }
@@ -142,6 +174,7 @@ impl Services {
             gateway: &self.gateway,
             carrier: &self.carrier,
             scheduled_majors: &self.scheduled_majors,
+            reads: &self.reads,
         }
         .consume(handler, publisher, batch)
         .await
@@ -159,6 +192,7 @@ pub struct Consumers<'a, O, I, Pa, S, D> {
     pub gateway: &'a SimulatedGateway,
     pub carrier: &'a SimulatedCarrier,
     pub scheduled_majors: &'a events::Majors,
+    pub reads: &'a ConsumerReads,
 }
 
 impl<O, I, Pa, S, D> Consumers<'_, O, I, Pa, S, D>
@@ -180,29 +214,30 @@ where
         batch: SqsEvent,
     ) -> Vec<FailedMessage> {
         let (p, now) = (publisher, Utc::now);
+        let reads = self.reads.of(handler);
         // Boxed: the handlers' futures nest deeper than the callers want on
         // their stack.
         match handler {
             ConsumerHandler::Orders => {
-                Box::pin(consume_batch_detailed(p, batch, |e| {
+                Box::pin(consume_batch_detailed(p, reads, batch, |e| {
                     orders::handle(self.orders, e, now())
                 }))
                 .await
             }
             ConsumerHandler::Inventory => {
-                Box::pin(consume_batch_detailed(p, batch, |e| {
+                Box::pin(consume_batch_detailed(p, reads, batch, |e| {
                     inventory::handle(self.inventory, e, now())
                 }))
                 .await
             }
             ConsumerHandler::Payment => {
-                Box::pin(consume_batch_detailed(p, batch, |e| {
+                Box::pin(consume_batch_detailed(p, reads, batch, |e| {
                     payment::handle(self.payments, self.gateway, e, now())
                 }))
                 .await
             }
             ConsumerHandler::Shipping => {
-                Box::pin(consume_batch_detailed(p, batch, |e| {
+                Box::pin(consume_batch_detailed(p, reads, batch, |e| {
                     shipping::handle(
                         self.shipments,
                         self.carrier,

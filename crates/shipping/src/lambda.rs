@@ -11,6 +11,7 @@ pub async fn consume<S, C, P>(
     store: &S,
     carrier: &C,
     scheduled_majors: &events::Majors,
+    reads: &events::Reads,
     publisher: &P,
     batch: SqsEvent,
 ) -> SqsBatchResponse
@@ -19,7 +20,7 @@ where
     C: Carrier,
     P: EventPublisher,
 {
-    platform::consumer::consume_batch(publisher, batch, |e| {
+    platform::consumer::consume_batch(publisher, reads, batch, |e| {
         handler::handle(store, carrier, scheduled_majors, e, Utc::now())
     })
     .await

@@ -294,7 +294,15 @@ async fn the_lambda_adapter_publishes_the_outcome_of_each_message() {
         message("garbage", "{".into()),
     ];
 
-    let response = shipping::lambda::consume(&store, &carrier, &majors(), &publisher, batch).await;
+    let response = shipping::lambda::consume(
+        &store,
+        &carrier,
+        &majors(),
+        &events::Reads::all(),
+        &publisher,
+        batch,
+    )
+    .await;
 
     let failed: Vec<_> = response
         .batch_item_failures

@@ -11,12 +11,13 @@ async fn main() -> Result<(), Error> {
     telemetry::init_lambda("orders");
     let table = config::required("ORDERS_TABLE")?;
     let bus = config::required("EVENT_BUS_NAME")?;
+    let reads = events::Reads::from_env(std::env::vars())?;
     let aws = config::aws().await;
     let store = DynamoOrderStore::new(aws_sdk_dynamodb::Client::new(&aws), table);
     let publisher = EventBridgePublisher::new(aws_sdk_eventbridge::Client::new(&aws), bus);
-    let (store, publisher) = (&store, &publisher);
+    let (store, reads, publisher) = (&store, &reads, &publisher);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        Ok::<_, Error>(lambda::consume(store, publisher, event.payload).await)
+        Ok::<_, Error>(lambda::consume(store, reads, publisher, event.payload).await)
     }))
     .await
 }

@@ -12,12 +12,13 @@ async fn main() -> Result<(), Error> {
     let table = required("PAYMENTS_TABLE")?;
     let bus = required("EVENT_BUS_NAME")?;
     let gateway = SimulatedGateway::from_env()?;
+    let reads = events::Reads::from_env(std::env::vars())?;
     let aws = config::aws().await;
     let store = DynamoPaymentStore::new(aws_sdk_dynamodb::Client::new(&aws), table);
     let publisher = EventBridgePublisher::new(aws_sdk_eventbridge::Client::new(&aws), bus);
-    let (store, gateway, publisher) = (&store, &gateway, &publisher);
+    let (store, gateway, reads, publisher) = (&store, &gateway, &reads, &publisher);
     let handler = service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        let response = payment::lambda::consume(store, gateway, publisher, event.payload);
+        let response = payment::lambda::consume(store, gateway, reads, publisher, event.payload);
         Ok::<_, Error>(response.await)
     });
     // Boxed: the runtime's future nests deeper than rustc's default layout limit.
