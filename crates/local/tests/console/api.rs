@@ -280,3 +280,45 @@ fn the_live_stream_sends_new_events_after_its_cursor_and_resumes_from_last_event
     );
     server.stop();
 }
+
+#[test]
+fn saga_run_stops_promptly_while_a_browser_holds_the_live_stream_open() {
+    let (_dir, server, _url) = crate::saga();
+    // A stream the server would otherwise keep open for its 60 s lifetime,
+    // read as a browser reads it, until the server ends it.
+    let mut stream = std::net::TcpStream::connect(server.addr).expect("connected");
+    write!(
+        stream,
+        "GET /console/api/stream HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        server.addr
+    )
+    .expect("sent");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(90)))
+        .expect("timeout");
+    let (opened, opened_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        let mut first = true;
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            if first {
+                let _ = opened.send(());
+                first = false;
+            }
+        }
+    });
+    opened_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the stream opened");
+    let started = Instant::now();
+    server.stop();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "SIGTERM to exit took {:?} with a stream open",
+        started.elapsed()
+    );
+    reader.join().expect("the stream ended with the server");
+}
