@@ -24,14 +24,14 @@ run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
 	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
-test: tools browser-install lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then the fuzz targets without the AWS SDK (5 s each)
+test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then the fuzz targets without the AWS SDK (5 s each)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
 # localstack-install: the scenario suite starts its own LocalStack (see
 # mk/localstack.mk); localstack-tests-stopped checks it is gone afterwards.
 # On a cold clone it downloads (pip, npm) while aws-build compiles.
-test-rust: ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
+test-rust: browser-install ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
 	@mkdir -p $(CARGO_TARGET_DIR)
 	@$(MAKE) --no-print-directory localstack-install > $(CARGO_TARGET_DIR)/localstack-install.log 2>&1 & installing=$$!; \
 	  $(MAKE) --no-print-directory aws-build; built=$$?; \
