@@ -19,6 +19,7 @@ const TICK: Duration = Duration::from_millis(250);
 /// A stream ends after this long and the browser reconnects (EventSource
 /// does so by itself, with the cursor): no connection lives forever.
 const LIFETIME: Duration = Duration::from_secs(60);
+const RECONNECT: Duration = Duration::from_millis(250);
 
 struct Follow {
     console: Console,
@@ -37,6 +38,11 @@ impl Follow {
         let Some(saga) = self.console.saga() else {
             return;
         };
+        if self.first {
+            // The stream ends after LIFETIME: the browser is to reconnect
+            // at once, not after its default of a few seconds.
+            self.pending.push_back(Event::default().retry(RECONNECT));
+        }
         let (s, filter, after) = (saga.clone(), self.filter.clone(), self.after);
         let read = tokio::task::spawn_blocking(move || {
             feed::feed(&s.bus, &s.wiring, after, BATCH, &filter)

@@ -109,6 +109,20 @@ fn a_person_places_an_order_watches_it_live_traces_it_and_redrives_a_poison_even
             "{step} among the live events: {seen:?}"
         );
     }
+    // Filtered by detail type and order id (on the server; the stream
+    // starts again with only what the filter keeps).
+    browser.fill("#event-filter [name=detailType]", "Order Confirmed");
+    browser.fill("#event-filter [name=orderId]", &order_id);
+    browser.click("#event-filter button[type=submit]");
+    let shown = "return [...document.querySelectorAll('#events-table tbody tr')].map(r => `${r.dataset.order} ${r.dataset.detailType}`)";
+    browser.wait("only the order's Order Confirmed shown", LIVE, |b| {
+        let rows = strings(b.script(shown, json!([])));
+        if rows == [format!("{order_id} Order Confirmed")] {
+            Ok(())
+        } else {
+            Err(format!("{rows:?}"))
+        }
+    });
     browser.click(&format!(
         "#events-table tr[data-order='{order_id}'][data-detail-type='Order Confirmed'] button"
     ));
@@ -123,6 +137,7 @@ fn a_person_places_an_order_watches_it_live_traces_it_and_redrives_a_poison_even
     assert_eq!(event["detail-type"], "Order Confirmed");
     assert_eq!(event["detail"]["data"]["orderId"], order_id.as_str());
     browser.screenshot(&shots.join("events.png"));
+    browser.click("#event-filter button[type=reset]");
 
     // Its trace: the timeline and the sequence diagram saga trace prints.
     browser.click("#trace-from-event");
