@@ -224,14 +224,51 @@ impl Browser {
     }
 }
 
+/// The processes below `pid` (its children, theirs, ...), read from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents = std::collections::HashMap::<u32, Vec<u32>>::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces.
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.entry(ppid).or_default().push(child);
+        }
+    }
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        for &c in parents.get(&p).into_iter().flatten() {
+            out.push(c);
+            todo.push(c);
+        }
+    }
+    out
+}
+
 impl Drop for Browser {
     /// Ends the session (chromedriver stops its Chromium), then stops
-    /// chromedriver by its PID.
+    /// chromedriver by its PID; a Chromium the session's end left running
+    /// (a test that failed mid-way, a driver that did not answer) is
+    /// stopped by its PID too.
     fn drop(&mut self) {
         if !self.session.is_empty() {
             let _ = self.call("DELETE", &format!("/session/{}", self.session), None);
         }
+        let left = descendants(self.driver.id());
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        for pid in left {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(pid.to_string())
+                .status();
+        }
     }
 }
