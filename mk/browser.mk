@@ -29,7 +29,7 @@ browser-install: ## Debian's chromium and chromium-driver at CHROMIUM_VERSION, f
 	  apt-cache madison chromium | grep -qF '| $(CHROMIUM_VERSION) |' || { \
 	    echo "chromium $(CHROMIUM_VERSION) is not in the apt archive; it has:" >&2; \
 	    apt-cache madison chromium >&2; echo "update CHROMIUM_VERSION in mk/browser.mk" >&2; exit 1; }; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --allow-downgrades \
 	    $(foreach p,$(CHROMIUM_PACKAGES),$(p)=$(CHROMIUM_VERSION)) fonts-dejavu-core; \
 	fi
 
