@@ -25,8 +25,9 @@ pub struct Aws {
     pub emulator: Emulator,
     pub events: aws_sdk_eventbridge::Client,
     pub archive: String,
-    // Dropped last: the runtime talks to it until then.
-    _moto: Option<saga_aws_tests::Moto>,
+    // Dropped last: the runtime talks to it until then. (Taken and
+    // dropped by a test that stops the emulator under the runtime.)
+    pub moto: Option<saga_aws_tests::Moto>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,16 @@ impl Saga {
 
     /// [`Saga::moto`] on another template (a changed copy of the project's).
     pub async fn moto_from(template: &std::path::Path) -> Saga {
+        Self::on_moto(template, false).await
+    }
+
+    /// [`Saga::moto`] with the template's Athena workgroup and named
+    /// queries in moto too, so `GET /reports/{name}` runs them.
+    pub async fn moto_serving_reports() -> Saga {
+        Self::on_moto(&template_path(), true).await
+    }
+
+    async fn on_moto(template: &std::path::Path, athena: bool) -> Saga {
         let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
         let endpoint = moto.endpoint();
         Self::aws(
@@ -125,7 +136,7 @@ impl Saga {
             &endpoint,
             "",
             Some(moto),
-            hybrid::Quirks::moto(),
+            (hybrid::Quirks::moto(), athena),
             Emulator::Moto,
         )
         .await
@@ -152,7 +163,7 @@ impl Saga {
             &endpoint,
             &prefix,
             None,
-            hybrid::Quirks::default(),
+            (hybrid::Quirks::default(), false),
             Emulator::LocalStack,
         )
         .await
@@ -163,7 +174,7 @@ impl Saga {
         endpoint: &str,
         prefix: &str,
         moto: Option<saga_aws_tests::Moto>,
-        quirks: hybrid::Quirks,
+        (quirks, athena): (hybrid::Quirks, bool),
         emulator: Emulator,
     ) -> Saga {
         init_logs();
@@ -174,10 +185,13 @@ impl Saga {
         .expect("template wires");
         let template = StackTemplate::from_path(template).expect("template reads");
         let provisioner = Provisioner::new(&config);
-        let names: StackNames = provisioner
+        let mut names: StackNames = provisioner
             .provision(&template, prefix)
             .await
             .unwrap_or_else(|e| panic!("provisioning into {endpoint}: {e}"));
+        if athena {
+            provision_athena(&config, &template, &mut names).await;
+        }
         hybrid::provision::set_visibility_timeouts(&provisioner.sqs, &names, TEST_VISIBILITY_SECS)
             .await
             .expect("short visibility timeouts");
@@ -203,7 +217,7 @@ impl Saga {
                 emulator,
                 events: aws_sdk_eventbridge::Client::new(&config),
                 archive,
-                _moto: moto,
+                moto,
             })),
             api,
         }
@@ -560,4 +574,48 @@ async fn in_queue(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, String> {
     .iter()
     .filter_map(|a| attributes.get(a)?.parse::<u64>().ok())
     .sum())
+}
+
+/// The Athena workgroup and named queries of the template in moto (the
+/// provisioner creates the rest of the stack), under the logical ids the
+/// reports function's environment names.
+pub async fn provision_athena(
+    config: &aws_config::SdkConfig,
+    template: &StackTemplate,
+    names: &mut StackNames,
+) {
+    let athena = aws_sdk_athena::Client::new(config);
+    let (workgroup, database) = ("ordersaga-reports", "ordersaga_lake");
+    athena
+        .create_work_group()
+        .name(workgroup)
+        .send()
+        .await
+        .expect("CreateWorkGroup");
+    names.insert("ReportsWorkGroup", workgroup, "AWS::Athena::WorkGroup");
+    names.insert("LakeDatabase", database, "AWS::Glue::Database");
+    for query in template.of_type("AWS::Athena::NamedQuery") {
+        let text = |key: &str| {
+            query
+                .properties
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_else(|| panic!("{}: {key}", query.logical_id))
+                .to_owned()
+        };
+        let created = athena
+            .create_named_query()
+            .name(text("Name"))
+            .database(database)
+            .work_group(workgroup)
+            .query_string(text("QueryString"))
+            .send()
+            .await
+            .expect("CreateNamedQuery");
+        names.insert(
+            &query.logical_id,
+            created.named_query_id().expect("an id"),
+            "AWS::Athena::NamedQuery",
+        );
+    }
 }

@@ -8,6 +8,7 @@
 
 mod harness;
 mod host;
+mod http_api;
 mod provisioning;
 mod scenarios;
 
@@ -90,3 +91,11 @@ transition!(
     consumers_reading_major_1_only_dead_letter_a_shipment_published_only_as_major_2_naming_it =>
         [crate::scenarios::consumers_reading_major_1_only(), vec![crate::scenarios::SHIPPING_PUBLISHES_MAJOR_2]].concat(),
 );
+
+/// The HTTP API answers alike on the embedded server, the hybrid server
+/// over moto and the Lambda functions (`http_api.rs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_requests_get_the_same_answers_from_the_embedded_server_the_hybrid_server_and_the_lambda_functions()
+ {
+    http_api::the_same_requests_get_the_same_answers_from_every_backend().await;
+}

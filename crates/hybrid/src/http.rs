@@ -1,73 +1,83 @@
-//! The template's HTTP API routes, served on this machine over the stack's
-//! orders table: the same `orders::route` the Lambda behind API Gateway
-//! calls. The relay picks the order's outbox item up from the table's
-//! stream, as on AWS.
+//! The template's HTTP API routes, served on this machine by the same axum
+//! shell as the embedded backend ([`runtime::template_router`]): the
+//! orders routes over the stack's orders table, `GET /reports/{name}` over
+//! the stack's Athena workgroup and named queries, as the `orders-api` and
+//! `reports-api` functions behind API Gateway use them. The relay picks a
+//! placed order's outbox item up from the table's stream, as on AWS.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use crate::names::StackNames;
+use crate::template::{StackTemplate, ref_target};
 use orders::DynamoOrderStore;
-use runtime::{RouteSpec, path_matches};
-use std::sync::Arc;
+use reports::ReportName;
+use reports::athena::AthenaReports;
+use runtime::{ApiHandler, TemplateApi, Wiring};
+use std::collections::HashMap;
+use std::time::Duration;
 
-/// Bodies over this are refused before the handler sees them; the orders
-/// API has its own, smaller limit with a clear error.
-const MAX_BODY: usize = 1024 * 1024;
+/// How long a report may wait for Athena: the `reports-api` function's
+/// default (under the HTTP API's 30 s integration timeout).
+const REPORT_TIMEOUT: Duration = Duration::from_secs(25);
 
-#[derive(Clone)]
-struct Api {
-    routes: Arc<Vec<RouteSpec>>,
-    orders: Arc<DynamoOrderStore>,
+pub(crate) fn router(
+    config: &aws_config::SdkConfig,
+    template: &StackTemplate,
+    wiring: &Wiring,
+    names: &StackNames,
+    orders: DynamoOrderStore,
+    body_timeout: Duration,
+) -> axum::Router {
+    runtime::template_router(TemplateApi {
+        routes: wiring.routes.clone(),
+        orders,
+        reports: athena_reports(config, template, wiring, names),
+        placed: None,
+        body_timeout,
+    })
 }
 
-fn json(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-async fn handle(api: Api, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let path = uri.path();
-    let routed = api
+/// The reports function's Athena configuration: its environment in the
+/// template, each `!Ref` resolved to the stack's physical name. A name the
+/// stack does not have is left out; the report that needs it answers 500
+/// naming the variable (`no named query configured (NAMED_QUERY_REVENUE
+/// is not set)`).
+fn athena_reports(
+    config: &aws_config::SdkConfig,
+    template: &StackTemplate,
+    wiring: &Wiring,
+    names: &StackNames,
+) -> AthenaReports {
+    let function = wiring
         .routes
         .iter()
-        .any(|r| r.method.eq_ignore_ascii_case(method.as_str()) && path_matches(&r.path, path));
-    if !routed {
-        let known = api.routes.iter().any(|r| path_matches(&r.path, path));
-        let (status, code) = if known {
-            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
-        } else {
-            (StatusCode::NOT_FOUND, "not_found")
-        };
-        let body = serde_json::json!({"error": {"code": code, "message": format!("no route for {method} {path}")}});
-        return json(status, body.to_string());
-    }
-    // Refused by the orders API when not visible ASCII, as on Lambda.
-    let key = headers
-        .get(orders::api::IDEMPOTENCY_KEY_HEADER)
-        .map(|v| orders::api::idempotency_key_text(v.as_bytes()));
-    let response = orders::route(
-        api.orders.as_ref(),
-        method.as_str(),
-        path,
-        key.as_deref(),
-        &body,
-        chrono::Utc::now(),
-    )
-    .await;
-    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    json(status, response.body.to_string())
-}
-
-pub(crate) fn router(routes: Vec<RouteSpec>, orders: Arc<DynamoOrderStore>) -> axum::Router {
-    let api = Api {
-        routes: Arc::new(routes),
-        orders,
+        .find(|r| r.handler == ApiHandler::Reports)
+        .map(|r| r.function.as_str());
+    let variables = template
+        .resources
+        .iter()
+        .find(|r| Some(r.logical_id.as_str()) == function)
+        .and_then(|f| {
+            f.properties
+                .get("Environment")?
+                .get("Variables")?
+                .as_mapping()
+        });
+    let variable = |name: &str| -> Option<String> {
+        let value = variables?.get(name)?;
+        match ref_target(value) {
+            Some((id, None)) => names.physical(&id).map(str::to_owned),
+            Some(_) => None,
+            None => value.as_str().map(str::to_owned),
+        }
     };
-    axum::Router::new()
-        .fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let api = api.clone();
-                async move { handle(api, method, uri, headers, body).await }
-            },
-        )
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+    let queries: HashMap<ReportName, String> = ReportName::ALL
+        .into_iter()
+        .filter_map(|name| Some((name, variable(&name.named_query_env())?)))
+        .collect();
+    AthenaReports {
+        client: aws_sdk_athena::Client::new(config),
+        workgroup: variable("ATHENA_WORKGROUP").unwrap_or_default(),
+        database: variable("ATHENA_DATABASE").unwrap_or_default(),
+        queries,
+        timeout: REPORT_TIMEOUT,
+    }
 }

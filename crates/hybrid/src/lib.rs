@@ -148,14 +148,16 @@ impl HybridRuntime {
                     error,
                 })?;
             addr = listener.local_addr().ok();
-            let orders = Arc::new(services.orders.clone());
-            let app = http::router(wiring.routes.clone(), orders);
-            tasks.push(runtime::serve_until(
-                listener,
-                app,
-                runtime::HttpLimits::default(),
-                watch.clone(),
-            ));
+            let limits = runtime::HttpLimits::default();
+            let app = http::router(
+                config,
+                template,
+                &wiring,
+                &names,
+                services.orders.clone(),
+                limits.body_timeout,
+            );
+            tasks.push(runtime::serve_until(listener, app, limits, watch.clone()));
         }
         Ok(Self {
             wiring,

@@ -1,6 +1,8 @@
-//! The order API, independent of any HTTP framework: the Lambda adapter
-//! ([`crate::lambda::serve`]) and the local runtime's HTTP server both call
-//! these functions and only translate requests and responses.
+//! The order API over `http` types ([`serve`]): the axum server of the
+//! embedded and hybrid backends and the Lambda behind API Gateway
+//! ([`crate::lambda::serve`]) call it and only translate requests and
+//! responses. Header names, the body limit and the error bodies are
+//! [`platform::http`]'s.
 //!
 //! - `POST /orders`: 201 `{"orderId","status":"PENDING"}` when created, the
 //!   id time-ordered (UUID v7). With an `Idempotency-Key` header the store
@@ -11,22 +13,26 @@
 //! - `GET /orders/{id}`: 200 with the order and its timeline; 400 for an id
 //!   that is not a UUID, 404 for an unknown one.
 //! - Errors: `{"error": {"code", "message", "field"?}}`. A body over
-//!   [`crate::domain::MAX_BODY_BYTES`] is 413 `payload_too_large`; malformed JSON (message
-//!   with line and column), a missing, unknown or invalid field is 400
-//!   `invalid_request` naming the field by its JSON path. A store outage is
-//!   503 `unavailable` with `"retryable": true`; client mistakes never give
-//!   a 5xx.
+//!   [`platform::http::MAX_BODY_BYTES`] is 413 `payload_too_large`;
+//!   malformed JSON (message with line and column), a missing, unknown or
+//!   invalid field is 400 `invalid_request` naming the field by its JSON
+//!   path. A store outage is 503 `unavailable` with `"retryable": true` and
+//!   `Retry-After`; client mistakes never give a 5xx.
 
 use crate::domain::{self, IdempotencyKey, RequestError};
 use crate::ports::{Order, OrderStore, Placed};
 use chrono::{DateTime, Utc};
 use events::{OrderId, SagaEvent};
+use platform::http::{self as web, StatusCode};
 use platform::{StoreError, metrics};
 use serde_json::{Value, json};
 
 pub use crate::domain::MAX_IDEMPOTENCY_KEY;
 
-pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+pub const IDEMPOTENCY_KEY_HEADER: &str = web::IDEMPOTENCY_KEY;
+
+/// The routes this API serves (the template's `OrdersApiFunction` events).
+pub const ROUTES: [(&str, &str); 2] = [("POST", "/orders"), ("GET", "/orders/{id}")];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse {
@@ -40,13 +46,9 @@ impl ApiResponse {
     }
 
     fn error(status: u16, code: &str, message: impl Into<String>, field: Option<&str>) -> Self {
-        let mut error = json!({ "code": code, "message": message.into() });
-        if let Some(field) = field {
-            error["field"] = field.into();
-        }
         Self {
             status,
-            body: json!({ "error": error }),
+            body: web::error_body(code, message, field),
         }
     }
 
@@ -63,6 +65,30 @@ impl ApiResponse {
     pub fn error_field(&self) -> Option<&str> {
         self.body["error"]["field"].as_str()
     }
+
+    /// The answer on the wire.
+    pub fn into_http(self) -> web::Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        web::json_response(status, &self.body)
+    }
+}
+
+/// Serves one request: the order API over `http` types.
+pub async fn serve<S: OrderStore>(store: &S, request: web::Request) -> web::Response {
+    if request.body().len() > web::MAX_BODY_BYTES {
+        return web::payload_too_large();
+    }
+    let key = web::idempotency_key(&request);
+    route(
+        store,
+        request.method().as_str(),
+        request.uri().path(),
+        key.as_deref(),
+        request.body(),
+        Utc::now(),
+    )
+    .await
+    .into_http()
 }
 
 /// Routes a request by method and path (query string excluded).
@@ -74,17 +100,20 @@ pub async fn route<S: OrderStore>(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> ApiResponse {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method, segments.as_slice()) {
-        ("POST", ["orders"]) => place_order(store, body, idempotency_key, now).await,
-        ("GET", ["orders", id]) => get_order(store, id).await,
-        (_, ["orders"] | ["orders", _]) => ApiResponse::error(
-            405,
-            "method_not_allowed",
-            format!("{method} is not allowed here; use POST /orders or GET /orders/{{id}}"),
-            None,
-        ),
-        _ => ApiResponse::error(404, "not_found", format!("no route for {path}"), None),
+    match web::find_route(&ROUTES, method, path) {
+        Ok(&(_, "/orders")) => place_order(store, body, idempotency_key, now).await,
+        Ok(_) => {
+            let id = path
+                .trim_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            get_order(store, id).await
+        }
+        Err(refused) => ApiResponse {
+            status: refused.status.as_u16(),
+            body: refused.body,
+        },
     }
 }
 
@@ -166,19 +195,12 @@ pub async fn get_order<S: OrderStore>(store: &S, id: &str) -> ApiResponse {
     }
 }
 
-/// An `Idempotency-Key` header's bytes as the API validates them, on
-/// every backend: bytes that are not UTF-8 become U+FFFD, which no valid
-/// key holds, so a non-ASCII key is refused with 400 instead of being
-/// dropped (which made every retry a new order).
-pub fn idempotency_key_text(raw: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(raw)
-}
-
 fn rejected(error: RequestError) -> ApiResponse {
     match error {
-        RequestError::TooLarge { .. } => {
-            ApiResponse::error(413, "payload_too_large", error.to_string(), Some("$"))
-        }
+        RequestError::TooLarge { .. } => ApiResponse {
+            status: 413,
+            body: web::payload_too_large_body(),
+        },
         RequestError::Malformed(message) => ApiResponse::error(
             400,
             "invalid_request",
@@ -192,16 +214,13 @@ fn rejected(error: RequestError) -> ApiResponse {
 fn store_failure(error: StoreError) -> ApiResponse {
     tracing::error!(%error, "order store failed");
     match error {
-        StoreError::Unavailable(_) => {
-            let mut response = ApiResponse::error(
-                503,
+        StoreError::Unavailable(_) => ApiResponse {
+            status: 503,
+            body: web::retryable_error_body(
                 "unavailable",
                 "the order store is unavailable; retry shortly (with the same Idempotency-Key)",
-                None,
-            );
-            response.body["error"]["retryable"] = true.into();
-            response
-        }
+            ),
+        },
         StoreError::Corrupt(_) => ApiResponse::error(
             500,
             "store_damaged",

@@ -21,7 +21,7 @@ pub const MAX_LINES: usize = 25;
 /// A `POST /orders` body may be at most 16 KiB. The largest valid order
 /// (25 lines, every address field at its 200-character limit) is about
 /// 3 KiB; anything bigger is refused with 413 before it is parsed.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub const MAX_BODY_BYTES: usize = platform::http::MAX_BODY_BYTES;
 
 /// The body of `POST /orders`, as the client sends it. Every field is
 /// checked into a [`NewOrder`] by [`PlaceOrderRequest::validate`]. Unknown

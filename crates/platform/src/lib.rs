@@ -7,6 +7,7 @@ pub mod consumer;
 pub mod dynamo;
 pub mod error;
 pub mod eventbridge;
+pub mod http;
 pub mod metrics;
 pub mod publisher;
 pub mod sqlite;

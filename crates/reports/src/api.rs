@@ -1,21 +1,27 @@
-//! `GET /reports/{name}`, independent of any HTTP framework: the local
-//! runtime's server and the reports Lambda both call [`route`] with their
-//! own [`Source`] and only translate requests and responses.
+//! `GET /reports/{name}` over `http` types ([`serve`]): the axum server of
+//! the embedded and hybrid backends and the reports Lambda
+//! ([`crate::lambda::serve`]) call it with their own [`Source`] and only
+//! translate requests and responses. Error bodies and `Retry-After` are
+//! [`platform::http`]'s.
 //!
 //! - `GET /reports/{name}?from=T&to=T&format=json|csv|table|svg`: 200 with
 //!   the report (JSON by default). `{name}.svg`, `.csv` and `.json` pick
 //!   the format too.
 //! - 400 `unknown_report` or `invalid_parameter` naming the problem, for an
 //!   unknown report, an unknown or repeated query parameter, a bad time or
-//!   format; 405 for another method; 503 (retryable) or 500 otherwise.
+//!   format; 405 for another method; 503 (retryable, with `Retry-After`)
+//!   or 500 otherwise.
 
 use crate::definition::ReportName;
 use crate::error::ReportError;
 use crate::output::{Format, Report};
 use crate::params::{Window, percent_decode};
 use platform::Retryable;
-use serde_json::json;
+use platform::http::{self as web, StatusCode};
 use std::future::Future;
+
+/// The route this API serves (the template's `ReportsFunction` event).
+pub const ROUTES: [(&str, &str); 1] = [("GET", "/reports/{name}")];
 
 /// Where reports come from: the local archive or Athena.
 pub trait Source {
@@ -35,11 +41,21 @@ pub struct Response {
 
 impl Response {
     fn error(status: u16, code: &str, message: String) -> Self {
+        Self::json(status, &web::error_body(code, message, None))
+    }
+
+    fn json(status: u16, body: &serde_json::Value) -> Self {
         Self {
             status,
-            content_type: "application/json",
-            body: json!({"error": {"code": code, "message": message}}).to_string(),
+            content_type: web::JSON,
+            body: body.to_string(),
         }
+    }
+
+    /// The answer on the wire.
+    pub fn into_http(self) -> web::Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        web::respond(status, self.content_type, self.body)
     }
 
     fn from_error(e: &ReportError) -> Self {
@@ -49,12 +65,10 @@ impl Response {
                 Self::error(400, "invalid_parameter", e.to_string())
             }
             ReportError::TimeLimit { .. } => Self::error(503, "time_limit", e.to_string()),
-            e if e.is_retryable() => {
-                let mut r = Self::error(503, "unavailable", e.to_string());
-                r.body = json!({"error": {"code": "unavailable", "message": e.to_string(), "retryable": true}})
-                    .to_string();
-                r
-            }
+            e if e.is_retryable() => Self::json(
+                503,
+                &web::retryable_error_body("unavailable", e.to_string()),
+            ),
             e => Self::error(500, "report_failed", e.to_string()),
         }
     }
@@ -125,6 +139,22 @@ pub fn parse_request(name: &str, query: &[(String, String)]) -> Result<Request, 
     })
 }
 
+/// Serves one request: the reports API over `http` types.
+pub async fn serve<S: Source>(source: &S, request: web::Request) -> web::Response {
+    if request.body().len() > web::MAX_BODY_BYTES {
+        return web::payload_too_large();
+    }
+    let query = parse_query(request.uri().query());
+    route(
+        source,
+        request.method().as_str(),
+        request.uri().path(),
+        query,
+    )
+    .await
+    .into_http()
+}
+
 /// Serves one request. `path` is the request path, query string excluded.
 pub async fn route<S: Source>(
     source: &S,
@@ -132,17 +162,14 @@ pub async fn route<S: Source>(
     path: &str,
     query: Result<Vec<(String, String)>, ReportError>,
 ) -> Response {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let ["reports", name] = segments.as_slice() else {
-        return Response::error(404, "not_found", format!("no route for {path}"));
-    };
-    if method != "GET" {
-        return Response::error(
-            405,
-            "method_not_allowed",
-            format!("{method} is not allowed here; use GET /reports/{{name}}"),
-        );
+    if let Err(refused) = web::find_route(&ROUTES, method, path) {
+        return Response::json(refused.status.as_u16(), &refused.body);
     }
+    let name = path
+        .trim_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     let request = match query.and_then(|q| parse_request(name, &q)) {
         Ok(r) => r,
         Err(e) => return Response::from_error(&e),

@@ -1,5 +1,10 @@
-//! The template's HTTP API routes, served on loopback. Requests go to the
-//! same framework-neutral functions the orders Lambda calls.
+//! The axum shell of the HTTP API, the one the embedded and the hybrid
+//! backends serve on loopback: the template's routes pick the API
+//! (`orders-api`'s to [`orders::api::serve`], `reports-api`'s to
+//! [`reports::api::serve`]), the body is read within
+//! [`platform::http::MAX_BODY_BYTES`] and the body timeout, and the APIs'
+//! `http` answers go out as they are. 404, 405 and 413 are
+//! [`platform::http`]'s, as in the Lambda behind API Gateway.
 
 use crate::http_server::{BodyError, HttpLimits, read_body};
 use crate::services::Services;
@@ -7,164 +12,134 @@ use crate::wiring::{ApiHandler, RouteSpec};
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use orders::OrderStore;
+use platform::http as web;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Notify;
 
+pub use platform::http::path_matches;
+
+impl web::RouteKey for RouteSpec {
+    fn method(&self) -> &str {
+        &self.method
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// The template's API routes over one backend's order store and report
+/// source.
+pub struct TemplateApi<O, R> {
+    pub routes: Vec<RouteSpec>,
+    pub orders: O,
+    pub reports: R,
+    /// Woken after an order is placed, so the embedded outbox relay runs at
+    /// once (the hybrid backend's relay follows the table's stream).
+    pub placed: Option<Arc<Notify>>,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
+}
+
+/// The embedded runtime's API: its SQLite order store and archive.
 #[derive(Clone)]
 pub(crate) struct Api {
     pub routes: Arc<Vec<RouteSpec>>,
     pub services: Arc<Services>,
-    /// Woken after an order is placed, so the outbox relay runs at once.
     pub relay: Arc<Notify>,
     pub limits: HttpLimits,
 }
 
-/// `/orders/{id}` matches `/orders/abc`; segments must agree otherwise.
-/// Whether a request path fits an HTTP API route template, `{name}`
-/// matching exactly one non-empty segment.
-pub fn path_matches(template: &str, path: &str) -> bool {
-    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_matches('/').split('/').collect();
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
+pub(crate) fn router(api: Api) -> axum::Router {
+    template_router(TemplateApi {
+        routes: api.routes.to_vec(),
+        orders: api.services.orders.clone(),
+        reports: reports::local::LocalSource {
+            db: api.services.db.clone(),
+        },
+        placed: Some(api.relay),
+        body_timeout: api.limits.body_timeout,
+    })
 }
 
-/// Upper bound on a request body read into memory; the orders API rejects
-/// bodies over its own (smaller) documented limit with a clear error, in
-/// the same format.
-pub(crate) const MAX_BODY: usize = 1024 * 1024;
-
-/// A JSON error in the shape every route answers with.
-fn error(status: StatusCode, code: &str, message: String) -> Response {
-    let body = serde_json::json!({"error": {"code": code, "message": message}});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+/// Serves the template's routes.
+pub fn template_router<O, R>(api: TemplateApi<O, R>) -> axum::Router
+where
+    O: OrderStore + 'static,
+    R: reports::api::Source + Send + Sync + 'static,
+{
+    let api = Arc::new(api);
+    axum::Router::new().fallback(move |request: Request<Body>| {
+        let api = api.clone();
+        async move { handle(&api, request).await }
+    })
 }
 
-pub(crate) async fn handle(api: Api, request: Request<Body>) -> Response {
-    let (parts, body) = request.into_parts();
-    let uri = parts.uri;
-    let path = uri.path();
+async fn handle<O, R>(api: &TemplateApi<O, R>, request: Request<Body>) -> Response
+where
+    O: OrderStore,
+    R: reports::api::Source,
+{
+    let (mut parts, body) = request.into_parts();
     // HEAD is GET without the body (RFC 9110, 9.3.2); hyper sends the
     // headers of the GET answer and leaves its body out.
-    let method = if parts.method == Method::HEAD {
-        Method::GET
-    } else {
-        parts.method
+    if parts.method == Method::HEAD {
+        parts.method = Method::GET;
+    }
+    let route = match web::find_route(&api.routes, parts.method.as_str(), parts.uri.path()) {
+        Ok(route) => route,
+        Err(refused) => return wire(refused.into_response()),
     };
-    let route = api
-        .routes
-        .iter()
-        .find(|r| r.method.eq_ignore_ascii_case(method.as_str()) && path_matches(&r.path, path));
-    let Some(route) = route else {
-        let known = api.routes.iter().any(|r| path_matches(&r.path, path));
-        let (status, code) = if known {
-            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
-        } else {
-            (StatusCode::NOT_FOUND, "not_found")
-        };
-        return error(status, code, format!("no route for {method} {path}"));
-    };
-    let body = match read_body(body, MAX_BODY, api.limits.body_timeout).await {
+    let body = match read_body(body, web::MAX_BODY_BYTES, api.body_timeout).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge { limit }) => {
-            // The same answer (and format) as the orders API's own,
-            // smaller, limit.
-            let mut response = error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the request body is larger than {limit} bytes"),
-            );
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return response;
-        }
+        Err(BodyError::TooLarge) => return closing(web::payload_too_large()),
         Err(BodyError::TimedOut { after }) => {
-            let mut response = error(
+            return closing(web::error(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 format!(
                     "the request body did not arrive within {} s",
                     after.as_secs_f64()
                 ),
-            );
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return response;
+            ));
         }
         Err(BodyError::Broken(why)) => {
-            return error(
+            return wire(web::error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 format!("the request body could not be read: {why}"),
-            );
+            ));
         }
     };
-    // A key that is not visible ASCII is refused by the orders API, as on
-    // Lambda, rather than dropped here (every retry was a new order).
-    let key = parts
-        .headers
-        .get(orders::api::IDEMPOTENCY_KEY_HEADER)
-        .map(|v| orders::api::idempotency_key_text(v.as_bytes()));
-    let (status, content_type, body) = match route.handler {
+    let request = web::Request::from_parts(parts, body);
+    let response = match route.handler {
         ApiHandler::Orders => {
-            let response = orders::route(
-                &api.services.orders,
-                method.as_str(),
-                path,
-                key.as_deref(),
-                &body,
-                chrono::Utc::now(),
-            )
-            .await;
-            if method == Method::POST && response.status < 300 {
-                api.relay.notify_one();
+            let placing = request.method() == Method::POST;
+            let response = orders::api::serve(&api.orders, request).await;
+            if placing
+                && response.status().is_success()
+                && let Some(placed) = &api.placed
+            {
+                placed.notify_one();
             }
-            (
-                response.status,
-                "application/json",
-                response.body.to_string(),
-            )
+            response
         }
-        ApiHandler::Reports => {
-            let source = reports::local::LocalSource {
-                db: api.services.db.clone(),
-            };
-            let query = reports::api::parse_query(uri.query());
-            let r = reports::api::route(&source, method.as_str(), path, query).await;
-            (r.status, r.content_type, r.body)
-        }
+        ApiHandler::Reports => reports::api::serve(&api.reports, request).await,
     };
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    wire(response)
 }
 
-pub(crate) fn router(api: Api) -> axum::Router {
-    axum::Router::new().fallback(move |request: Request<Body>| {
-        let api = api.clone();
-        async move { handle(api, request).await }
-    })
+fn wire(response: web::Response) -> Response {
+    response.map(Body::from).into_response()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::path_matches;
-
-    #[test]
-    fn route_templates_match_path_parameters_only_in_their_place() {
-        assert!(path_matches("/orders/{id}", "/orders/123"));
-        assert!(path_matches("/orders", "/orders/"));
-        assert!(!path_matches("/orders/{id}", "/orders"));
-        assert!(!path_matches("/orders/{id}", "/orders/1/2"));
-        assert!(path_matches("/orders/{id}", "/orders/1"));
-        assert!(!path_matches("/orders", "/reports"));
-    }
+/// An answer given before the body was read whole: the rest of it is not
+/// read, so the connection cannot carry another request.
+fn closing(response: web::Response) -> Response {
+    let mut response = wire(response);
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }

@@ -130,7 +130,7 @@ async fn serve_connection(
 /// Why a request body was not read.
 #[derive(Debug)]
 pub(crate) enum BodyError {
-    TooLarge { limit: usize },
+    TooLarge,
     TimedOut { after: Duration },
     Broken(String),
 }
@@ -145,7 +145,7 @@ pub(crate) async fn read_body(
     use http_body_util::BodyExt;
     // A declared length over the limit is refused before a byte is read.
     if body.size_hint().lower() > limit as u64 {
-        return Err(BodyError::TooLarge { limit });
+        return Err(BodyError::TooLarge);
     }
     let read = async {
         let mut body = body;
@@ -154,7 +154,7 @@ pub(crate) async fn read_body(
             let frame = frame.map_err(|e| BodyError::Broken(e.to_string()))?;
             if let Ok(data) = frame.into_data() {
                 if bytes.len() + data.len() > limit {
-                    return Err(BodyError::TooLarge { limit });
+                    return Err(BodyError::TooLarge);
                 }
                 bytes.extend_from_slice(&data);
             }

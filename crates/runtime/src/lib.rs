@@ -20,7 +20,7 @@ mod worker;
 pub use bus::{ACCOUNT, REGION};
 pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
 pub use faults::{Fault, FaultCounts, Faults};
-pub use http::path_matches;
+pub use http::{TemplateApi, path_matches, template_router};
 pub use http_server::{HttpLimits, serve_until};
 pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueMessage, Queues};
 pub use runtime::{Emulator, Mount, Options, Runtime, RuntimeError};
