@@ -265,8 +265,9 @@ async fn concurrent_placements_with_one_key_write_one_order() {
             ) => seen.push(order.order_id),
             (_, Ok(other)) => panic!("unexpected {other:?}"),
             (_, Err(e)) => assert!(
-                matches!(e, platform::StoreError::Unavailable(_)),
-                "a lost race is retryable: {e}"
+                platform::Retryable::is_retryable(&e),
+                "a lost race is retryable: {}",
+                platform::error::chain(&e)
             ),
         }
     }

@@ -5,6 +5,7 @@
 //! "sits" from then on: nothing is dropped.
 
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod handler;
 pub mod ports;

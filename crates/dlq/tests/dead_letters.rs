@@ -1,7 +1,7 @@
 //! The DLQ consumer and redrive over the real SQLite store; the bus is the
 //! EventBridge adapter over a stubbed EventBridge client.
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
+use aws_lambda_events::event::sqs::SqsMessage;
 use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::operation::put_events::PutEventsOutput;
 use aws_sdk_eventbridge::types::PutEventsResultEntry;
@@ -11,35 +11,18 @@ use dlq::sqlite::SqliteDlqStore;
 use dlq::{DlqStore, record_batch, redrive};
 use platform::eventbridge::EventBridgePublisher;
 use platform::sqlite::Db;
+use testkit::examples::text as example;
+use testkit::sqs::{Message, batch};
 
-fn example(slug: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../../events-schema/examples/{slug}.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
+/// A message from `queue`'s DLQ as the DLQ handler receives it, with the
+/// error the runtime (or the consumer) gave it, if any.
 fn message(id: &str, queue: &str, body: &str, error: Option<&str>) -> SqsMessage {
-    let mut m = SqsMessage::default();
-    m.message_id = Some(id.into());
-    m.body = Some(body.into());
-    m.event_source_arn = Some(format!("arn:aws:sqs:us-east-1:123456789012:{queue}"));
-    m.attributes
-        .insert("ApproximateReceiveCount".into(), "1".into());
-    if let Some(error) = error {
-        let mut a = SqsMessageAttribute::default();
-        a.string_value = Some(error.into());
-        a.data_type = Some("String".into());
-        m.message_attributes.insert("ErrorMessage".into(), a);
+    let m = Message::new(id, body).from_queue(queue).receive_count(1);
+    match error {
+        Some(error) => m.attribute("ErrorMessage", error),
+        None => m,
     }
-    m
-}
-
-fn batch(messages: Vec<SqsMessage>) -> SqsEvent {
-    let mut e = SqsEvent::default();
-    e.records = messages;
-    e
+    .build()
 }
 
 fn store() -> SqliteDlqStore {

@@ -25,7 +25,8 @@ fn sku_key(sku: &Sku) -> Item {
     key(format!("SKU#{sku}"), "ITEM")
 }
 
-fn reservation_key(order: OrderId) -> Item {
+/// The key of an order's reservation item.
+pub fn reservation_key(order: OrderId) -> Item {
     key(format!("RESERVATION#{order}"), "RESERVATION")
 }
 
@@ -189,7 +190,8 @@ impl InventoryStore for DynamoInventoryStore {
         let mut reservation = reservation_key(order);
         reservation.insert(
             "lines".into(),
-            s(serde_json::to_string(lines).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+            s(serde_json::to_string(lines)
+                .map_err(|e| StoreError::record("a reservation's lines", e))?),
         );
         reservation.insert("state".into(), s(ReservationState::Reserved.as_str()));
         let put = Put::builder()
@@ -313,7 +315,3 @@ impl InventoryStore for DynamoInventoryStore {
         Ok(())
     }
 }
-
-#[cfg(test)]
-#[path = "dynamo_tests.rs"]
-mod tests;

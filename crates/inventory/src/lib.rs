@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod handler;
 pub mod lambda;

@@ -187,7 +187,8 @@ impl InventoryStore for SqliteInventoryStore {
                     return Err(Rollback::Decision(Reserve::Insufficient(line.sku.clone())));
                 }
             }
-            let lines_json = serde_json::to_string(lines).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let lines_json = serde_json::to_string(lines)
+                .map_err(|e| StoreError::record("a reservation's lines", e))?;
             tx.execute_cached(
                 "INSERT INTO inventory_reservations (order_id, lines, state) VALUES (?1, ?2, 'RESERVED')",
                 params![order.to_string(), lines_json],

@@ -21,12 +21,7 @@ impl TestApp {
     }
 
     fn example(kind: EventKind) -> BusEvent {
-        let path = format!(
-            "{}/../../events-schema/examples/{}.json",
-            env!("CARGO_MANIFEST_DIR"),
-            kind.slug()
-        );
-        BusEvent::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+        testkit::examples::bus(&kind.slug())
     }
 
     /// The example Order Placed with other lines.

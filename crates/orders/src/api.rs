@@ -24,7 +24,7 @@ use crate::ports::{Order, OrderStore, Placed};
 use chrono::{DateTime, Utc};
 use events::{OrderId, SagaEvent};
 use platform::http::{self as web, StatusCode};
-use platform::{StoreError, metrics};
+use platform::{Retryable, StoreError, metrics};
 use serde_json::{Value, json};
 
 pub use crate::domain::MAX_IDEMPOTENCY_KEY;
@@ -212,19 +212,29 @@ fn rejected(error: RequestError) -> ApiResponse {
 }
 
 fn store_failure(error: StoreError) -> ApiResponse {
-    tracing::error!(%error, "order store failed");
+    let retryable = error.is_retryable();
+    let cause = platform::error::chain(&error);
+    tracing::error!(error = %cause, retryable, "order store failed");
     match error {
-        StoreError::Unavailable(_) => ApiResponse {
+        _ if retryable => ApiResponse {
             status: 503,
             body: web::retryable_error_body(
                 "unavailable",
                 "the order store is unavailable; retry shortly (with the same Idempotency-Key)",
             ),
         },
-        StoreError::Corrupt(_) => ApiResponse::error(
+        _ if error.is_damage() => ApiResponse::error(
             500,
             "store_damaged",
             "the order store holds damaged data: retrying will not help; the operator must restore it",
+            None,
+        ),
+        // A constraint the schema enforces, a statement that fails: a bug
+        // on our side, which a retry would only repeat.
+        _ => ApiResponse::error(
+            500,
+            "internal_error",
+            "the order store refused the request: retrying will not help",
             None,
         ),
     }

@@ -157,7 +157,8 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("invalid DynamoDB request: {e}"))
 }
 
-fn order_pk(order: OrderId) -> String {
+/// The partition key of an order and its timeline.
+pub fn order_pk(order: OrderId) -> String {
     format!("ORDER#{order}")
 }
 
@@ -165,7 +166,9 @@ fn key_item_key(idempotency_key: &IdempotencyKey) -> Item {
     key(format!("{KEY_PK_PREFIX}{idempotency_key}"), KEY_SK)
 }
 
-fn key_item(idempotency_key: &IdempotencyKey, order: &Order) -> Item {
+/// The item of an Idempotency-Key, naming the order it placed (the
+/// table's layout, for the adapter's tests).
+pub fn key_item(idempotency_key: &IdempotencyKey, order: &Order) -> Item {
     let mut item = key_item_key(idempotency_key);
     item.insert("orderId".into(), s(order.order_id.to_string()));
     item.insert("createdAt".into(), s(time(order.created_at)));
@@ -174,10 +177,11 @@ fn key_item(idempotency_key: &IdempotencyKey, order: &Order) -> Item {
 
 fn json_attr<T: DeserializeOwned>(item: &Item, name: &str) -> Result<T, StoreError> {
     serde_json::from_str(get_s(item, name)?)
-        .map_err(|e| StoreError::Corrupt(format!("attribute {name}: {e}")))
+        .map_err(|e| StoreError::record(format!("attribute {name}"), e))
 }
 
-fn order_item(order: &Order, request_hash: &str) -> Result<Item, StoreError> {
+/// An order's item as stored: no address, no payment token.
+pub fn order_item(order: &Order, request_hash: &str) -> Result<Item, StoreError> {
     let f = OrderFields::of(order, request_hash)?;
     let mut item = key(order_pk(order.order_id), ORDER_SK);
     let fields = [
@@ -196,7 +200,8 @@ fn order_item(order: &Order, request_hash: &str) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn parse_order(item: &Item) -> Result<(Order, String), StoreError> {
+/// The order and request hash an order item holds.
+pub fn parse_order(item: &Item) -> Result<(Order, String), StoreError> {
     let text = |name| get_s(item, name).map(str::to_owned);
     let reason = match item.get("reason") {
         Some(_) => Some(text("reason")?),
@@ -215,7 +220,8 @@ fn parse_order(item: &Item) -> Result<(Order, String), StoreError> {
     .parse()
 }
 
-fn timeline_item(order: OrderId, entry: &TimelineEntry) -> Result<Item, StoreError> {
+/// A timeline entry's item, beside its order's.
+pub fn timeline_item(order: OrderId, entry: &TimelineEntry) -> Result<Item, StoreError> {
     let mut item = key(
         order_pk(order),
         format!("{EVENT_SK_PREFIX}{}", entry.sort_key()),
@@ -379,7 +385,3 @@ impl OrderStore for DynamoOrderStore {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "dynamo_tests.rs"]
-mod tests;

@@ -6,8 +6,10 @@
 
 pub mod api;
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod handler;
+#[cfg(feature = "aws")]
 pub mod lambda;
 pub mod ports;
 pub mod relay;
@@ -17,6 +19,7 @@ pub mod timeline;
 
 pub use api::{ApiResponse, get_order, place_order, place_order_as, route};
 pub use domain::{IdempotencyKey, NewOrder, OrderStatus, PlaceOrderRequest, RequestError};
+#[cfg(feature = "aws")]
 pub use dynamo::DynamoOrderStore;
 pub use handler::{OrdersError, handle};
 pub use ports::{Order, OrderStore, OrderView, Placed, Transition, Transitioned};

@@ -100,7 +100,7 @@ async fn publish_all<'a, P: EventPublisher>(
     publisher: &P,
     pending: &[(&'a EventRecord, OutgoingEvent)],
 ) -> Option<&'a EventRecord> {
-    for chunk in pending.chunks(platform::eventbridge::MAX_ENTRIES_PER_CALL) {
+    for chunk in pending.chunks(platform::publisher::MAX_ENTRIES_PER_CALL) {
         let events: Vec<OutgoingEvent> = chunk.iter().map(|(_, e)| e.clone()).collect();
         match publisher.publish(&events).await {
             Ok(()) => {

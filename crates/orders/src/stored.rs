@@ -58,11 +58,11 @@ pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
 }
 
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(corrupt)
+    serde_json::to_string(value).map_err(|e| StoreError::record("an order record to store", e))
 }
 
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(corrupt)
+    serde_json::from_str(text).map_err(|e| StoreError::record("a stored order record", e))
 }
 
 pub(crate) fn time(t: DateTime<Utc>) -> String {

@@ -8,6 +8,7 @@
 //! authorized payment (Shipment Failed refunds it).
 
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod handler;
 pub mod lambda;
@@ -16,6 +17,7 @@ pub mod simulated;
 pub mod sqlite;
 
 pub use domain::{PaymentRecord, PaymentStatus};
+#[cfg(feature = "aws")]
 pub use dynamo::DynamoPaymentStore;
 pub use handler::{CONSUMER, PaymentError, handle};
 pub use ports::{Authorization, GatewayError, PaymentGateway, PaymentStore};

@@ -2,35 +2,22 @@
 //! gateway (wrapped only to count calls: the gateway is the external system
 //! a double charge would reach).
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use events::{
-    BusEvent, Envelope, EventId, InventoryReserved, Money, OrderId, OutgoingEvent, PaymentToken,
-    ReasonCode, SagaEvent, ShipmentFailed, detail_type as dt,
+    Envelope, EventId, InventoryReserved, Money, OrderId, OutgoingEvent, PaymentToken, ReasonCode,
+    SagaEvent, ShipmentFailed, detail_type as dt,
 };
 use payment::{
     Authorization, GatewayError, PaymentError, PaymentGateway, PaymentStatus, PaymentStore,
     SimulatedGateway, SqlitePaymentStore, handle,
 };
+use platform::Retryable;
 use platform::consumer::{ConsumerError, handle_and_publish};
 use platform::sqlite::Db;
-use platform::{EventPublisher, PublishError, Retryable};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn example_text(slug: &str) -> String {
-    let path = format!(
-        "{}/../../events-schema/examples/{slug}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(path).unwrap()
-}
-
-fn example(slug: &str) -> SagaEvent {
-    BusEvent::from_json(&example_text(slug))
-        .and_then(BusEvent::into_saga)
-        .unwrap()
-}
+use testkit::RecordingPublisher;
+use testkit::examples::{event as example, text as example_text};
+use testkit::sqs::{batch, failed_ids, message};
 
 fn reserved() -> Envelope<InventoryReserved> {
     match example("inventory-reserved") {
@@ -53,8 +40,9 @@ fn shipment_failed() -> Envelope<ShipmentFailed> {
     }
 }
 
+/// A second after the example events.
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 1).unwrap()
+    testkit::clock::seconds_later(1)
 }
 
 fn store() -> SqlitePaymentStore {
@@ -97,22 +85,6 @@ impl PaymentGateway for CountingGateway {
     ) -> Result<(), GatewayError> {
         self.refunds.fetch_add(1, Ordering::SeqCst);
         self.inner.refund(key, payment_id, amount).await
-    }
-}
-
-#[derive(Default)]
-struct RecordingPublisher {
-    fail: bool,
-    published: Mutex<Vec<OutgoingEvent>>,
-}
-
-impl EventPublisher for RecordingPublisher {
-    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
-        if self.fail {
-            return Err(PublishError::Transport("bus unreachable".into()));
-        }
-        self.published.lock().unwrap().extend_from_slice(events);
-        Ok(())
     }
 }
 
@@ -259,10 +231,7 @@ async fn a_duplicate_shipment_failed_refunds_once_and_re_emits_the_identical_out
 #[tokio::test]
 async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry() {
     let (store, gateway) = (store(), CountingGateway::default());
-    let down = RecordingPublisher {
-        fail: true,
-        ..Default::default()
-    };
+    let down = RecordingPublisher::failing();
     let handler = |e| handle(&store, &gateway, e, now());
     let err = handle_and_publish(&down, reserved().into(), handler)
         .await
@@ -275,7 +244,7 @@ async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry()
         .await
         .unwrap();
 
-    let published = up.published.lock().unwrap().clone();
+    let published = up.published();
     let recorded = store.processed(reserved().metadata.event_id).await.unwrap();
     assert_eq!(Some(published.clone()), recorded);
     assert_eq!(
@@ -353,30 +322,19 @@ async fn the_lambda_adapter_publishes_the_outcome_and_reports_only_failed_messag
         CountingGateway::default(),
         RecordingPublisher::default(),
     );
-    let message = |id: &str, body: String| {
-        let mut m = SqsMessage::default();
-        m.message_id = Some(id.into());
-        m.body = Some(body);
-        m
-    };
-    let mut batch = SqsEvent::default();
-    batch.records = vec![
+    let batch = batch([
         // Overtakes the authorization: fails, retried later by SQS.
         message("early", example_text("shipment-failed")),
         message("reserved", example_text("inventory-reserved")),
         message("ignored", example_text("order-placed")),
-    ];
+    ]);
 
     let response =
         payment::lambda::consume(&store, &gateway, &events::Reads::all(), &publisher, batch).await;
 
-    let failed: Vec<_> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
+    let failed = failed_ids(&response);
     assert_eq!(failed, vec!["early"]);
-    let published = publisher.published.lock().unwrap();
+    let published = publisher.published();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].detail_type, dt::PAYMENT_AUTHORIZED);
 }

@@ -45,6 +45,7 @@ where
 /// every client at an emulator such as moto or LocalStack. Every client made
 /// from it shares one HTTPS client whose roots are compiled in
 /// ([`crate::tls`]), unless `SSL_CERT_FILE`/`SSL_CERT_DIR` name a store.
+#[cfg(feature = "aws")]
 pub async fn aws() -> aws_config::SdkConfig {
     let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(
         crate::tls::https_client(crate::tls::Roots::from_env().trust_store()),

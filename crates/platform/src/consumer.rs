@@ -7,7 +7,7 @@
 use crate::{EventPublisher, PublishError, Retryable};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use events::{OutgoingEvent, Reads, SagaEvent};
-use std::fmt::Display;
+use std::error::Error as StdError;
 use std::future::Future;
 use thiserror::Error;
 
@@ -15,7 +15,7 @@ use thiserror::Error;
 pub enum ConsumerError<E> {
     #[error(transparent)]
     Handler(E),
-    #[error("outcome not published: {0}")]
+    #[error("outcome not published")]
     Publish(#[from] PublishError),
 }
 
@@ -62,7 +62,7 @@ where
     P: EventPublisher,
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
-    E: Display + Retryable,
+    E: StdError + Retryable,
 {
     crate::sqs::process_batch(reads, batch, |event| {
         handle_and_publish(publisher, event, &handle)
@@ -81,7 +81,7 @@ where
     P: EventPublisher,
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<Vec<OutgoingEvent>, E>>,
-    E: Display + Retryable,
+    E: StdError + Retryable,
 {
     crate::sqs::process_batch_detailed(reads, batch, |event| {
         handle_and_publish(publisher, event, &handle)

@@ -14,15 +14,13 @@ use std::collections::HashMap;
 pub const IDEMPOTENCY_TTL_SECS: i64 = 30 * 24 * 3600;
 
 impl StoreError {
+    /// A failed DynamoDB call, kept whole as the cause.
     pub fn call<E, R>(e: SdkError<E, R>) -> Self
     where
-        E: std::error::Error + 'static,
-        R: std::fmt::Debug,
+        E: std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
     {
-        StoreError::Unavailable(format!(
-            "dynamodb: {}",
-            aws_sdk_dynamodb::error::DisplayErrorContext(e)
-        ))
+        StoreError::DynamoDb(Box::new(e))
     }
 }
 
@@ -84,7 +82,8 @@ pub fn mark_processed(
     outcome: &[OutgoingEvent],
     now_epoch_secs: i64,
 ) -> Result<TransactWriteItem, StoreError> {
-    let outcome = serde_json::to_string(outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let outcome = serde_json::to_string(outcome)
+        .map_err(|e| StoreError::record("an outcome to record", e))?;
     let mut item = idempotency_key(consumer, event_id);
     item.insert("outcome".into(), s(outcome));
     item.insert("expiresAt".into(), n(now_epoch_secs + IDEMPOTENCY_TTL_SECS));
@@ -117,9 +116,9 @@ pub async fn processed_outcome(
         return Ok(None);
     };
     let text = get_s(&item, "outcome")?;
-    serde_json::from_str(text)
-        .map(Some)
-        .map_err(|e| malformed(&item, e.to_string()))
+    serde_json::from_str(text).map(Some).map_err(|e| {
+        StoreError::record(format!("the outcome {consumer} recorded for {event_id}"), e)
+    })
 }
 
 /// Whether a failed TransactWriteItems was cancelled because a condition

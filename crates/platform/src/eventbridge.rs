@@ -6,16 +6,11 @@ use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use events::OutgoingEvent;
 use std::time::Duration;
 
-/// PutEvents takes at most 10 entries per call, and a call's entries may add
-/// up to at most 256 KiB
-/// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html,
-/// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
-pub const MAX_ENTRIES_PER_CALL: usize = 10;
-pub const MAX_BYTES_PER_CALL: usize = 256 * 1024;
+pub use crate::publisher::{MAX_BYTES_PER_CALL, MAX_ENTRIES_PER_CALL, chunks};
 
 /// Attempts per chunk: the first call, then retries of only the entries
 /// that failed (a partial failure returns 200 with `FailedEntryCount` > 0).
-const ATTEMPTS: u32 = 4;
+pub const ATTEMPTS: u32 = 4;
 
 #[derive(Clone)]
 pub struct EventBridgePublisher {
@@ -61,11 +56,7 @@ impl EventBridgePublisher {
                 .set_entries(Some(pending.iter().map(|e| self.entry(e)).collect()))
                 .send()
                 .await
-                .map_err(|e| {
-                    PublishError::Transport(
-                        aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string(),
-                    )
-                })?;
+                .map_err(|e| PublishError::Call(Box::new(e)))?;
             if output.failed_entry_count() == 0 {
                 return Ok(());
             }
@@ -103,34 +94,6 @@ impl EventBridgePublisher {
     }
 }
 
-/// Splits events into PutEvents calls within both limits, in order.
-pub fn chunks(events: &[OutgoingEvent]) -> Result<Vec<Vec<&OutgoingEvent>>, PublishError> {
-    let mut out: Vec<Vec<&OutgoingEvent>> = Vec::new();
-    let mut bytes = 0;
-    for event in events {
-        let size = event.entry_size();
-        if size > MAX_BYTES_PER_CALL {
-            return Err(PublishError::TooLarge {
-                event_id: event.event_id.to_string(),
-                size,
-            });
-        }
-        match out.last_mut() {
-            Some(chunk)
-                if chunk.len() < MAX_ENTRIES_PER_CALL && bytes + size <= MAX_BYTES_PER_CALL =>
-            {
-                chunk.push(event);
-                bytes += size;
-            }
-            _ => {
-                out.push(vec![event]);
-                bytes = size;
-            }
-        }
-    }
-    Ok(out)
-}
-
 impl EventPublisher for EventBridgePublisher {
     async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
         for chunk in chunks(events)? {
@@ -139,7 +102,3 @@ impl EventPublisher for EventBridgePublisher {
         Ok(())
     }
 }
-
-#[cfg(test)]
-#[path = "eventbridge_tests.rs"]
-mod tests;

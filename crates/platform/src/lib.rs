@@ -4,8 +4,10 @@
 
 pub mod config;
 pub mod consumer;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod error;
+#[cfg(feature = "aws")]
 pub mod eventbridge;
 pub mod http;
 pub mod metrics;
@@ -14,6 +16,7 @@ pub mod sqlite;
 pub mod sqs;
 pub mod store;
 pub mod telemetry;
+#[cfg(feature = "aws")]
 pub mod tls;
 
 pub use error::Retryable;

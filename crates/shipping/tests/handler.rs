@@ -2,34 +2,20 @@
 //! carrier (wrapped only to count calls: the carrier is the external system
 //! a second parcel would reach).
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use events::{
-    BusEvent, CountryCode, Envelope, EventId, EventKind, Majors, OrderId, OrderLine, OutgoingEvent,
+    CountryCode, Envelope, EventId, EventKind, Majors, OrderId, OrderLine, OutgoingEvent,
     PaymentAuthorized, ReasonCode, SagaEvent, ShippingAddress, detail_type as dt,
 };
 use platform::consumer::handle_and_publish;
 use platform::sqlite::Db;
-use platform::{EventPublisher, PublishError};
 use shipping::{
     Booking, Carrier, CarrierError, ShipmentStore, SimulatedCarrier, SqliteShipmentStore, handle,
 };
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn example_text(slug: &str) -> String {
-    let path = format!(
-        "{}/../../events-schema/examples/{slug}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(path).unwrap()
-}
-
-fn example(slug: &str) -> SagaEvent {
-    BusEvent::from_json(&example_text(slug))
-        .and_then(BusEvent::into_saga)
-        .unwrap()
-}
+use testkit::RecordingPublisher;
+use testkit::examples::{event as example, text as example_text};
+use testkit::sqs::{batch, failed_ids, message};
 
 /// The example Payment Authorized, shipping to `country`.
 fn authorized_to(country: &str) -> Envelope<PaymentAuthorized> {
@@ -56,8 +42,9 @@ fn majors() -> Majors {
     Majors::parse(EventKind::ShipmentScheduled, "test", "2").unwrap()
 }
 
+/// A second after the example events.
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 1).unwrap()
+    testkit::clock::seconds_later(1)
 }
 
 fn store() -> SqliteShipmentStore {
@@ -88,22 +75,6 @@ impl Carrier for CountingCarrier {
     ) -> Result<Booking, CarrierError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.schedule(order, ship_to, lines).await
-    }
-}
-
-#[derive(Default)]
-struct RecordingPublisher {
-    fail: bool,
-    published: Mutex<Vec<OutgoingEvent>>,
-}
-
-impl EventPublisher for RecordingPublisher {
-    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
-        if self.fail {
-            return Err(PublishError::Transport("bus unreachable".into()));
-        }
-        self.published.lock().unwrap().extend_from_slice(events);
-        Ok(())
     }
 }
 
@@ -214,10 +185,7 @@ async fn a_duplicate_payment_authorized_schedules_once_and_re_emits_the_identica
 #[tokio::test]
 async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry() {
     let (store, carrier) = (store(), CountingCarrier::default());
-    let down = RecordingPublisher {
-        fail: true,
-        ..Default::default()
-    };
+    let down = RecordingPublisher::failing();
     let scheduled = majors();
     let handler = |e| handle(&store, &carrier, &scheduled, e, now());
     assert!(
@@ -233,7 +201,7 @@ async fn a_crash_between_commit_and_publish_re_emits_the_same_outcome_on_retry()
         .await
         .unwrap();
 
-    let published = up.published.lock().unwrap().clone();
+    let published = up.published();
     let cause = authorized_to("AQ").metadata.event_id;
     assert_eq!(
         Some(published.clone()),
@@ -281,18 +249,11 @@ async fn events_of_other_types_are_ignored() {
 async fn the_lambda_adapter_publishes_the_outcome_of_each_message() {
     let (store, carrier) = (store(), CountingCarrier::default());
     let publisher = RecordingPublisher::default();
-    let message = |id: &str, body: String| {
-        let mut m = SqsMessage::default();
-        m.message_id = Some(id.into());
-        m.body = Some(body);
-        m
-    };
-    let mut batch = SqsEvent::default();
-    batch.records = vec![
+    let batch = batch([
         message("authorized", example_text("payment-authorized")),
         message("ignored", example_text("order-placed")),
-        message("garbage", "{".into()),
-    ];
+        message("garbage", "{"),
+    ]);
 
     let response = shipping::lambda::consume(
         &store,
@@ -304,13 +265,9 @@ async fn the_lambda_adapter_publishes_the_outcome_of_each_message() {
     )
     .await;
 
-    let failed: Vec<_> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
+    let failed = failed_ids(&response);
     assert_eq!(failed, vec!["garbage"]);
-    let published = publisher.published.lock().unwrap();
+    let published = publisher.published();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].detail_type, dt::SHIPMENT_SCHEDULED);
 }

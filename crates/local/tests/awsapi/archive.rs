@@ -4,6 +4,7 @@
 use crate::{Local, depth, eventually, put_promoted_order};
 use aws_sdk_eventbridge::types::{ReplayDestination, ReplayState};
 use aws_smithy_types::DateTime;
+use testkit::aws::service_error;
 
 #[tokio::test]
 async fn list_archives_and_describe_archive_count_the_events_put() {
@@ -27,13 +28,7 @@ async fn list_archives_and_describe_archive_count_the_events_put() {
         Some("arn:aws:events:local:000000000000:event-bus/ordersaga")
     );
     assert!(described.size_bytes() > 0);
-    let err = events
-        .describe_archive()
-        .archive_name("nope")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(events.describe_archive().archive_name("nope").send()).await;
     assert!(err.is_resource_not_found_exception(), "{err:?}");
 }
 
@@ -88,6 +83,6 @@ async fn start_replay_with_filter_arns_redelivers_to_those_rules_only_and_comple
 
     let listed = events.list_replays().send().await.unwrap();
     assert_eq!(listed.replays()[0].replay_name(), Some("again"));
-    let err = start("again").await.unwrap_err().into_service_error();
+    let err = service_error(start("again")).await;
     assert!(err.is_resource_already_exists_exception(), "{err:?}");
 }

@@ -7,6 +7,7 @@
 use crate::Local;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use std::io::{Read, Write};
+use testkit::aws::service_error;
 
 fn message(err: &impl aws_sdk_eventbridge::error::ProvideErrorMetadata) -> String {
     err.message().unwrap_or_default().to_owned()
@@ -88,15 +89,15 @@ async fn a_bad_event_pattern_is_invalid_event_pattern_exception_naming_the_fault
         "{err}"
     );
 
-    let err = local
-        .events()
-        .test_event_pattern()
-        .event_pattern(r#"{"source": ["shop.orders"]}"#)
-        .event(r#"{"source": "shop.orders"}"#)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        local
+            .events()
+            .test_event_pattern()
+            .event_pattern(r#"{"source": ["shop.orders"]}"#)
+            .event(r#"{"source": "shop.orders"}"#)
+            .send(),
+    )
+    .await;
     assert_eq!(
         aws_sdk_eventbridge::error::ProvideErrorMetadata::code(&err),
         Some("ValidationException"),
@@ -152,7 +153,7 @@ async fn an_oversize_put_events_request_is_a_validation_exception_and_puts_nothi
                 .build(),
         );
     }
-    let err = eleven.send().await.unwrap_err().into_service_error();
+    let err = service_error(eleven.send()).await;
     assert!(
         message(&err).contains("less than or equal to 10"),
         "{err:?}"
@@ -175,27 +176,25 @@ async fn sqs_parameter_limits_are_invalid_parameter_value_and_an_oversize_body_i
     let local = Local::emulator().await;
     let sqs = local.sqs();
     let url = local.queue_url("HighValueOrdersQueue");
-    let err = sqs
-        .receive_message()
-        .queue_url(&url)
-        .max_number_of_messages(11)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        sqs.receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(11)
+            .send(),
+    )
+    .await;
     assert_eq!(
         aws_sdk_sqs::error::ProvideErrorMetadata::code(&err),
         Some("InvalidParameterValue")
     );
     assert!(sqs_message(&err).contains("MaxNumberOfMessages"), "{err:?}");
-    let err = sqs
-        .send_message()
-        .queue_url(&url)
-        .message_body("x".repeat(1024 * 1024 + 1))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body("x".repeat(1024 * 1024 + 1))
+            .send(),
+    )
+    .await;
     assert_eq!(
         aws_sdk_sqs::error::ProvideErrorMetadata::code(&err),
         Some("InvalidParameterValue")

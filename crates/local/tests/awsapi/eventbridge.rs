@@ -2,6 +2,7 @@
 
 use crate::{Local, depth, promoted_order_placed};
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use testkit::aws::service_error;
 
 fn entry(source: &str, detail_type: &str, detail: &str) -> PutEventsRequestEntry {
     PutEventsRequestEntry::builder()
@@ -162,13 +163,7 @@ async fn list_event_buses_and_describe_event_bus_show_the_templates_bus() {
         bus.arn(),
         Some("arn:aws:events:local:000000000000:event-bus/ordersaga")
     );
-    let err = events
-        .describe_event_bus()
-        .name("elsewhere")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(events.describe_event_bus().name("elsewhere").send()).await;
     assert!(err.is_resource_not_found_exception(), "{err:?}");
 }
 
@@ -233,30 +228,30 @@ async fn list_rules_describe_rule_and_list_targets_by_rule_show_the_templates_wi
         "arn:aws:sqs:local:000000000000:InventoryQueue"
     );
 
-    let err = events
-        .describe_rule()
-        .name("NoSuchRule")
-        .event_bus_name("ordersaga")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        events
+            .describe_rule()
+            .name("NoSuchRule")
+            .event_bus_name("ordersaga")
+            .send(),
+    )
+    .await;
     assert!(err.is_resource_not_found_exception(), "{err:?}");
 }
 
 #[tokio::test]
 async fn put_rule_is_refused_because_the_template_is_the_source_of_truth() {
     let local = Local::emulator().await;
-    let err = local
-        .events()
-        .put_rule()
-        .name("Sneaky")
-        .event_bus_name("ordersaga")
-        .event_pattern(r#"{"source": ["x"]}"#)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        local
+            .events()
+            .put_rule()
+            .name("Sneaky")
+            .event_bus_name("ordersaga")
+            .event_pattern(r#"{"source": ["x"]}"#)
+            .send(),
+    )
+    .await;
     assert_eq!(
         aws_sdk_eventbridge::error::ProvideErrorMetadata::code(&err),
         Some("OperationDisabledException"),

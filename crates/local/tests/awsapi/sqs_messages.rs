@@ -7,6 +7,7 @@ use aws_sdk_sqs::types::{
     SendMessageBatchRequestEntry,
 };
 use std::time::{Duration, Instant};
+use testkit::aws::service_error;
 
 /// MD5OfMessageBody is the hex MD5 of the body; this one is RFC 1321's
 /// well-known digest of "The quick brown fox jumps over the lazy dog".
@@ -123,15 +124,14 @@ async fn a_received_message_stays_hidden_for_its_visibility_timeout_and_change_m
         .send()
         .await
         .unwrap();
-    let err = sqs
-        .change_message_visibility()
-        .queue_url(&url)
-        .receipt_handle(&handle)
-        .visibility_timeout(5)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        sqs.change_message_visibility()
+            .queue_url(&url)
+            .receipt_handle(&handle)
+            .visibility_timeout(5)
+            .send(),
+    )
+    .await;
     assert!(err.is_message_not_inflight(), "{err:?}");
 }
 
@@ -224,21 +224,20 @@ async fn send_message_batch_and_delete_message_batch_report_each_entry() {
     assert_eq!(deleted.failed()[0].code(), "ReceiptHandleIsInvalid");
     assert_eq!(depth(&sqs, &url).await, (0, 0));
 
-    let err = sqs
-        .send_message_batch()
-        .queue_url(&url)
-        .entries(entry("same", "1"))
-        .entries(entry("same", "2"))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        sqs.send_message_batch()
+            .queue_url(&url)
+            .entries(entry("same", "1"))
+            .entries(entry("same", "2"))
+            .send(),
+    )
+    .await;
     assert!(err.is_batch_entry_ids_not_distinct(), "{err:?}");
     let mut eleven = sqs.send_message_batch().queue_url(&url);
     for i in 0..11 {
         eleven = eleven.entries(entry(&format!("e{i}"), "x"));
     }
-    let err = eleven.send().await.unwrap_err().into_service_error();
+    let err = service_error(eleven.send()).await;
     assert!(err.is_too_many_entries_in_batch_request(), "{err:?}");
     assert_eq!(
         depth(&sqs, &url).await,

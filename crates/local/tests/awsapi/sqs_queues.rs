@@ -3,6 +3,7 @@
 
 use crate::{Local, depth, eventually};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use testkit::aws::service_error;
 
 #[tokio::test]
 async fn list_queues_and_get_queue_url_name_the_templates_queues_under_the_endpoint() {
@@ -51,13 +52,7 @@ async fn list_queues_and_get_queue_url_name_the_templates_queues_under_the_endpo
         url.queue_url(),
         Some(local.queue_url("PaymentQueue").as_str())
     );
-    let err = sqs
-        .get_queue_url()
-        .queue_name("NoSuchQueue")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(sqs.get_queue_url().queue_name("NoSuchQueue").send()).await;
     assert!(err.is_queue_does_not_exist(), "{err:?}");
 }
 
@@ -137,13 +132,7 @@ async fn purge_queue_deletes_every_message_and_refuses_a_second_purge_within_a_m
     }
     sqs.purge_queue().queue_url(&url).send().await.unwrap();
     assert_eq!(depth(&sqs, &url).await, (0, 0));
-    let err = sqs
-        .purge_queue()
-        .queue_url(&url)
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(sqs.purge_queue().queue_url(&url).send()).await;
     assert!(err.is_purge_queue_in_progress(), "{err:?}");
 }
 
@@ -200,13 +189,12 @@ async fn a_message_received_too_often_moves_to_its_dlq_and_a_message_move_task_r
         Some("arn:aws:sqs:local:000000000000:PromotionOrdersQueue")
     );
 
-    let err = sqs
-        .start_message_move_task()
-        .source_arn("arn:aws:sqs:local:000000000000:PromotionOrdersQueue")
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = service_error(
+        sqs.start_message_move_task()
+            .source_arn("arn:aws:sqs:local:000000000000:PromotionOrdersQueue")
+            .send(),
+    )
+    .await;
     assert!(err.is_unsupported_operation(), "not a DLQ: {err:?}");
     let task = sqs
         .start_message_move_task()

@@ -1,21 +1,15 @@
 //! Fixtures shared by the integration tests: the real SQLite store, the
 //! example events of `events-schema/examples`, and a recording publisher.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
-use chrono::{DateTime, TimeZone, Utc};
-use events::{BusEvent, EventKind, OrderId, OutgoingEvent, SagaEvent};
+use events::{EventKind, OrderId, OutgoingEvent, SagaEvent};
 use orders::{Order, OrderStore, Placed, SqliteOrderStore};
-use platform::{EventPublisher, PublishError};
 use serde_json::{Value, json};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+pub use testkit::RecordingPublisher;
+pub use testkit::clock::now;
 
 pub fn store() -> SqliteOrderStore {
     SqliteOrderStore::new(platform::sqlite::Db::in_memory().unwrap()).unwrap()
-}
-
-pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
 }
 
 pub fn valid_body() -> Value {
@@ -35,19 +29,11 @@ pub fn bytes(body: &Value) -> Vec<u8> {
 
 /// The example event of that kind as JSON text, as a rule target receives it.
 pub fn example_json(kind: EventKind) -> String {
-    let path = format!(
-        "{}/../../events-schema/examples/{}.json",
-        env!("CARGO_MANIFEST_DIR"),
-        kind.slug()
-    );
-    std::fs::read_to_string(path).unwrap()
+    testkit::examples::text_of(kind)
 }
 
 pub fn example(kind: EventKind) -> SagaEvent {
-    BusEvent::from_json(&example_json(kind))
-        .unwrap()
-        .into_saga()
-        .unwrap()
+    testkit::examples::event_of(kind)
 }
 
 /// An outgoing event as its consumers receive it.
@@ -77,36 +63,4 @@ pub async fn pending_example_order(store: &SqliteOrderStore) {
         .await
         .unwrap();
     assert_eq!(placed, Placed::Created);
-}
-
-#[derive(Default)]
-pub struct RecordingPublisher {
-    pub published: Mutex<Vec<OutgoingEvent>>,
-    pub failing: AtomicBool,
-}
-
-impl RecordingPublisher {
-    pub fn failing() -> Self {
-        let p = Self::default();
-        p.failing.store(true, Ordering::SeqCst);
-        p
-    }
-
-    pub fn recover(&self) {
-        self.failing.store(false, Ordering::SeqCst);
-    }
-
-    pub fn published(&self) -> Vec<OutgoingEvent> {
-        self.published.lock().unwrap().clone()
-    }
-}
-
-impl EventPublisher for RecordingPublisher {
-    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
-        if self.failing.load(Ordering::SeqCst) {
-            return Err(PublishError::Transport("bus down".into()));
-        }
-        self.published.lock().unwrap().extend_from_slice(events);
-        Ok(())
-    }
 }

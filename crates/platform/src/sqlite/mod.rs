@@ -267,8 +267,12 @@ pub fn processed_outcome(
         )?
         .query_row(params![consumer, event_id.to_string()], |row| row.get(0))
         .optional()?;
-    text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .transpose()
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| {
+            StoreError::record(format!("the outcome {consumer} recorded for {event_id}"), e)
+        })
+    })
+    .transpose()
 }
 
 /// Records that `consumer` handled `event_id` with this outcome, in the same
@@ -279,7 +283,8 @@ pub fn mark_processed(
     event_id: EventId,
     outcome: &[OutgoingEvent],
 ) -> Result<(), StoreError> {
-    let text = serde_json::to_string(outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let text = serde_json::to_string(outcome)
+        .map_err(|e| StoreError::record("an outcome to record", e))?;
     tx.prepare_cached(
         "INSERT INTO processed_events (consumer, event_id, outcome) VALUES (?1, ?2, ?3)",
     )?

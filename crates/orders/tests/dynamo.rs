@@ -1,20 +1,34 @@
-use super::*;
-use crate::domain::parse_place_order;
+//! The DynamoDB order store against a stubbed DynamoDB client
+//! (aws-smithy-mocks): what each call writes, and how each failure of
+//! `TransactWriteItems` is read
+//! (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
 use aws_sdk_dynamodb::operation::query::QueryOutput;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::transact_write_items::{
     TransactWriteItemsInput, TransactWriteItemsOutput,
 };
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use aws_sdk_dynamodb::types::error::TransactionCanceledException;
 use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use chrono::TimeZone;
+use chrono::{DateTime, Utc};
+use events::{EventId, OrderId, OutgoingEvent};
 use events::{Reason, ReasonCode, SagaEvent};
+use orders::domain::{IdempotencyKey, OrderStatus, parse_place_order};
+use orders::dynamo::{OUTBOX_TTL_SECS, key_item, order_item, order_pk, parse_order, timeline_item};
+use orders::{
+    DynamoOrderStore, Order, OrderStore, Placed, TimelineEntry, Transition, Transitioned,
+};
+use platform::dynamo::Item;
+use platform::{Commit, Retryable, StoreError};
 
 const TABLE: &str = "orders-table";
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
+    testkit::clock::now()
 }
 
 fn store(rules: &[&Rule]) -> DynamoOrderStore {
@@ -255,7 +269,8 @@ async fn a_throttled_or_conflicting_transaction_is_a_retryable_store_error() {
             .place(&f.order, Some(&f.key), &f.hash, &f.outbox)
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+        assert!(matches!(err, StoreError::DynamoDb(_)), "{err}");
+        assert!(err.is_retryable(), "{err}");
     }
 }
 

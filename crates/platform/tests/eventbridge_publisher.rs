@@ -1,8 +1,16 @@
-use super::*;
+//! The EventBridge publisher against a stubbed EventBridge client
+//! (aws-smithy-mocks): the PutEvents limits, and partial failures retried
+//! entry by entry
+//! (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html).
+
+use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::operation::put_events::PutEventsOutput;
 use aws_sdk_eventbridge::types::PutEventsResultEntry;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
+use events::OutgoingEvent;
 use events::{EventId, OrderId};
+use platform::eventbridge::{ATTEMPTS, EventBridgePublisher, chunks};
+use platform::{EventPublisher, PublishError};
 
 fn event(n: usize, detail_bytes: usize) -> OutgoingEvent {
     let order = OrderId::for_idempotency_key(&n.to_string());

@@ -1,4 +1,15 @@
-use super::*;
+//! The DynamoDB inventory store against a stubbed DynamoDB client
+//! (aws-smithy-mocks): a reservation is one transaction, and each way
+//! `TransactWriteItems` fails is read as what it means
+//! (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+
+use aws_sdk_dynamodb::Client;
+use events::{EventId, OrderId, OrderLine, Sku};
+use inventory::dynamo::{DynamoInventoryStore, reservation_key};
+use inventory::ports::Settle;
+use inventory::{InventoryStore, ReservationState, Reserve};
+use platform::dynamo::{key, s};
+
 use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
 use aws_sdk_dynamodb::operation::transact_write_items::{
     TransactWriteItemsError, TransactWriteItemsOutput,
