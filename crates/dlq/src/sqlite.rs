@@ -4,6 +4,15 @@ use platform::StoreError;
 use platform::sqlite::{CachedStatements, Db};
 use rusqlite::params;
 
+const INSERT_DLQ_MESSAGES: &str =
+    "INSERT OR IGNORE INTO dlq_messages (queue, message_id, body, error, attempts, received_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const SELECT_DLQ_MESSAGES: &str =
+    "SELECT queue, message_id, body, error, attempts, received_at FROM dlq_messages
+    WHERE redriven_at IS NULL AND (?1 IS NULL OR queue = ?1) ORDER BY received_at, message_id";
+const UPDATE_DLQ_MESSAGES: &str =
+    "UPDATE dlq_messages SET redriven_at = ?3 WHERE queue = ?1 AND message_id = ?2";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS dlq_messages (
     queue TEXT NOT NULL,
@@ -37,41 +46,55 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
 
 impl DlqStore for SqliteDlqStore {
     async fn record(&self, l: &DeadLetter) -> Result<(), StoreError> {
-        self.db.transaction_async(|tx| {
-            tx.execute_cached(
-                "INSERT OR IGNORE INTO dlq_messages (queue, message_id, body, error, attempts, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![l.queue, l.message_id, l.body, l.error, l.attempts, l.received_at.to_rfc3339()],
-            )?;
-            Ok(())
-        }).await
+        self.db
+            .transaction_async(|tx| {
+                tx.execute_cached(
+                    INSERT_DLQ_MESSAGES,
+                    params![
+                        l.queue,
+                        l.message_id,
+                        l.body,
+                        l.error,
+                        l.attempts,
+                        l.received_at.to_rfc3339()
+                    ],
+                )?;
+                Ok(())
+            })
+            .await
     }
 
     async fn pending(&self, queue: Option<&str>) -> Result<Vec<DeadLetter>, StoreError> {
-        self.db.transaction_async(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT queue, message_id, body, error, attempts, received_at FROM dlq_messages
-                 WHERE redriven_at IS NULL AND (?1 IS NULL OR queue = ?1) ORDER BY received_at, message_id",
-            )?;
-            let rows = stmt
-                .query_map(params![queue], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|(queue, message_id, body, error, attempts, at)| {
-                    Ok(DeadLetter {
-                        queue,
-                        message_id,
-                        body,
-                        error,
-                        attempts,
-                        received_at: parse_time(&at)?,
-                        redriven_at: None,
+        self.db
+            .transaction_async(|tx| {
+                let mut stmt = tx.prepare_cached(SELECT_DLQ_MESSAGES)?;
+                let rows = stmt
+                    .query_map(params![queue], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get::<_, String>(5)?,
+                        ))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                rows.into_iter()
+                    .map(|(queue, message_id, body, error, attempts, at)| {
+                        Ok(DeadLetter {
+                            queue,
+                            message_id,
+                            body,
+                            error,
+                            attempts,
+                            received_at: parse_time(&at)?,
+                            redriven_at: None,
+                        })
                     })
-                })
-                .collect()
-        }).await
+                    .collect()
+            })
+            .await
     }
 
     async fn mark_redriven(
@@ -83,7 +106,7 @@ impl DlqStore for SqliteDlqStore {
         self.db
             .transaction_async(|tx| {
                 tx.execute_cached(
-                    "UPDATE dlq_messages SET redriven_at = ?3 WHERE queue = ?1 AND message_id = ?2",
+                    UPDATE_DLQ_MESSAGES,
                     params![queue, message_id, at.to_rfc3339()],
                 )?;
                 Ok(())

@@ -10,6 +10,23 @@ use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
+const SELECT_INVENTORY_ITEMS: &str =
+    "SELECT sku, name, price_minor, currency, available, reserved, shipped FROM inventory_items";
+const SELECT_INVENTORY_RESERVATIONS: &str =
+    "SELECT lines, state FROM inventory_reservations WHERE order_id = ?1";
+const UPDATE_INVENTORY_ITEMS: &str =
+    "UPDATE inventory_items SET available = available - ?1, reserved = reserved + ?1
+    WHERE sku = ?2 AND available >= ?1";
+const INSERT_INVENTORY_RESERVATIONS: &str =
+    "INSERT INTO inventory_reservations (order_id, lines, state) VALUES (?1, ?2, 'RESERVED')";
+const UPDATE_INVENTORY_RESERVATIONS: &str =
+    "UPDATE inventory_reservations SET state = ?1 WHERE order_id = ?2";
+const INSERT_INVENTORY_ITEMS: &str =
+    "INSERT INTO inventory_items (sku, name, price_minor, currency, available, reserved, shipped)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    ON CONFLICT (sku) DO UPDATE SET name = ?2, price_minor = ?3, currency = ?4,
+    available = ?5, reserved = ?6, shipped = ?7";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS inventory_items (
     sku TEXT PRIMARY KEY,
@@ -50,8 +67,7 @@ impl SqliteInventoryStore {
     }
 }
 
-const SELECT_ITEM: &str =
-    "SELECT sku, name, price_minor, currency, available, reserved, shipped FROM inventory_items";
+const SELECT_ITEM: &str = SELECT_INVENTORY_ITEMS;
 
 type RawItem = (String, String, i64, String, u32, u32, u32);
 
@@ -85,7 +101,7 @@ fn to_item(
 fn load_reservation(tx: &Connection, order: OrderId) -> Result<Option<Reservation>, StoreError> {
     let row: Option<(String, String)> = tx
         .query_row_cached(
-            "SELECT lines, state FROM inventory_reservations WHERE order_id = ?1",
+            SELECT_INVENTORY_RESERVATIONS,
             params![order.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -171,31 +187,33 @@ impl InventoryStore for SqliteInventoryStore {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> Result<Reserve, StoreError> {
-        let result = self.db.transaction_async(|tx| {
-            if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
-                return Err(Rollback::Decision(Reserve::AlreadyProcessed(recorded)));
-            }
-            for line in lines {
-                let changed = tx.execute_cached(
-                    "UPDATE inventory_items SET available = available - ?1, reserved = reserved + ?1
-                     WHERE sku = ?2 AND available >= ?1",
-                    params![line.quantity.get(), line.sku.as_str()],
-                )?;
-                if changed == 0 {
-                    // Returning Err rolls the transaction back: no line is
-                    // reserved unless all are.
-                    return Err(Rollback::Decision(Reserve::Insufficient(line.sku.clone())));
+        let result = self
+            .db
+            .transaction_async(|tx| {
+                if let Some(recorded) = processed_outcome(tx, CONSUMER, cause)? {
+                    return Err(Rollback::Decision(Reserve::AlreadyProcessed(recorded)));
                 }
-            }
-            let lines_json = serde_json::to_string(lines)
-                .map_err(|e| StoreError::record("a reservation's lines", e))?;
-            tx.execute_cached(
-                "INSERT INTO inventory_reservations (order_id, lines, state) VALUES (?1, ?2, 'RESERVED')",
-                params![order.to_string(), lines_json],
-            )?;
-            mark_processed(tx, CONSUMER, cause, outcome)?;
-            Ok(())
-        }).await;
+                for line in lines {
+                    let changed = tx.execute_cached(
+                        UPDATE_INVENTORY_ITEMS,
+                        params![line.quantity.get(), line.sku.as_str()],
+                    )?;
+                    if changed == 0 {
+                        // Returning Err rolls the transaction back: no line is
+                        // reserved unless all are.
+                        return Err(Rollback::Decision(Reserve::Insufficient(line.sku.clone())));
+                    }
+                }
+                let lines_json = serde_json::to_string(lines)
+                    .map_err(|e| StoreError::record("a reservation's lines", e))?;
+                tx.execute_cached(
+                    INSERT_INVENTORY_RESERVATIONS,
+                    params![order.to_string(), lines_json],
+                )?;
+                mark_processed(tx, CONSUMER, cause, outcome)?;
+                Ok(())
+            })
+            .await;
         match result {
             Ok(()) => Ok(Reserve::Done),
             Err(Rollback::Decision(d)) => Ok(d),
@@ -227,7 +245,7 @@ impl InventoryStore for SqliteInventoryStore {
                 };
                 move_stock(tx, &reservation.lines, "reserved", target)?;
                 tx.execute_cached(
-                    "UPDATE inventory_reservations SET state = ?1 WHERE order_id = ?2",
+                    UPDATE_INVENTORY_RESERVATIONS,
                     params![to.as_str(), order.to_string()],
                 )?;
                 mark_processed(tx, CONSUMER, cause, outcome)?;
@@ -253,23 +271,22 @@ impl InventoryStore for SqliteInventoryStore {
     }
 
     async fn put_item(&self, item: &StockItem) -> Result<(), StoreError> {
-        self.db.transaction_async(|tx| {
-            tx.execute_cached(
-                "INSERT INTO inventory_items (sku, name, price_minor, currency, available, reserved, shipped)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (sku) DO UPDATE SET name = ?2, price_minor = ?3, currency = ?4,
-                     available = ?5, reserved = ?6, shipped = ?7",
-                params![
-                    item.sku.as_str(),
-                    item.name,
-                    item.unit_price.minor,
-                    item.unit_price.currency.as_str(),
-                    item.available,
-                    item.reserved,
-                    item.shipped
-                ],
-            )?;
-            Ok(())
-        }).await
+        self.db
+            .transaction_async(|tx| {
+                tx.execute_cached(
+                    INSERT_INVENTORY_ITEMS,
+                    params![
+                        item.sku.as_str(),
+                        item.name,
+                        item.unit_price.minor,
+                        item.unit_price.currency.as_str(),
+                        item.available,
+                        item.reserved,
+                        item.shipped
+                    ],
+                )?;
+                Ok(())
+            })
+            .await
     }
 }

@@ -12,6 +12,22 @@ use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+const SELECT_ORDERS_OUTBOX: &str = "SELECT id, event FROM orders_outbox ORDER BY id LIMIT ?1";
+const DELETE_ORDERS_OUTBOX: &str = "DELETE FROM orders_outbox WHERE id = ?1";
+const SELECT_ORDERS_IDEMPOTENCY_KEYS: &str =
+    "SELECT order_id FROM orders_idempotency_keys WHERE idempotency_key = ?1";
+const INSERT_ORDERS_IDEMPOTENCY_KEYS: &str =
+    "INSERT INTO orders_idempotency_keys (idempotency_key, order_id) VALUES (?1, ?2)";
+const INSERT_ORDERS_OUTBOX: &str = "INSERT INTO orders_outbox (event_id, event) VALUES (?1, ?2)";
+const SELECT_ORDERS_TIMELINE: &str =
+    "SELECT entry FROM orders_timeline WHERE order_id = ?1 ORDER BY sort_key";
+const INSERT_ORDERS_TIMELINE: &str =
+    "INSERT OR IGNORE INTO orders_timeline (order_id, event_id, sort_key, entry)
+    VALUES (?1, ?2, ?3, ?4)";
+const SELECT_ORDER_STATUS: &str = "SELECT status FROM orders WHERE order_id = ?1";
+const UPDATE_ORDER_STATUS: &str =
+    "UPDATE orders SET status = ?2, reason = ?3, updated_at = ?4 WHERE order_id = ?1";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
     order_id TEXT PRIMARY KEY,
@@ -71,8 +87,7 @@ impl SqliteOrderStore {
     /// The oldest `limit` outbox events, in the order they were written.
     pub fn take_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt =
-                tx.prepare_cached("SELECT id, event FROM orders_outbox ORDER BY id LIMIT ?1")?;
+            let mut stmt = tx.prepare_cached(SELECT_ORDERS_OUTBOX)?;
             let rows = stmt.query_map(params![limit as i64], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
             })?;
@@ -90,7 +105,7 @@ impl SqliteOrderStore {
     /// Removes published outbox rows.
     pub fn ack_outbox(&self, ids: &[i64]) -> Result<(), StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached("DELETE FROM orders_outbox WHERE id = ?1")?;
+            let mut stmt = tx.prepare_cached(DELETE_ORDERS_OUTBOX)?;
             for id in ids {
                 stmt.execute(params![id])?;
             }
@@ -129,11 +144,9 @@ fn keyed_order(
     key: &IdempotencyKey,
 ) -> Result<Option<(Order, String)>, StoreError> {
     let order_id: Option<String> = tx
-        .query_row_cached(
-            "SELECT order_id FROM orders_idempotency_keys WHERE idempotency_key = ?1",
-            params![key.as_str()],
-            |r| r.get(0),
-        )
+        .query_row_cached(SELECT_ORDERS_IDEMPOTENCY_KEYS, params![key.as_str()], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(order_id) = order_id else {
         return Ok(None);
@@ -168,7 +181,7 @@ impl OrderStore for SqliteOrderStore {
                         });
                     }
                     tx.execute_cached(
-                        "INSERT INTO orders_idempotency_keys (idempotency_key, order_id) VALUES (?1, ?2)",
+                        INSERT_ORDERS_IDEMPOTENCY_KEYS,
                         params![key.as_str(), order.order_id.to_string()],
                     )?;
                 }
@@ -189,7 +202,7 @@ impl OrderStore for SqliteOrderStore {
                 ],
             )?;
                 tx.execute_cached(
-                    "INSERT INTO orders_outbox (event_id, event) VALUES (?1, ?2)",
+                    INSERT_ORDERS_OUTBOX,
                     params![outbox.event_id.to_string(), to_json(outbox)?],
                 )?;
                 Ok(Placed::Created)
@@ -204,9 +217,7 @@ impl OrderStore for SqliteOrderStore {
                 let Some((order_row, _)) = load_order(tx, order)? else {
                     return Ok(None);
                 };
-                let mut stmt = tx.prepare_cached(
-                    "SELECT entry FROM orders_timeline WHERE order_id = ?1 ORDER BY sort_key",
-                )?;
+                let mut stmt = tx.prepare_cached(SELECT_ORDERS_TIMELINE)?;
                 let timeline = stmt
                     .query_map(params![order.to_string()], |r| r.get::<_, String>(0))?
                     .map(|text| from_json(&text?))
@@ -233,8 +244,7 @@ impl OrderStore for SqliteOrderStore {
         self.db
             .transaction_async(|tx| {
                 tx.execute_cached(
-                    "INSERT OR IGNORE INTO orders_timeline (order_id, event_id, sort_key, entry)
-                 VALUES (?1, ?2, ?3, ?4)",
+                    INSERT_ORDERS_TIMELINE,
                     params![
                         order.to_string(),
                         entry.event_id.to_string(),
@@ -257,11 +267,9 @@ impl OrderStore for SqliteOrderStore {
                     return Ok(Commit::AlreadyProcessed(recorded));
                 }
                 let status: Option<String> = tx
-                    .query_row_cached(
-                        "SELECT status FROM orders WHERE order_id = ?1",
-                        params![order.to_string()],
-                        |r| r.get(0),
-                    )
+                    .query_row_cached(SELECT_ORDER_STATUS, params![order.to_string()], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 let Some(status) = status else {
                     return Ok(Commit::Done(Transitioned::UnknownOrder));
@@ -271,14 +279,14 @@ impl OrderStore for SqliteOrderStore {
                     return Ok(Commit::Done(Transitioned::NotPending(status)));
                 }
                 tx.execute_cached(
-                "UPDATE orders SET status = ?2, reason = ?3, updated_at = ?4 WHERE order_id = ?1",
-                params![
-                    order.to_string(),
-                    change.to.as_str(),
-                    change.reason.as_ref().map(to_json).transpose()?,
-                    time(at),
-                ],
-            )?;
+                    UPDATE_ORDER_STATUS,
+                    params![
+                        order.to_string(),
+                        change.to.as_str(),
+                        change.reason.as_ref().map(to_json).transpose()?,
+                        time(at),
+                    ],
+                )?;
                 mark_processed(tx, CONSUMER, cause, &change.outcome)?;
                 Ok(Commit::Done(Transitioned::Applied))
             })

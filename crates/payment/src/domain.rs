@@ -1,12 +1,23 @@
 //! Pure payment decisions: what an authorization or a refund turns into,
 //! as a record to store and the events to emit. No I/O.
 
-use crate::ports::Authorization;
 use chrono::{DateTime, Utc};
 use events::{
     Envelope, InventoryReserved, Money, OrderId, OrderLine, OutgoingEvent, PaymentAuthorized,
     PaymentFailed, PaymentRefunded, Reason, ReasonCode, ShipmentFailed, outcome,
 };
+
+/// The gateway's answer to an authorization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorization {
+    Approved {
+        payment_id: String,
+    },
+    /// `reason` is shown to people (it ends up in the order's cancellation).
+    Declined {
+        reason: String,
+    },
+}
 
 /// Where an order's payment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

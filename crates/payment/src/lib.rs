@@ -16,10 +16,10 @@ pub mod ports;
 pub mod simulated;
 pub mod sqlite;
 
-pub use domain::{PaymentRecord, PaymentStatus};
+pub use domain::{Authorization, PaymentRecord, PaymentStatus};
 #[cfg(feature = "aws")]
 pub use dynamo::DynamoPaymentStore;
 pub use handler::{CONSUMER, PaymentError, handle};
-pub use ports::{Authorization, GatewayError, PaymentGateway, PaymentStore};
+pub use ports::{GatewayError, PaymentGateway, PaymentStore};
 pub use simulated::{DEFAULT_DECLINE_OVER_MINOR, SimulatedGateway};
 pub use sqlite::SqlitePaymentStore;

@@ -1,7 +1,7 @@
 //! What the payment handler needs from the outside world: a store for
 //! payments and idempotency records, and a payment gateway.
 
-use crate::domain::PaymentRecord;
+use crate::domain::{Authorization, PaymentRecord};
 use events::{EventId, Money, OrderId, OutgoingEvent, PaymentToken};
 use platform::{Commit, StoreError};
 use std::future::Future;
@@ -44,18 +44,6 @@ pub trait PaymentStore: Send + Sync {
         cause: EventId,
         outcome: &[OutgoingEvent],
     ) -> impl Future<Output = Result<Commit, StoreError>> + Send;
-}
-
-/// The gateway's answer to an authorization.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Authorization {
-    Approved {
-        payment_id: String,
-    },
-    /// `reason` is shown to people (it ends up in the order's cancellation).
-    Declined {
-        reason: String,
-    },
 }
 
 #[derive(Debug, Error)]

@@ -1,7 +1,8 @@
 //! The default [`PaymentGateway`]: deterministic, no network, with rules a
 //! user can trigger on purpose (see the crate README).
 
-use crate::ports::{Authorization, GatewayError, PaymentGateway};
+use crate::domain::Authorization;
+use crate::ports::{GatewayError, PaymentGateway};
 use events::{Money, OrderId, PaymentToken};
 use platform::config::{self, ConfigError};
 use uuid::Uuid;

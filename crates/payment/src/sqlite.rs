@@ -8,6 +8,14 @@ use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
+const SELECT_PAYMENTS: &str =
+    "SELECT payment_id, amount_minor, currency, status FROM payments WHERE order_id = ?1";
+const INSERT_PAYMENTS: &str =
+    "INSERT INTO payments (order_id, payment_id, amount_minor, currency, status, cause_event_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (order_id) DO NOTHING";
+const UPDATE_PAYMENTS: &str = "UPDATE payments SET status = ?1, refund_event_id = ?2
+    WHERE order_id = ?3 AND status = ?4";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS payments (
     order_id TEXT PRIMARY KEY,
@@ -54,11 +62,9 @@ impl SqlitePaymentStore {
 
 fn read_payment(tx: &Connection, order_id: OrderId) -> Result<Option<PaymentRecord>, StoreError> {
     let row: Option<(Option<String>, i64, String, String)> = tx
-        .query_row_cached(
-            "SELECT payment_id, amount_minor, currency, status FROM payments WHERE order_id = ?1",
-            params![order_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        .query_row_cached(SELECT_PAYMENTS, params![order_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
     let Some((payment_id, minor, currency, status)) = row else {
         return Ok(None);
@@ -98,8 +104,7 @@ impl PaymentStore for SqlitePaymentStore {
     ) -> Result<Commit, StoreError> {
         self.commit(cause, outcome, |tx| {
             let inserted = tx.execute_cached(
-                "INSERT INTO payments (order_id, payment_id, amount_minor, currency, status, cause_event_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (order_id) DO NOTHING",
+                INSERT_PAYMENTS,
                 params![
                     order_id.to_string(),
                     record.payment_id,
@@ -115,7 +120,8 @@ impl PaymentStore for SqlitePaymentStore {
                 )));
             }
             Ok(())
-        }).await
+        })
+        .await
     }
 
     async fn refund(
@@ -126,8 +132,7 @@ impl PaymentStore for SqlitePaymentStore {
     ) -> Result<Commit, StoreError> {
         self.commit(cause, outcome, |tx| {
             let updated = tx.execute_cached(
-                "UPDATE payments SET status = ?1, refund_event_id = ?2
-                 WHERE order_id = ?3 AND status = ?4",
+                UPDATE_PAYMENTS,
                 params![
                     PaymentStatus::Refunded.as_str(),
                     cause.to_string(),

@@ -7,6 +7,7 @@
 //! (`runtime`'s HTTP server), `lambda_http` behind API Gateway
 //! ([`lambda`]).
 
+#[cfg(feature = "aws")]
 pub mod lambda;
 
 pub use bytes::Bytes;

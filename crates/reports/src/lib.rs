@@ -15,6 +15,7 @@ pub mod lambda;
 pub mod local;
 pub mod output;
 pub mod params;
+mod render;
 
 pub use definition::{Column, ColumnKind, ReportName};
 pub use error::ReportError;

@@ -1,7 +1,6 @@
 //! A report's result, the one shape both sides return, and how it is
 //! written: JSON, CSV (RFC 4180), an aligned text table, or an SVG chart.
 
-use crate::chart;
 use crate::definition::{ColumnKind, ReportName};
 use crate::error::ReportError;
 use crate::params::{Window, shown};
@@ -219,15 +218,6 @@ impl Report {
             out.push_str("(no rows)\n");
         }
         out
-    }
-
-    pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Json => self.to_json(),
-            Format::Csv => self.to_csv(),
-            Format::Table => self.to_table(),
-            Format::Svg => chart::svg(self),
-        }
     }
 }
 

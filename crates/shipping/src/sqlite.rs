@@ -8,6 +8,14 @@ use platform::sqlite::{CachedStatements, Db, mark_processed, processed_outcome};
 use platform::{Commit, StoreError};
 use rusqlite::{OptionalExtension, params};
 
+const SELECT_SHIPMENTS: &str =
+    "SELECT status, shipment_id, carrier, tracking_number, failure_reason
+    FROM shipments WHERE order_id = ?1";
+const INSERT_SHIPMENTS: &str =
+    "INSERT INTO shipments (order_id, status, shipment_id, carrier, tracking_number,
+    failure_reason, cause_event_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (order_id) DO NOTHING";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS shipments (
     order_id TEXT PRIMARY KEY,
@@ -68,12 +76,9 @@ impl ShipmentStore for SqliteShipmentStore {
         let row: Option<Row> = self
             .db
             .transaction_async(|tx| {
-                tx.query_row_cached(
-                    "SELECT status, shipment_id, carrier, tracking_number, failure_reason
-                 FROM shipments WHERE order_id = ?1",
-                    params![order_id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
+                tx.query_row_cached(SELECT_SHIPMENTS, params![order_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()
             })
             .await?;
@@ -97,19 +102,17 @@ impl ShipmentStore for SqliteShipmentStore {
                     return Ok(Commit::AlreadyProcessed(recorded));
                 }
                 let inserted = tx.execute_cached(
-                "INSERT INTO shipments (order_id, status, shipment_id, carrier, tracking_number,
-                                        failure_reason, cause_event_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (order_id) DO NOTHING",
-                params![
-                    order_id.to_string(),
-                    shipment.status(),
-                    scheduled.map(|s| &s.shipment_id),
-                    scheduled.map(|s| &s.carrier),
-                    scheduled.map(|s| &s.tracking_number),
-                    reason,
-                    cause.to_string(),
-                ],
-            )?;
+                    INSERT_SHIPMENTS,
+                    params![
+                        order_id.to_string(),
+                        shipment.status(),
+                        scheduled.map(|s| &s.shipment_id),
+                        scheduled.map(|s| &s.carrier),
+                        scheduled.map(|s| &s.tracking_number),
+                        reason,
+                        cause.to_string(),
+                    ],
+                )?;
                 if inserted == 0 {
                     return Err(StoreError::Unavailable(format!(
                         "order {order_id} got a shipment from another event meanwhile"
