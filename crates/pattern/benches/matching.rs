@@ -106,6 +106,62 @@ fn workload(c: &mut Criterion, group_name: &str, rules: &[(String, String)], eve
             .len()
     });
     group.finish();
+    print_ratio(group_name, &matcher, &quamina, events);
+}
+
+/// Criterion measures each engine in its own stretch of time, and on a
+/// shared machine the load changes between stretches; this times both
+/// engines in alternating rounds over the same events (raw bytes, as
+/// `ours` and `quamina` above) and prints the median of the per-round
+/// ratios, so every figure has its baseline from the same moments.
+fn print_ratio(
+    group_name: &str,
+    ours: &Matcher<String>,
+    theirs: &Quamina<String>,
+    events: &[String],
+) {
+    const ROUNDS: usize = 9;
+    let per_round = 20_000;
+    let mut scratch = MatchScratch::default();
+    let mut out = Vec::new();
+    let time = |engine: &mut dyn FnMut(&[u8]) -> usize| {
+        let started = std::time::Instant::now();
+        let mut total = 0;
+        for i in 0..per_round {
+            total += engine(black_box(events[i % events.len()].as_bytes()));
+        }
+        black_box(total);
+        started.elapsed().as_secs_f64() / per_round as f64
+    };
+    let mut rounds = Vec::new();
+    for _ in 0..ROUNDS {
+        let quamina =
+            time(&mut |event| theirs.matches_for_event(event).expect("valid event").len());
+        let ours = time(&mut |event| {
+            ours.matching_rules_into(event, &mut scratch, &mut out)
+                .expect("valid event");
+            out.len()
+        });
+        rounds.push((quamina / ours, ours, quamina));
+    }
+    rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (ratio, ours, quamina) = rounds[ROUNDS / 2];
+    eprintln!(
+        "{group_name}: ours against quamina in the same run: {ratio:.2}x as fast \
+         (median of {ROUNDS} alternating rounds of {per_round} events; that round: ours {:.3} us, \
+         quamina {:.3} us per event; range {:.2}-{:.2}x; load {})",
+        ours * 1e6,
+        quamina * 1e6,
+        rounds[0].0,
+        rounds[ROUNDS - 1].0,
+        load_average(),
+    );
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 /// Benchmarks `run` on the events in turn, one per iteration.

@@ -62,6 +62,15 @@ impl InvalidEvent {
     }
 }
 
+/// What [`crate::Matcher::matching_incoming`] read of an accepted event
+/// besides its matches: `source` and `detail-type` when they are strings
+/// (`detail-type` may be a list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope<'a> {
+    pub source: Option<&'a str>,
+    pub detail_type: Option<&'a str>,
+}
+
 fn required_fields() -> &'static FieldTrie {
     static TRIE: OnceLock<FieldTrie> = OnceLock::new();
     TRIE.get_or_init(|| {

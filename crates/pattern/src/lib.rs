@@ -46,7 +46,9 @@ mod verdict;
 
 pub use complexity::MAX_WILDCARD_COMPLEXITY;
 pub use error::{EventError, FieldPath, PatternError};
-pub use incoming::{InvalidEvent, MAX_EVENT_BYTES, REQUIRED_EVENT_FIELDS, validate_event};
+pub use incoming::{
+    Envelope, InvalidEvent, MAX_EVENT_BYTES, REQUIRED_EVENT_FIELDS, validate_event,
+};
 pub use matcher::{MatchScratch, Matcher, MatcherBuilder};
 pub use number::{NUMERIC_MAX, NUMERIC_MIN};
 pub use pattern::Pattern;

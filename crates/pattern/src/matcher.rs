@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::anchors::{self, AnchorIndex, strings_at};
 use crate::error::EventError;
-use crate::event::{Event, Node, Tree};
+use crate::event::{ABSENT, Event, Node, Tree};
+use crate::incoming::{Envelope, InvalidEvent, MAX_EVENT_BYTES, REQUIRED_EVENT_FIELDS};
 use crate::leaf::Leaf;
 use crate::pattern::Pattern;
 use crate::reader;
@@ -43,6 +44,10 @@ pub struct Matcher<R = String> {
     trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
+    /// The trie ids of `REQUIRED_EVENT_FIELDS`, in that order, for
+    /// `matching_incoming`'s check, and of `source` and `detail-type`.
+    required: [u32; REQUIRED_EVENT_FIELDS.len()],
+    envelope: [u32; 2],
 }
 
 /// Reusable working memory for [`Matcher::matching_rules_into`]: the arena
@@ -92,6 +97,10 @@ impl<R> MatcherBuilder<R> {
             rules.push(pattern.tree().compile(&mut trie, ROOT));
             names.push(name);
         }
+        // Kept by the reader so that `matching_incoming` can check them in
+        // the same read; a field no rule names only costs its read.
+        let required = REQUIRED_EVENT_FIELDS.map(|field| trie.insert(ROOT, field));
+        let envelope = ["source", "detail-type"].map(|field| trie.insert(ROOT, field));
         trie.add_joined_keys();
         let (anchors, unanchored, anchor_leaf) = anchors::index_rules(&rules);
         let flat = rules
@@ -116,6 +125,8 @@ impl<R> MatcherBuilder<R> {
             trie,
             anchors,
             unanchored,
+            required,
+            envelope,
         }
     }
 }
@@ -210,6 +221,53 @@ impl<R> Matcher<R> {
         Ok(())
     }
 
+    /// [`crate::validate_event`] then [`Matcher::matching_valid_indices`] in
+    /// one read of the bytes: the same events are refused, with the same
+    /// errors, and the same rules match. For a file or stream of events
+    /// taken from outside (`saga match`), where the event is matched once:
+    /// validating first reads it twice. Also returns the event's `source`
+    /// and `detail-type` (to label results).
+    pub fn matching_incoming<'a>(
+        &self,
+        json: &'a [u8],
+        scratch: &'a mut MatchScratch,
+        out: &mut Vec<usize>,
+    ) -> Result<Envelope<'a>, InvalidEvent> {
+        out.clear();
+        if json.len() > MAX_EVENT_BYTES {
+            return Err(InvalidEvent::TooLarge {
+                size: json.len(),
+                limit: MAX_EVENT_BYTES,
+            });
+        }
+        let MatchScratch { tree, work } = scratch;
+        let Ok(text) = reader::read_event(json, &self.trie, tree) else {
+            return Err(refusal(json));
+        };
+        let tree: &'a Tree = tree;
+        let event = Event { tree, text };
+        for (&id, field) in self.required.iter().zip(REQUIRED_EVENT_FIELDS) {
+            if tree
+                .slots
+                .get(id as usize)
+                .is_none_or(|&slot| slot == ABSENT)
+            {
+                return Err(InvalidEvent::MissingField(field));
+            }
+        }
+        self.evaluate(event, work);
+        out.extend(work.matched.iter().map(|&i| i as usize));
+        let text_of = |id: u32| match slots::get(id, event) {
+            Slot::Direct(Node::Str(text)) => std::str::from_utf8(event.bytes(*text)).ok(),
+            _ => None,
+        };
+        let [source, detail_type] = self.envelope.map(text_of);
+        Ok(Envelope {
+            source,
+            detail_type,
+        })
+    }
+
     /// The names of the rules a parsed event matches; non-objects match none.
     pub fn matching_rules_for_value(&self, event: &Value) -> Vec<&R> {
         if !event.is_object() {
@@ -299,6 +357,21 @@ impl<R> Matcher<R> {
                 matched.push(rule);
             }
         }
+    }
+}
+
+/// Why `validate_event` refuses `json`, which the reader refused: its
+/// error, so that both paths word a refusal alike (their first failing
+/// check can differ, e.g. the byte offset named).
+#[cold]
+fn refusal(json: &[u8]) -> InvalidEvent {
+    match crate::incoming::validate_event(json) {
+        Err(error) => error,
+        // Both read the same grammar; kept total rather than trusted.
+        Ok(_) => InvalidEvent::Unreadable(EventError::Syntax {
+            offset: 0,
+            reason: "refused by the matcher's reader",
+        }),
     }
 }
 

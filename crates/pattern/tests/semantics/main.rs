@@ -3,6 +3,7 @@
 mod arrays_and_nesting;
 mod docs_examples;
 mod edge_cases;
+mod incoming;
 mod matcher;
 mod robustness;
 mod validation;
@@ -66,6 +67,7 @@ pub fn matching<'m, R: PartialEq + Debug>(
         matcher.matching_valid_into(&valid, &mut MatchScratch::default(), &mut out)?;
         Ok(out)
     });
+    incoming::agrees_with_validating_first(matcher, event);
     match (&direct, &validated) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(event)),
         (Err(a), Err(b)) => assert_eq!(
