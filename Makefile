@@ -68,8 +68,9 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
+bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
 	$(CARGO) bench -p pattern
+	$(CARGO) bench --locked -p local --bench match_file
 	$(MAKE) bench-aws-api
 	$(MAKE) aws-bench
 	$(MAKE) bench-backends

@@ -77,13 +77,7 @@ fn match_reports_invalid_event_lines_and_fails() {
         "{\"source\": \"shop.orders\"}\n{not json\n[1, 2]\n",
     )
     .expect("write events");
-    let run = saga(&[
-        "match",
-        "--rules",
-        &fixture("rules.json"),
-        "--events",
-        &events.display().to_string(),
-    ]);
+    let run = match_rules_file(&events);
     assert!(!run.status.success());
     // The same check and wording as `saga test-event-pattern` (AWS's
     // TestEventPattern refuses an event without its mandatory fields).
@@ -120,4 +114,43 @@ fn match_needs_a_template_or_a_rules_file() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn match_reports_a_line_that_is_not_utf8_as_an_invalid_event_and_matches_the_rest() {
+    // Before, the whole run stopped at such a line ("cannot read ...") and
+    // the events after it were never matched.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("events.jsonl");
+    let good = std::fs::read(fixture("events.jsonl")).expect("read fixture");
+    let mut text = b"{\"id\": \"\xff\"}\r\n".to_vec();
+    text.extend_from_slice(&good);
+    std::fs::write(&events, text).expect("write events");
+    let run = match_rules_file(&events);
+    assert!(!run.status.success());
+    assert!(
+        run.stdout.contains(
+            "line 1: invalid event: Parameter Event is not valid. Reason: event is not valid UTF-8"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("line 2 (shop.orders / Order Placed):\n  orders\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1 invalid"), "{}", run.stdout);
+}
+
+/// `saga match` with the fixture rules over `events`.
+fn match_rules_file(events: &std::path::Path) -> crate::Run {
+    saga(&[
+        "match",
+        "--rules",
+        &fixture("rules.json"),
+        "--events",
+        &events.display().to_string(),
+    ])
 }
