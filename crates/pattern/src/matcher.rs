@@ -42,6 +42,10 @@ pub struct Matcher<R = String> {
     /// The `$or`-free rules as leaf lists, evaluated through a slot table.
     flat: Vec<Option<Vec<(u32, Leaf)>>>,
     trie: FieldTrie,
+    /// `trie` plus the required event fields, read by `matching_incoming`
+    /// alone: in `trie` they would cost every other path their reads (+5%
+    /// instructions on the 1,000-exact-rules benchmark).
+    incoming_trie: FieldTrie,
     anchors: Vec<AnchorIndex>,
     unanchored: Vec<u32>,
     /// The trie ids of `REQUIRED_EVENT_FIELDS`, in that order, for
@@ -97,11 +101,12 @@ impl<R> MatcherBuilder<R> {
             rules.push(pattern.tree().compile(&mut trie, ROOT));
             names.push(name);
         }
-        // Kept by the reader so that `matching_incoming` can check them in
-        // the same read; a field no rule names only costs its read.
-        let required = REQUIRED_EVENT_FIELDS.map(|field| trie.insert(ROOT, field));
-        let envelope = ["source", "detail-type"].map(|field| trie.insert(ROOT, field));
         trie.add_joined_keys();
+        // Appended fields keep every id of `trie`; top-level fields have no
+        // joined keys to add.
+        let mut incoming_trie = trie.clone();
+        let required = REQUIRED_EVENT_FIELDS.map(|field| incoming_trie.insert(ROOT, field));
+        let envelope = ["source", "detail-type"].map(|field| incoming_trie.insert(ROOT, field));
         let (anchors, unanchored, anchor_leaf) = anchors::index_rules(&rules);
         let flat = rules
             .iter()
@@ -123,6 +128,7 @@ impl<R> MatcherBuilder<R> {
             rules,
             flat,
             trie,
+            incoming_trie,
             anchors,
             unanchored,
             required,
@@ -241,7 +247,7 @@ impl<R> Matcher<R> {
             });
         }
         let MatchScratch { tree, work } = scratch;
-        let Ok(text) = reader::read_event(json, &self.trie, tree) else {
+        let Ok(text) = reader::read_event(json, &self.incoming_trie, tree) else {
             return Err(refusal(json));
         };
         let tree: &'a Tree = tree;
