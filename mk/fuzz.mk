@@ -11,7 +11,7 @@
 # fuzz/corpus/<target> (what libFuzzer adds, not kept). A crash writes its
 # reproducer to fuzz/artifacts/<target>/: move it to fuzz/regressions/.
 #
-# Why make test leaves out template_load: it links `local`, hence the AWS
+# Why make test leaves out template_load: it links `wiring` and `runtime`, hence the AWS
 # SDK, and a cold nightly sanitizer build of that did not finish in 13
 # minutes on this 2-core machine. post_order_body and sqs_batch link orders
 # and platform without their `aws` feature (fuzz/Cargo.toml), so without

@@ -8,9 +8,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match local::template::Template::from_yaml(text) {
+    match wiring::template::Template::from_yaml(text) {
         Ok(template) => {
-            if let Err(error) = local::wiring::wiring(&template) {
+            if let Err(error) = runtime::load(&template) {
                 assert!(!error.to_string().is_empty());
             }
         }

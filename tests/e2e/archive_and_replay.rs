@@ -1,4 +1,4 @@
-use runtime::ReplayFilter;
+use emulator::ReplayFilter;
 use saga_e2e::{TestApp, order};
 use serde_json::json;
 
@@ -51,7 +51,7 @@ async fn a_replay_is_marked_not_archived_again_and_changes_nothing() {
         .place(&order(json!([{"sku": "LAPTOP-PRO", "quantity": 1}])))
         .await;
     app.settle().await;
-    let event_ids = |archive: &[runtime::ArchivedEvent]| -> std::collections::BTreeSet<String> {
+    let event_ids = |archive: &[emulator::ArchivedEvent]| -> std::collections::BTreeSet<String> {
         archive
             .iter()
             .map(|a| a.event["detail"]["metadata"]["eventId"].to_string())

@@ -34,7 +34,7 @@ async fn a_poison_message_ends_in_its_dlq_and_is_listed_with_its_error() {
     );
     let report = dlq::redrive(
         &app.runtime.services.dead_letters,
-        app.runtime.bus.as_ref(),
+        &app.runtime.publisher(),
         None,
         chrono_now(),
     )
@@ -75,7 +75,7 @@ async fn a_dead_letter_is_redriven_once_its_cause_is_fixed() {
             reason: events::Reason::new(events::ReasonCode::PaymentDeclined, "stray"),
         },
     });
-    app.runtime.bus.put_events(&[stray.to_outgoing()]).unwrap();
+    app.runtime.put_events(&[stray.to_outgoing()]).unwrap();
     app.settle().await;
     let letters = app
         .runtime
@@ -104,7 +104,7 @@ async fn a_dead_letter_is_redriven_once_its_cause_is_fixed() {
     app.settle().await;
     let report = dlq::redrive(
         &app.runtime.services.dead_letters,
-        app.runtime.bus.as_ref(),
+        &app.runtime.publisher(),
         None,
         chrono_now(),
     )

@@ -1,5 +1,5 @@
-use runtime::Faults;
-use saga_e2e::{TestApp, order, project_wiring};
+use emulator::Faults;
+use saga_e2e::{TestApp, order, project_saga};
 use serde_json::json;
 
 async fn place_every_path(app: &TestApp) -> Vec<String> {
@@ -28,7 +28,7 @@ async fn every_event_delivered_twice_changes_nothing_twice() {
         duplicate_rate: 1.0,
         ..Faults::none()
     };
-    let app = TestApp::spawn_with(project_wiring(), faults).await;
+    let app = TestApp::spawn_with(project_saga(), faults).await;
     let ids = place_every_path(&app).await;
     app.settle().await;
     let statuses: Vec<String> = futures_statuses(&app, &ids).await;
@@ -47,7 +47,7 @@ async fn handler_failures_and_crashes_before_publishing_are_retried_to_the_same_
         publish_fail_rate: 0.3,
         ..Faults::none()
     };
-    let app = TestApp::spawn_with(project_wiring(), faults).await;
+    let app = TestApp::spawn_with(project_saga(), faults).await;
     let ids = place_every_path(&app).await;
     app.settle().await;
     let statuses = futures_statuses(&app, &ids).await;
@@ -65,7 +65,7 @@ async fn a_crash_in_the_middle_of_a_run_loses_nothing_after_a_restart() {
     // Die without draining: queued and in-flight messages stay in the file.
     let TestApp { runtime, dir, .. } = app;
     runtime.abort();
-    let app = TestApp::start_in(dir, project_wiring(), Faults::none()).await;
+    let app = TestApp::start_in(dir, project_saga(), Faults::none()).await;
     app.settle().await;
     let statuses = futures_statuses(&app, &ids).await;
     assert_eq!(

@@ -1,7 +1,7 @@
-use local::template::Template;
-use runtime::Faults;
+use emulator::Faults;
 use saga_e2e::{TestApp, order, template_path};
 use serde_json::json;
+use wiring::template::Template;
 
 /// Routing comes from the template alone: lower the high-value threshold in
 /// the YAML and an ordinary order reaches the high-value queue.
@@ -14,7 +14,7 @@ async fn a_template_change_reroutes_events() {
     );
     let cheaper = text.replace("[\">=\", 100000]", "[\">=\", 1000]");
     for (template, expected) in [(text, 0), (cheaper, 1)] {
-        let wiring = local::wiring::wiring(&Template::from_yaml(&template).unwrap()).unwrap();
+        let wiring = runtime::load(&Template::from_yaml(&template).unwrap()).unwrap();
         let app = TestApp::spawn_with(wiring, Faults::none()).await;
         app.place(&order(json!([{"sku": "KB-001", "quantity": 1}])))
             .await;

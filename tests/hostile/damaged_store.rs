@@ -1,7 +1,7 @@
 //! A damaged database file is an error that says so, not an endless
 //! "unavailable, retry shortly": retrying reads the same damaged page.
 
-use saga_e2e::{TestApp, order, project_wiring};
+use saga_e2e::{TestApp, order, project_saga};
 use serde_json::json;
 use std::io::{Seek, SeekFrom, Write};
 
@@ -58,7 +58,7 @@ async fn a_damaged_orders_table_is_answered_as_damage_not_as_retry_shortly() {
     let TestApp { runtime, dir, .. } = app;
     runtime.shutdown().await;
     damage_orders_table(&dir.path().join("saga.db"));
-    let app = TestApp::start_in(dir, project_wiring(), runtime::Faults::none()).await;
+    let app = TestApp::start_in(dir, project_saga(), emulator::Faults::none()).await;
     let (status, body) = app.get_order(&id).await;
     assert_eq!(status, 500, "{body}");
     assert_eq!(body["error"]["code"], "store_damaged", "{body}");

@@ -7,13 +7,14 @@
 
 use dlq::{DeadLetter, DlqStore, RedriveReport};
 use events::OutgoingEvent;
-use hybrid::{HybridRuntime, Provisioner, StackNames, StackTemplate};
+use hybrid::{HybridRuntime, Provisioner, StackNames};
 use inventory::InventoryStore;
 use platform::EventPublisher;
 use saga_e2e::{OrdersApi, TestApp, template_path};
 use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, Instant};
+use wiring::template::Template;
 
 /// Queues' visibility timeout in the emulators: a message a consumer
 /// failed comes back after a second instead of the template's minute.
@@ -101,9 +102,9 @@ impl Saga {
     /// project's).
     pub async fn embedded_from(template: &std::path::Path) -> Saga {
         init_logs();
-        let template = local::template::Template::from_path(template).expect("template parses");
-        let wiring = local::wiring::wiring(&template).expect("template wires");
-        let app = TestApp::spawn_with(wiring, runtime::Faults::none()).await;
+        let template = Template::from_path(template).expect("template parses");
+        let wiring = runtime::load(&template).expect("template wires");
+        let app = TestApp::spawn_with(wiring, emulator::Faults::none()).await;
         let api = app.api.clone();
         Saga {
             backend: Backend::Embedded(Box::new(app)),
@@ -179,11 +180,10 @@ impl Saga {
     ) -> Saga {
         init_logs();
         let config = sdk_config(endpoint).await;
-        let wiring = local::wiring::wiring(
-            &local::template::Template::from_path(template).expect("template parses"),
-        )
-        .expect("template wires");
-        let template = StackTemplate::from_path(template).expect("template reads");
+        let template = Template::from_path(template).expect("template parses");
+        // The template as the embedded backend checks it; the hybrid
+        // backend runs its functions.
+        let wiring = runtime::load(&template).expect("template wires").wiring;
         let provisioner = Provisioner::new(&config);
         let mut names: StackNames = provisioner
             .provision(&template, prefix)
@@ -314,7 +314,7 @@ impl Saga {
         match &self.backend {
             Backend::Embedded(app) => {
                 let s = &app.runtime.services;
-                dlq::redrive(&s.dead_letters, app.runtime.bus.as_ref(), None, now).await
+                dlq::redrive(&s.dead_letters, &app.runtime.publisher(), None, now).await
             }
             Backend::Aws(aws) => {
                 let s = &aws.runtime.services;
@@ -348,7 +348,7 @@ impl Saga {
 
     pub async fn put_on_bus(&self, event: OutgoingEvent) {
         match &self.backend {
-            Backend::Embedded(app) => app.runtime.bus.put_events(&[event]).expect("put"),
+            Backend::Embedded(app) => app.runtime.put_events(&[event]).expect("put"),
             Backend::Aws(aws) => aws
                 .runtime
                 .services
@@ -411,7 +411,7 @@ impl Saga {
             Backend::Embedded(app) => app
                 .runtime
                 .bus
-                .archived(&runtime::ReplayFilter::default(), None)
+                .archived(&emulator::ReplayFilter::default(), None)
                 .map(|a| a.len())
                 .map_err(|e| e.to_string()),
             Backend::Aws(aws) => aws
@@ -432,7 +432,7 @@ impl Saga {
     pub async fn replay_archive(&self, since: chrono::DateTime<chrono::Utc>) -> Replayed {
         let aws = match &self.backend {
             Backend::Embedded(app) => {
-                let filter = runtime::ReplayFilter {
+                let filter = emulator::ReplayFilter {
                     from: Some(since),
                     ..Default::default()
                 };
@@ -581,7 +581,7 @@ async fn in_queue(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, String> {
 /// reports function's environment names.
 pub async fn provision_athena(
     config: &aws_config::SdkConfig,
-    template: &StackTemplate,
+    template: &Template,
     names: &mut StackNames,
 ) {
     let athena = aws_sdk_athena::Client::new(config);
@@ -594,7 +594,7 @@ pub async fn provision_athena(
         .expect("CreateWorkGroup");
     names.insert("ReportsWorkGroup", workgroup, "AWS::Athena::WorkGroup");
     names.insert("LakeDatabase", database, "AWS::Glue::Database");
-    for query in template.of_type("AWS::Athena::NamedQuery") {
+    for query in template.resources_of_type("AWS::Athena::NamedQuery") {
         let text = |key: &str| {
             query
                 .properties

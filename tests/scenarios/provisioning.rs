@@ -3,16 +3,17 @@
 //! APIs, not from the provisioner's own answer.
 
 use aws_sdk_sqs::types::QueueAttributeName;
-use hybrid::{Provisioner, StackTemplate};
+use hybrid::Provisioner;
 use saga_e2e::template_path;
 use serde_json::Value;
+use wiring::template::Template;
 
 #[tokio::test]
 async fn provisioning_into_moto_creates_the_templates_queues_tables_rules_and_archive_with_their_settings()
  {
     let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
     let config = moto.sdk_config().await;
-    let template = StackTemplate::from_path(&template_path()).expect("template reads");
+    let template = Template::from_path(&template_path()).expect("template reads");
     let names = Provisioner::new(&config)
         .provision(&template, "p-")
         .await

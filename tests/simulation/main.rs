@@ -2,9 +2,9 @@
 //! each, in memory, under every kind of fault (see `local::sim`). A failing
 //! seed is named with the command that reruns it.
 
+use emulator::Fault;
 use local::sim::{self, SagaPath, SimConfig};
-use runtime::Fault;
-use saga_e2e::project_wiring;
+use saga_e2e::project_saga;
 use std::sync::Arc;
 
 const SEEDS: u64 = 200;
@@ -12,7 +12,7 @@ const SEEDS: u64 = 200;
 #[tokio::test(flavor = "multi_thread")]
 async fn two_hundred_seeds_of_faults_keep_every_invariant_and_reach_every_path() {
     let summary = sim::run_seeds(
-        Arc::new(project_wiring()),
+        Arc::new(project_saga()),
         0..SEEDS,
         SimConfig::default(),
         |_| {},

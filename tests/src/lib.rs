@@ -1,7 +1,8 @@
 //! `TestApp`: the whole saga from the real `infra/template.yaml`, on a
 //! fresh SQLite file, with its HTTP API on a free loopback port.
 
-use runtime::{Faults, Options, Runtime, Wiring};
+use emulator::Faults;
+use runtime::{Options, Runtime, Saga};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,9 +11,11 @@ pub fn template_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml")
 }
 
-pub fn project_wiring() -> Wiring {
-    let template = local::template::Template::from_path(&template_path()).expect("template parses");
-    local::wiring::wiring(&template).expect("template wires")
+/// The project template as the embedded backend runs it.
+pub fn project_saga() -> Saga {
+    let template =
+        wiring::template::Template::from_path(&template_path()).expect("template parses");
+    runtime::load(&template).expect("template wires")
 }
 
 pub struct TestApp {
@@ -99,28 +102,28 @@ pub fn order(lines: Value) -> Value {
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        Self::spawn_with(project_wiring(), Faults::none()).await
+        Self::spawn_with(project_saga(), Faults::none()).await
     }
 
-    pub async fn spawn_with(wiring: Wiring, faults: Faults) -> Self {
+    pub async fn spawn_with(saga: Saga, faults: Faults) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::start_in(dir, wiring, faults).await
+        Self::start_in(dir, saga, faults).await
     }
 
     /// The saga with the HTTP server's timeouts and connection limit set.
     pub async fn spawn_with_limits(http: runtime::HttpLimits) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::start_with(dir, project_wiring(), Faults::none(), http).await
+        Self::start_with(dir, project_saga(), Faults::none(), http).await
     }
 
     /// Starts (or restarts) the runtime on the database in `dir`.
-    pub async fn start_in(dir: tempfile::TempDir, wiring: Wiring, faults: Faults) -> Self {
-        Self::start_with(dir, wiring, faults, runtime::HttpLimits::default()).await
+    pub async fn start_in(dir: tempfile::TempDir, saga: Saga, faults: Faults) -> Self {
+        Self::start_with(dir, saga, faults, runtime::HttpLimits::default()).await
     }
 
     async fn start_with(
         dir: tempfile::TempDir,
-        wiring: Wiring,
+        saga: Saga,
         faults: Faults,
         http: runtime::HttpLimits,
     ) -> Self {
@@ -132,9 +135,7 @@ impl TestApp {
             http,
             ..Options::default()
         };
-        let runtime = Runtime::start(wiring, options)
-            .await
-            .expect("runtime starts");
+        let runtime = Runtime::start(saga, options).await.expect("runtime starts");
         let items = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
         if runtime
             .services
@@ -152,10 +153,10 @@ impl TestApp {
     }
 
     /// Stops the runtime and starts a new one on the same database.
-    pub async fn restart(self, wiring: Wiring) -> Self {
+    pub async fn restart(self, saga: Saga) -> Self {
         let dir = self.dir;
         self.runtime.shutdown().await;
-        Self::start_in(dir, wiring, Faults::none()).await
+        Self::start_in(dir, saga, Faults::none()).await
     }
 
     pub async fn settle(&self) {
@@ -179,9 +180,7 @@ impl TestApp {
     /// The invariants that must hold after any run.
     pub async fn assert_invariants(&self) {
         let seed = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
-        let report = runtime::invariants::check(&self.runtime, &seed)
-            .await
-            .expect("invariants readable");
+        let report = self.runtime.invariants(&seed).expect("invariants readable");
         assert!(report.holds(), "invariants violated: {report:#?}");
     }
 }

@@ -24,7 +24,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use runtime::{Emulator, Mount};
+use emulator::Emulator;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -52,11 +52,6 @@ pub fn router(emulator: Emulator) -> axum::Router {
         .route("/", axum::routing::post(handle))
         .with_state(api)
         .layer(DefaultBodyLimit::max(MAX_REQUEST))
-}
-
-/// [`router`] as a [`Mount`] for [`runtime::Options`].
-pub fn mount() -> Mount {
-    Mount(Arc::new(router))
 }
 
 /// Which API and wire format a request speaks.

@@ -147,22 +147,22 @@ async fn wiring(State(console): State<Console>) -> Answer {
     let saga = console.running()?;
     let w = &saga.wiring;
     ok(json!({
-        "bus": w.bus_name,
-        "archive": w.archive,
-        "rules": w.rules.iter().map(|r| json!({
+        "bus": w.resources.bus_name,
+        "archive": w.resources.archive,
+        "rules": w.resources.rules.iter().map(|r| json!({
             "name": r.name,
             "enabled": r.enabled,
             "eventPattern": serde_json::from_str::<serde_json::Value>(&r.event_pattern)
                 .unwrap_or_else(|_| r.event_pattern.clone().into()),
             "targets": r.targets.iter().map(|t| json!({"id": t.id, "queue": t.queue})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "queues": w.queues.iter().map(|q| json!({
+        "queues": w.resources.queues.iter().map(|q| json!({
             "name": q.name,
             "visibilityTimeoutSeconds": q.visibility_timeout.as_secs(),
             "deadLetterQueue": q.redrive.as_ref().map(|r| &r.dead_letter_queue),
             "maxReceiveCount": q.redrive.as_ref().map(|r| r.max_receive_count),
         })).collect::<Vec<_>>(),
-        "functions": w.consumers.iter().map(|c| json!({
+        "functions": w.wiring.consumers.iter().map(|c| json!({
             "name": c.function,
             "queue": c.queue,
             "batchSize": c.batch_size,
@@ -260,7 +260,7 @@ async fn redrive(State(console): State<Console>, bytes: Bytes) -> Answer {
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let report = dlq::redrive(
         &saga.services.dead_letters,
-        saga.bus.as_ref(),
+        &runtime::BusPublisher(&saga.bus),
         Some(&request.queue),
         chrono::Utc::now(),
     )

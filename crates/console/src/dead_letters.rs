@@ -3,7 +3,8 @@
 //! back on the bus (`dlq::redrive`, the DLQ Lambda's redrive).
 
 use dlq::{DeadLetter, DlqStore};
-use runtime::{Queues, Wiring};
+use emulator::Queues;
+use runtime::Saga as Wiring;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use thiserror::Error;
@@ -11,6 +12,7 @@ use thiserror::Error;
 /// The template's dead-letter queues: those some queue redrives to.
 pub fn dead_letter_queues(wiring: &Wiring) -> BTreeSet<&str> {
     wiring
+        .resources
         .queues
         .iter()
         .filter_map(|q| q.redrive.as_ref().map(|r| r.dead_letter_queue.as_str()))

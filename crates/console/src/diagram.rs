@@ -2,7 +2,7 @@
 //! they target, each queue's DLQ, and the functions reading the queues,
 //! left to right, every edge a line the template declares.
 
-use runtime::Wiring;
+use runtime::Saga as Wiring;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -83,14 +83,14 @@ pub fn svg(wiring: &Wiring) -> String {
     let bus = layout.node(
         0,
         "bus",
-        &wiring.bus_name,
-        match &wiring.archive {
-            Some(a) => format!("event bus {}, archived by {a}", wiring.bus_name),
-            None => format!("event bus {}", wiring.bus_name),
+        &wiring.resources.bus_name,
+        match &wiring.resources.archive {
+            Some(a) => format!("event bus {}, archived by {a}", wiring.resources.bus_name),
+            None => format!("event bus {}", wiring.resources.bus_name),
         },
     );
     let queue_detail = |name: &str| {
-        let spec = wiring.queues.iter().find(|q| q.name == name);
+        let spec = wiring.resources.queues.iter().find(|q| q.name == name);
         match spec {
             Some(q) => {
                 let mut d = format!(
@@ -111,7 +111,7 @@ pub fn svg(wiring: &Wiring) -> String {
         }
     };
     let mut queue_nodes = Vec::new();
-    for rule in &wiring.rules {
+    for rule in &wiring.resources.rules {
         let state = if rule.enabled { "" } else { " (disabled)" };
         let r = layout.node(
             1,
@@ -128,14 +128,14 @@ pub fn svg(wiring: &Wiring) -> String {
     }
     // Queues no rule targets (the DLQs, a queue fed by SendMessage only).
     let dlqs = crate::dead_letters::dead_letter_queues(wiring);
-    for q in &wiring.queues {
+    for q in &wiring.resources.queues {
         if !dlqs.contains(q.name.as_str()) && !queue_nodes.contains(&q.name) {
             layout.node(2, "queue", &q.name, queue_detail(&q.name));
             queue_nodes.push(q.name.clone());
         }
     }
     for name in &queue_nodes {
-        let Some(spec) = wiring.queues.iter().find(|q| &q.name == name) else {
+        let Some(spec) = wiring.resources.queues.iter().find(|q| &q.name == name) else {
             continue;
         };
         if let Some(r) = &spec.redrive {
@@ -149,7 +149,7 @@ pub fn svg(wiring: &Wiring) -> String {
             edges.push((from, d, format!("after {}", r.max_receive_count)));
         }
     }
-    for c in &wiring.consumers {
+    for c in &wiring.wiring.consumers {
         let column = if dlqs.contains(c.queue.as_str()) {
             3
         } else {
@@ -172,10 +172,10 @@ pub fn svg(wiring: &Wiring) -> String {
     let _ = write!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="wiring" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="The wiring of bus {}: {} rules, {} queues, {} functions">"#,
-        escape(&wiring.bus_name),
-        wiring.rules.len(),
-        wiring.queues.len(),
-        wiring.consumers.len()
+        escape(&wiring.resources.bus_name),
+        wiring.resources.rules.len(),
+        wiring.resources.queues.len(),
+        wiring.wiring.consumers.len()
     );
     out.push_str(r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#4a5568"/></marker></defs>"##);
     for (i, title) in COLUMNS.iter().enumerate() {

@@ -3,7 +3,8 @@
 //! (every event put on the bus is archived in the same unit that routes
 //! it), so a view opened late starts with what came before.
 
-use runtime::{ArchivedEvent, LocalBus, Wiring};
+use emulator::{ArchivedEvent, LocalBus};
+use runtime::Saga as Wiring;
 use serde::{Deserialize, Serialize};
 
 /// Which events to show; a field left empty shows every value.
@@ -71,7 +72,7 @@ pub fn routes(
     bus: &LocalBus,
     wiring: &Wiring,
     event: &serde_json::Value,
-) -> Result<Vec<Route>, runtime::BusError> {
+) -> Result<Vec<Route>, emulator::BusError> {
     Ok(bus
         .routes_for(event)?
         .into_iter()
@@ -79,6 +80,7 @@ pub fn routes(
             rule: rule.to_owned(),
             queue: queue.to_owned(),
             consumers: wiring
+                .wiring
                 .consumers
                 .iter()
                 .filter(|c| c.queue == queue)

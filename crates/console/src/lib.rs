@@ -22,7 +22,8 @@ pub mod queues;
 mod stream;
 pub mod trace;
 
-use runtime::{LocalBus, Mount, Queues, Runtime, Services, Wiring};
+use emulator::{LocalBus, Queues};
+use runtime::{Mount, Runtime, Saga as Wiring, Services};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::watch;
 
@@ -74,7 +75,7 @@ impl Console {
     /// Shows this runtime; a second call changes nothing.
     pub fn attach(&self, runtime: &Runtime) {
         let _ = self.saga.set(Arc::new(Saga {
-            wiring: runtime.wiring.clone(),
+            wiring: runtime.saga(),
             services: runtime.services.clone(),
             bus: runtime.bus.clone(),
             queues: runtime.queues.clone(),

@@ -2,7 +2,8 @@
 //! dead letters: what the SQS console's queue list shows.
 
 use dlq::DlqStore;
-use runtime::{Queues, Wiring};
+use emulator::Queues;
+use runtime::Saga as Wiring;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ pub async fn stats<S: DlqStore>(
         *recorded.entry(letter.queue).or_default() += 1;
     }
     let mut counts = BTreeMap::new();
-    for spec in &wiring.queues {
+    for spec in &wiring.resources.queues {
         counts.insert(spec.name.as_str(), queues.counts(&spec.name)?);
     }
     let dead = |dlq: &str| {
@@ -48,6 +49,7 @@ pub async fn stats<S: DlqStore>(
         waiting.unwrap_or(0) + recorded.get(dlq).copied().unwrap_or(0)
     };
     Ok(wiring
+        .resources
         .queues
         .iter()
         .map(|spec| {
@@ -68,6 +70,7 @@ pub async fn stats<S: DlqStore>(
                 dead_letter_queue: dlq,
                 is_dead_letter_queue: is_dlq,
                 consumers: wiring
+                    .wiring
                     .consumers
                     .iter()
                     .filter(|f| f.queue == spec.name)

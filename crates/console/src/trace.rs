@@ -3,7 +3,8 @@
 //! `saga trace` prints it (a timeline and a Mermaid sequence diagram); the
 //! console draws it.
 
-use runtime::{BusError, LocalBus, ReplayFilter, Wiring};
+use emulator::{BusError, LocalBus, ReplayFilter};
+use runtime::Saga as Wiring;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use thiserror::Error;
@@ -52,6 +53,7 @@ pub fn service(source: &str) -> &str {
 /// possible (`InventoryFunction` → `inventory`).
 pub fn consumers_of(wiring: &Wiring, queue: &str) -> Vec<String> {
     wiring
+        .wiring
         .consumers
         .iter()
         .filter(|c| c.queue == queue)

@@ -6,13 +6,14 @@
 //! placed order's outbox item up from the table's stream, as on AWS.
 
 use crate::names::StackNames;
-use crate::template::{StackTemplate, ref_target};
 use orders::DynamoOrderStore;
 use reports::ReportName;
 use reports::athena::AthenaReports;
-use runtime::{ApiHandler, TemplateApi, Wiring};
+use runtime::TemplateApi;
 use std::collections::HashMap;
 use std::time::Duration;
+use wiring::template::{Template as StackTemplate, ref_target};
+use wiring::{ApiHandler, Wiring};
 
 /// How long a report may wait for Athena: the `reports-api` function's
 /// default (under the HTTP API's 30 s integration timeout).
@@ -52,7 +53,7 @@ fn athena_reports(
         .find(|r| r.handler == ApiHandler::Reports)
         .map(|r| r.function.as_str());
     let variables = template
-        .resources
+        .resources()
         .iter()
         .find(|r| Some(r.logical_id.as_str()) == function)
         .and_then(|f| {

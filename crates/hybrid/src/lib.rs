@@ -7,8 +7,9 @@
 //! the ones the Lambda `bootstrap`s use: the DynamoDB adapters and the
 //! EventBridge publisher.
 //!
-//! The routing comes from the same [`runtime::Wiring`] the embedded runtime
-//! takes; the physical names from a [`StackNames`]: a deployed stack's
+//! The functions come from the same [`wiring::Wiring`] the embedded
+//! backend takes (and each batch is settled by the same event source
+//! mapping rules, [`wiring::esm`]); the physical names from a [`StackNames`]: a deployed stack's
 //! (`aws cloudformation describe-stack-resources`) or the one
 //! [`provision::Provisioner`] creates in an emulator.
 
@@ -17,7 +18,6 @@ mod poller;
 pub mod provision;
 pub mod services;
 mod stream;
-pub mod template;
 
 mod http;
 mod last_errors;
@@ -25,15 +25,15 @@ mod last_errors;
 pub use names::StackNames;
 pub use provision::Provisioner;
 pub use services::AwsServices;
-pub use template::StackTemplate;
 
 use aws_sdk_sqs::types::QueueAttributeName;
-use runtime::Wiring;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use wiring::Wiring;
+use wiring::template::Template;
 
 #[derive(Debug, Error)]
 pub enum HybridError {
@@ -89,13 +89,13 @@ pub struct HybridRuntime {
 impl HybridRuntime {
     pub async fn start(
         config: &aws_config::SdkConfig,
-        template: &StackTemplate,
+        template: &Template,
         wiring: Wiring,
         names: StackNames,
         options: HybridOptions,
     ) -> Result<Self, HybridError> {
         let bus = template
-            .of_type("AWS::Events::EventBus")
+            .resources_of_type("AWS::Events::EventBus")
             .next()
             .ok_or(HybridError::NoBus)?;
         let services = Arc::new(AwsServices::new(

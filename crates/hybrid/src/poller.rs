@@ -1,22 +1,20 @@
-//! One loop per SQS event source mapping, as Lambda runs it
-//! (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html):
-//! long-poll up to `BatchSize` messages, invoke the function with them, then
-//! delete the messages that succeeded. With `ReportBatchItemFailures` the
-//! ids the function reports stay on the queue; they come back after the
-//! queue's visibility timeout, and SQS moves a message to the DLQ once its
-//! receive count passes `maxReceiveCount`. Without it, a batch the function
-//! answered is deleted whole. A response naming a message that was not in
-//! the batch fails the whole batch, as Lambda does.
+//! One loop per SQS event source mapping, as Lambda runs it: long-poll up
+//! to `BatchSize` messages, invoke the function with them, then delete
+//! what Lambda's rules say succeeded ([`wiring::esm::settle`], the same
+//! rules as the embedded backend's pollers). The messages left come back
+//! after the queue's visibility timeout, and SQS moves a message to the
+//! DLQ once its receive count passes `maxReceiveCount`.
 
 use crate::last_errors::{ERROR_ATTRIBUTE, LastErrors};
 use crate::services::AwsServices;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
-use runtime::{ConsumerHandler, ConsumerSpec};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use wiring::esm::{Invocation, settle};
+use wiring::{ConsumerHandler, ConsumerSpec};
 
 /// SQS's longest long poll; Lambda's pollers wait as long.
 const WAIT_SECONDS: i32 = 20;
@@ -78,29 +76,24 @@ fn to_lambda(m: &Message, queue_arn: &str, region: &str, quirks: crate::Quirks) 
     out
 }
 
-/// The messages to delete after the function answered.
-fn succeeded<'a>(
-    batch: &'a [Message],
-    failed: &BTreeSet<String>,
+/// The messages to delete after the function answered: every message of
+/// the batch the rules do not send back.
+fn succeeded(
+    batch: &[Message],
+    invocation: Invocation,
     report_batch_item_failures: bool,
-) -> Vec<&'a Message> {
-    if !report_batch_item_failures {
-        return batch.iter().collect();
-    }
-    let ids: BTreeSet<&str> = batch
+) -> Vec<&Message> {
+    let ids: Vec<&str> = batch
         .iter()
         .filter_map(|m| m.message_id.as_deref())
         .collect();
-    if failed.iter().any(|f| !ids.contains(f.as_str())) {
-        tracing::error!(
-            ?failed,
-            "the function reported an id not in its batch: the whole batch fails"
-        );
-        return Vec::new();
-    }
+    let retry: BTreeSet<String> = settle(&ids, invocation, report_batch_item_failures)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     batch
         .iter()
-        .filter(|m| !m.message_id.as_ref().is_some_and(|id| failed.contains(id)))
+        .filter(|m| !m.message_id.as_ref().is_some_and(|id| retry.contains(id)))
         .collect()
 }
 
@@ -169,15 +162,19 @@ impl Poller {
         }
         let response = self.services.consume(self.spec.handler, event).await;
         self.last_errors.remember(&response);
-        let failed: BTreeSet<String> = response.into_iter().map(|f| f.message_id).collect();
+        let failed: BTreeSet<String> = response.iter().map(|f| f.message_id.clone()).collect();
         self.last_errors.forget(
             batch
                 .iter()
                 .filter_map(|m| m.message_id.as_deref())
                 .filter(|id| !failed.contains(*id)),
         );
-        let done = succeeded(batch, &failed, self.spec.report_batch_item_failures);
-        tracing::debug!(function = %self.spec.function, received = batch.len(), failed = failed.len(), "batch handled");
+        let done = succeeded(
+            batch,
+            Invocation::Returned(response),
+            self.spec.report_batch_item_failures,
+        );
+        tracing::debug!(function = %self.spec.function, received = batch.len(), failed = failed.len(), deleted = done.len(), "batch handled");
         if done.is_empty() {
             return;
         }
@@ -234,11 +231,21 @@ mod tests {
         assert_eq!(with_account("{not an event", arn), None);
     }
 
+    fn reported(ids: &[&str]) -> Invocation {
+        Invocation::Returned(
+            ids.iter()
+                .map(|id| platform::sqs::FailedMessage {
+                    message_id: (*id).to_owned(),
+                    error: "failed".into(),
+                })
+                .collect(),
+        )
+    }
+
     #[test]
     fn only_messages_the_function_did_not_report_are_deleted() {
         let batch = [message("a"), message("b"), message("c")];
-        let failed = BTreeSet::from(["b".to_owned()]);
-        let ids: Vec<_> = succeeded(&batch, &failed, true)
+        let ids: Vec<_> = succeeded(&batch, reported(&["b"]), true)
             .iter()
             .map(|m| m.message_id().unwrap())
             .collect();
@@ -248,9 +255,7 @@ mod tests {
     #[test]
     fn an_unknown_reported_id_fails_the_batch_and_without_reporting_the_batch_is_deleted() {
         let batch = [message("a"), message("b")];
-        let unknown = BTreeSet::from(["zzz".to_owned()]);
-        assert!(succeeded(&batch, &unknown, true).is_empty());
-        let failed = BTreeSet::from(["a".to_owned()]);
-        assert_eq!(succeeded(&batch, &failed, false).len(), 2);
+        assert!(succeeded(&batch, reported(&["zzz"]), true).is_empty());
+        assert_eq!(succeeded(&batch, reported(&["a"]), false).len(), 2);
     }
 }

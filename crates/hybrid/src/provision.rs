@@ -19,7 +19,6 @@
 //! list and for each emulator quirk.
 
 use crate::names::StackNames;
-use crate::template::{Resolver, StackTemplate, TemplateError, resolve};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     SseSpecification, StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification,
@@ -32,6 +31,7 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 use thiserror::Error;
+use wiring::template::{Resolver, Template, TemplateError, ref_target, resolve};
 
 #[derive(Debug, Error)]
 pub enum ProvisionError {
@@ -119,12 +119,12 @@ impl Provisioner {
     /// Creates every delivery resource of `template`, named with `prefix`.
     pub async fn provision(
         &self,
-        template: &StackTemplate,
+        template: &Template,
         prefix: &str,
     ) -> Result<StackNames, ProvisionError> {
         let mut created = Created::default();
-        for (name, default) in &template.parameters {
-            created.refs.insert(name.clone(), default.clone());
+        for (name, default) in template.parameter_defaults() {
+            created.refs.insert(name, default);
         }
         // The bus name is a parameter: prefix it like every other name.
         if let Some(bus) = created.refs.get_mut("EventBusName") {
@@ -137,30 +137,30 @@ impl Provisioner {
         created
             .refs
             .insert("AWS::URLSuffix".into(), "amazonaws.com".into());
-        for table in template.of_type("AWS::DynamoDB::Table") {
+        for table in template.resources_of_type("AWS::DynamoDB::Table") {
             self.table(&mut created, &table.logical_id, prefix, &table.properties)
                 .await?;
         }
         // Dead-letter queues before the queues whose redrive policy names them.
-        let mut queues: Vec<_> = template.of_type("AWS::SQS::Queue").collect();
+        let mut queues: Vec<_> = template.resources_of_type("AWS::SQS::Queue").collect();
         queues.sort_by_key(|q| q.properties.contains_key("RedrivePolicy"));
         for queue in queues {
             self.queue(&mut created, &queue.logical_id, prefix, &queue.properties)
                 .await?;
         }
-        for bus in template.of_type("AWS::Events::EventBus") {
+        for bus in template.resources_of_type("AWS::Events::EventBus") {
             self.bus(&mut created, &bus.logical_id, &bus.properties)
                 .await?;
         }
-        for archive in template.of_type("AWS::Events::Archive") {
+        for archive in template.resources_of_type("AWS::Events::Archive") {
             self.archive(&mut created, &archive.logical_id, &archive.properties)
                 .await?;
         }
-        for rule in template.of_type("AWS::Events::Rule") {
+        for rule in template.resources_of_type("AWS::Events::Rule") {
             self.rule(&mut created, &rule.logical_id, prefix, &rule.properties)
                 .await?;
         }
-        for policy in template.of_type("AWS::SQS::QueuePolicy") {
+        for policy in template.resources_of_type("AWS::SQS::QueuePolicy") {
             self.queue_policy(&created, &policy.logical_id, &policy.properties)
                 .await?;
         }
@@ -519,7 +519,7 @@ fn unprovisioned_target(created: &Created, properties: &serde_yaml_ng::Mapping) 
         .get("Targets")?
         .as_sequence()?
         .iter()
-        .filter_map(|t| crate::template::ref_target(t.get("Arn")?))
+        .filter_map(|t| ref_target(t.get("Arn")?))
         .map(|(id, _)| id)
         .find(|id| !created.refs.contains_key(id))
 }

@@ -4,7 +4,6 @@
 //! `bootstrap` calls.
 
 use crate::names::{NamesError, StackNames};
-use crate::template::StackTemplate;
 use aws_lambda_events::event::sqs::SqsEvent;
 use dlq::dynamo::DynamoDlqStore;
 use inventory::dynamo::DynamoInventoryStore;
@@ -12,9 +11,10 @@ use orders::DynamoOrderStore;
 use payment::{DynamoPaymentStore, SimulatedGateway};
 use platform::eventbridge::EventBridgePublisher;
 use platform::sqs::FailedMessage;
-use runtime::{ConsumerHandler, Wiring};
 use shipping::{DynamoShipmentStore, SimulatedCarrier};
 use thiserror::Error;
+use wiring::template::Template;
+use wiring::{ConsumerHandler, Wiring};
 
 #[derive(Debug, Error)]
 pub enum ServicesError {
@@ -23,7 +23,7 @@ pub enum ServicesError {
     #[error("no function of the template has the environment variable {0} naming a table")]
     NoTable(&'static str),
     #[error(transparent)]
-    Config(#[from] runtime::InvalidEnv),
+    Config(#[from] wiring::InvalidEnv),
 }
 
 pub struct AwsServices {
@@ -35,14 +35,14 @@ pub struct AwsServices {
     pub gateway: SimulatedGateway,
     pub carrier: SimulatedCarrier,
     pub scheduled_majors: events::Majors,
-    pub reads: runtime::ConsumerReads,
+    pub reads: wiring::ConsumerReads,
     pub publisher: EventBridgePublisher,
 }
 
 impl AwsServices {
     pub fn new(
         config: &aws_config::SdkConfig,
-        template: &StackTemplate,
+        template: &Template,
         wiring: &Wiring,
         names: &StackNames,
         bus_logical_id: &str,
@@ -54,7 +54,7 @@ impl AwsServices {
                 .ok_or(ServicesError::NoTable(variable))?;
             Ok(names.table(&logical)?.to_owned())
         };
-        let (gateway, carrier) = runtime::simulations(wiring)?;
+        let (gateway, carrier) = wiring::simulations(wiring)?;
         Ok(Self {
             orders: DynamoOrderStore::new(dynamodb.clone(), table("ORDERS_TABLE")?),
             inventory: DynamoInventoryStore::new(dynamodb.clone(), table("INVENTORY_TABLE")?),
@@ -63,8 +63,8 @@ impl AwsServices {
             dead_letters: DynamoDlqStore::new(dynamodb, table("DLQ_TABLE")?),
             gateway,
             carrier,
-            scheduled_majors: runtime::scheduled_majors(wiring)?,
-            reads: runtime::ConsumerReads::from_wiring(wiring)?,
+            scheduled_majors: wiring::scheduled_majors(wiring)?,
+            reads: wiring::ConsumerReads::from_wiring(wiring)?,
             publisher: EventBridgePublisher::new(
                 aws_sdk_eventbridge::Client::new(config),
                 names.bus(bus_logical_id)?,
@@ -76,7 +76,7 @@ impl AwsServices {
     /// runs, and says which messages failed and why
     /// ([`crate::last_errors`] keeps the reasons).
     pub async fn consume(&self, handler: ConsumerHandler, batch: SqsEvent) -> Vec<FailedMessage> {
-        runtime::Consumers {
+        wiring::Consumers {
             orders: &self.orders,
             inventory: &self.inventory,
             payments: &self.payments,

@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use local::template::{RuleState, Template};
 use serde_json::{Value, json};
+use wiring::template::{RuleState, Template};
 
 fn main() {
     let mut args = std::env::args()

@@ -1,10 +1,9 @@
 //! Argument parsing and dispatch.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::commands;
 
@@ -23,9 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Tests whether an event matches an event pattern, like
     /// `aws events test-event-pattern`.
-    TestEventPattern(TestEventPatternArgs),
+    TestEventPattern(commands::test_event_pattern::TestEventPatternArgs),
     /// Shows which rules, and so which targets, each event of a file reaches.
-    Match(MatchArgs),
+    Match(commands::match_events::MatchArgs),
     /// Runs the whole saga locally and serves the order API.
     Run(commands::run::RunArgs),
     /// Places N orders across every saga path and reports throughput,
@@ -51,30 +50,6 @@ pub enum Command {
     /// Runs the saga under seeded faults, seed after seed, and checks the
     /// invariants after each.
     Simulate(commands::simulate::SimulateArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TestEventPatternArgs {
-    /// The event pattern: JSON text, or file://path.
-    #[arg(long)]
-    pub event_pattern: String,
-    /// The event: JSON text, or file://path.
-    #[arg(long)]
-    pub event: String,
-}
-
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("rule_source").required(true).args(["template", "rules"])))]
-pub struct MatchArgs {
-    /// A CloudFormation/SAM template whose AWS::Events::Rule resources to use.
-    #[arg(long)]
-    pub template: Option<PathBuf>,
-    /// A JSON object mapping rule names to event patterns.
-    #[arg(long)]
-    pub rules: Option<PathBuf>,
-    /// Events, one JSON object per line.
-    #[arg(long)]
-    pub events: PathBuf,
 }
 
 /// Runs the tool; errors go to stderr with a non-zero exit code.

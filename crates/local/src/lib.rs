@@ -2,8 +2,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod fresh_db;
 pub mod input;
+pub mod rule_set;
+pub mod saga_env;
 pub mod schema;
 pub mod sim;
-pub mod template;
-pub mod wiring;

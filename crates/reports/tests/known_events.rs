@@ -5,10 +5,12 @@
 //! through `GET /reports/{name}` on the runtime's HTTP API.
 
 use dlq::{DeadLetter, DlqStore};
+use emulator::Resources;
 use events::{EventId, OrderId, OutgoingEvent};
 use reports::{ReportName, Window};
-use runtime::{ApiHandler, Options, RouteSpec, Runtime, Wiring};
+use runtime::{Options, Runtime, Saga};
 use serde_json::{Value, json};
+use wiring::{ApiHandler, RouteSpec, Wiring};
 
 fn order(n: u32) -> OrderId {
     OrderId::parse(&format!("00000000-0000-4000-8000-{n:012}")).unwrap()
@@ -80,19 +82,23 @@ async fn known_run(listen: bool) -> Runtime {
 /// The known run on a database file, where reports read on a connection
 /// of their own.
 async fn run_on(database: Option<std::path::PathBuf>, listen: bool) -> Runtime {
-    let wiring = Wiring {
-        bus_name: "test".into(),
-        rules: vec![],
-        queues: vec![],
-        consumers: vec![],
-        routes: vec![RouteSpec {
-            method: "GET".into(),
-            path: "/reports/{name}".into(),
-            function: "ReportsFunction".into(),
-            handler: ApiHandler::Reports,
-        }],
-        archive: Some("SagaArchive".into()),
-        outbox_relay: false,
+    let saga = Saga {
+        resources: Resources {
+            bus_name: "test".into(),
+            rules: vec![],
+            queues: vec![],
+            archive: Some("SagaArchive".into()),
+        },
+        wiring: Wiring {
+            consumers: vec![],
+            routes: vec![RouteSpec {
+                method: "GET".into(),
+                path: "/reports/{name}".into(),
+                function: "ReportsFunction".into(),
+                handler: ApiHandler::Reports,
+            }],
+            outbox_relay: false,
+        },
     };
     let options = Options {
         workers: false,
@@ -100,7 +106,7 @@ async fn run_on(database: Option<std::path::PathBuf>, listen: bool) -> Runtime {
         database,
         ..Options::default()
     };
-    let runtime = Runtime::start(wiring, options).await.unwrap();
+    let runtime = Runtime::start(saga, options).await.unwrap();
     let events = vec![
         placed(1, "2026-11-22T09:00:00.000Z"),
         confirmed(1, "2026-11-22T09:00:00.100Z", 1000, "USD"),
@@ -117,7 +123,7 @@ async fn run_on(database: Option<std::path::PathBuf>, listen: bool) -> Runtime {
         cancelled(6, "2026-11-22T10:10:00.200Z", "PAYMENT_DECLINED"),
         placed(7, "2026-11-22T10:20:00Z"),
     ];
-    runtime.bus.put_events(&events).unwrap();
+    runtime.put_events(&events).unwrap();
     for (queue, id, error, at) in [
         ("InventoryDLQ", "m1", Some("boom"), "2026-11-22T09:40:00Z"),
         ("InventoryDLQ", "m2", Some("boom"), "2026-11-22T10:40:00Z"),
@@ -396,7 +402,7 @@ async fn a_report_past_its_time_limit_is_stopped_and_the_error_says_so() {
             ]
         })
         .collect();
-    rt.bus.put_events(&events).unwrap();
+    rt.put_events(&events).unwrap();
     rt.services
         .db
         .transaction_durable(|_| Ok::<_, platform::StoreError>(()))

@@ -20,15 +20,6 @@ use tokio::sync::Notify;
 
 pub use platform::http::path_matches;
 
-impl web::RouteKey for RouteSpec {
-    fn method(&self) -> &str {
-        &self.method
-    }
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
-
 /// The template's API routes over one backend's order store and report
 /// source.
 pub struct TemplateApi<O, R> {

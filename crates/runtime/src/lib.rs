@@ -1,39 +1,34 @@
-//! The embedded runtime behind `saga run`: the template's bus, rules, queues
-//! (with visibility timeouts and redrive to DLQs) and archive, over one
-//! SQLite database, running every service's handlers in this process. It
-//! takes a [`Wiring`], read from `infra/template.yaml` by the `saga` CLI,
-//! and knows nothing of YAML.
+//! The embedded backend behind `saga run`: the emulator (crates/emulator)
+//! and the saga's wiring (crates/wiring) joined in one process over one
+//! SQLite database. It reads the template into the emulator's resources
+//! and the wiring's functions ([`load`]), opens every service's SQLite
+//! store ([`Services`]), runs each event source mapping's pollers with the
+//! mapping's function ([`function`]), the outbox relay, and the HTTP API.
+//!
+//! Why this crate remains rather than folding into the CLI: the embedded
+//! backend is a library that the `saga` CLI, the end-to-end tests and the
+//! reports' tests start alike (`Runtime::start`), and it is the only crate
+//! that may depend on both the emulator and the services, so neither the
+//! emulator (which knows nothing of orders) nor the wiring (which the
+//! hybrid backend uses without an emulator) has to.
 
-mod bus;
-mod faults;
+mod function;
 mod http;
 mod http_server;
-pub mod invariants;
-mod queues;
+mod load;
+mod publisher;
 pub mod report;
 mod runtime;
 mod services;
-mod transform;
-mod wiring;
-mod worker;
 
-pub use bus::{ACCOUNT, REGION};
-pub use bus::{ArchivedEvent, BusError, LocalBus, ReplayFilter};
-pub use faults::{Fault, FaultCounts, Faults};
+/// The paths `http.rs` imports from its old home.
+mod wiring {
+    pub(crate) use ::wiring::{ApiHandler, RouteSpec};
+}
+
 pub use http::{TemplateApi, path_matches, template_router};
 pub use http_server::{HttpLimits, serve_until};
-pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueMessage, Queues};
-pub use runtime::{Emulator, Mount, Options, Runtime, RuntimeError};
-pub use services::{
-    ConsumerReads, Consumers, InvalidEnv, Services, ServicesError, scheduled_majors, simulations,
-};
-pub use transform::InputSpec;
-pub use wiring::{
-    ApiHandler, ConsumerHandler, ConsumerSpec, QueueSpec, Redrive, RouteSpec, RuleSpec, TargetSpec,
-    Wiring,
-};
-
-/// Milliseconds since the Unix epoch: the clock of queue visibility.
-pub(crate) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+pub use load::{Saga, load};
+pub use publisher::BusPublisher;
+pub use runtime::{Mount, Options, Runtime, RuntimeError};
+pub use services::{Services, ServicesError};

@@ -7,10 +7,16 @@ use platform::StoreError;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
+const ORDERS_BY_STATUS: &str = "SELECT status, COUNT(*) FROM orders GROUP BY status";
+/// The events that open and close an order's saga, in archive order.
+const OUTCOME_EVENTS: &str = "SELECT detail_type, event FROM bus_archive
+     WHERE detail_type IN ('Order Placed', 'Order Confirmed', 'Order Cancelled')
+     ORDER BY seq";
+
 /// Orders per status (`PENDING`, `CONFIRMED`, `CANCELLED`).
 pub fn orders_by_status(runtime: &Runtime) -> Result<BTreeMap<String, i64>, StoreError> {
     runtime.services.db.transaction(|tx| {
-        let mut stmt = tx.prepare_cached("SELECT status, COUNT(*) FROM orders GROUP BY status")?;
+        let mut stmt = tx.prepare_cached(ORDERS_BY_STATUS)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     })
@@ -49,10 +55,7 @@ fn occurred_at(event: &serde_json::Value) -> Option<DateTime<Utc>> {
 /// each order's events counts.
 pub fn outcomes(runtime: &Runtime) -> Result<Outcomes, StoreError> {
     let rows: Vec<(String, String)> = runtime.services.db.transaction(|tx| {
-        let mut stmt = tx.prepare_cached(
-            "SELECT detail_type, event FROM bus_archive
-             WHERE detail_type IN ('Order Placed', 'Order Confirmed', 'Order Cancelled') ORDER BY seq",
-        )?;
+        let mut stmt = tx.prepare_cached(OUTCOME_EVENTS)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok::<_, StoreError>(rows.collect::<Result<_, _>>()?)
     })?;

@@ -1,13 +1,16 @@
 //! Starting, observing and stopping the whole local saga.
 
-use crate::bus::LocalBus;
-use crate::faults::Faults;
+use crate::function::MappedFunction;
 use crate::http::{Api, router};
 use crate::http_server::{HttpLimits, serve_until};
-use crate::queues::Queues;
+use crate::load::Saga;
+use crate::publisher::{BusPublisher, entries};
 use crate::services::{Services, ServicesError};
-use crate::wiring::{ConsumerHandler, Wiring};
-use crate::worker::Worker;
+use ::wiring::invariants::InvariantReport;
+use ::wiring::{ConsumerHandler, Wiring};
+use emulator::{BusError, Emulator, Faults, LocalBus, Queues, Resources, UnknownQueue, Worker};
+use events::OutgoingEvent;
+use inventory::StockItem;
 use platform::StoreError;
 use platform::sqlite::{Db, DbLock, LockError};
 use std::collections::BTreeSet;
@@ -32,8 +35,8 @@ pub enum RuntimeError {
         addr: SocketAddr,
         error: std::io::Error,
     },
-    #[error("{0}")]
-    Wiring(String),
+    #[error(transparent)]
+    Wiring(#[from] UnknownQueue),
 }
 
 #[derive(Debug, Clone)]
@@ -62,17 +65,6 @@ pub struct Options {
     pub http: HttpLimits,
 }
 
-/// The emulated AWS resources of a running runtime: what an API layer
-/// over them needs, and nothing of the saga's services.
-#[derive(Clone)]
-pub struct Emulator {
-    pub bus_name: String,
-    /// The archive's name, if the template has one.
-    pub archive: Option<String>,
-    pub bus: Arc<LocalBus>,
-    pub queues: Arc<Queues>,
-}
-
 /// Builds a router to serve next to the template's routes.
 #[derive(Clone)]
 pub struct Mount(pub Arc<dyn Fn(Emulator) -> axum::Router + Send + Sync>);
@@ -99,6 +91,7 @@ impl Default for Options {
 }
 
 pub struct Runtime {
+    pub resources: Resources,
     pub wiring: Wiring,
     pub services: Arc<Services>,
     pub bus: Arc<LocalBus>,
@@ -113,8 +106,9 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub async fn start(wiring: Wiring, options: Options) -> Result<Self, RuntimeError> {
-        check(&wiring)?;
+    pub async fn start(saga: Saga, options: Options) -> Result<Self, RuntimeError> {
+        check(&saga)?;
+        let Saga { resources, wiring } = saga;
         // The port first: a runtime that cannot serve leaves no database
         // behind, and takes no lock.
         let listener =
@@ -144,7 +138,7 @@ impl Runtime {
             None => Db::in_memory()?,
         };
         let services = Arc::new(Services::open(db.clone(), &wiring)?);
-        let queues = Arc::new(Queues::new(db.clone(), &wiring.queues)?);
+        let queues = Arc::new(Queues::new(db.clone(), &resources.queues)?);
         let recovered = if options.workers {
             queues.recover_in_flight()?
         } else {
@@ -159,8 +153,8 @@ impl Runtime {
         let bus = Arc::new(LocalBus::new(
             db,
             queues.clone(),
-            wiring.rules.clone(),
-            wiring.archive.is_some(),
+            resources.rules.clone(),
+            resources.archive.is_some(),
         )?);
         let (shutdown, watch) = watch::channel(false);
         let relay = Arc::new(Notify::new());
@@ -176,25 +170,31 @@ impl Runtime {
             .filter(|c| !(options.hold_dead_letters && c.handler == ConsumerHandler::DeadLetters))
         {
             let duplicated = Arc::default();
+            let function = Arc::new(MappedFunction {
+                spec: spec.clone(),
+                services: services.clone(),
+                bus: bus.clone(),
+                faults: faults.clone(),
+            });
             for _ in 0..spec.pollers() {
                 let worker = Worker {
-                    spec: spec.clone(),
+                    function_name: spec.function.clone(),
+                    queue: spec.queue.clone(),
+                    batch_size: spec.batch_size,
                     queues: queues.clone(),
-                    services: services.clone(),
-                    bus: bus.clone(),
                     faults: faults.clone(),
+                    function: function.clone(),
                     duplicated: Arc::clone(&duplicated),
                 };
                 tasks.push(tokio::spawn(worker.run(watch.clone())));
             }
         }
         if wiring.outbox_relay && options.workers {
-            tasks.push(tokio::spawn(relay_loop(
-                services.clone(),
-                bus.clone(),
-                relay.clone(),
-                watch.clone(),
-            )));
+            let (services, bus, wake, stop) =
+                (services.clone(), bus.clone(), relay.clone(), watch.clone());
+            tasks.push(tokio::spawn(async move {
+                ::wiring::relay::run(&services.orders, &BusPublisher(&bus), &wake, stop).await;
+            }));
         }
         let mut addr = None;
         if let Some(listener) = listener {
@@ -207,8 +207,8 @@ impl Runtime {
             });
             if let Some(Mount(build)) = &options.mount {
                 app = build(Emulator {
-                    bus_name: wiring.bus_name.clone(),
-                    archive: wiring.archive.clone(),
+                    bus_name: resources.bus_name.clone(),
+                    archive: resources.archive.clone(),
                     bus: bus.clone(),
                     queues: queues.clone(),
                 })
@@ -219,6 +219,7 @@ impl Runtime {
         // Wake the relay for orders stored before a restart.
         relay.notify_one();
         Ok(Self {
+            resources,
             wiring,
             services,
             bus,
@@ -264,7 +265,7 @@ impl Runtime {
     pub async fn wait_idle(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
-            let notified = self.queues.activity.notified();
+            let notified = self.queues.changed();
             if self.is_idle().unwrap_or(false) {
                 return true;
             }
@@ -276,6 +277,39 @@ impl Runtime {
             // visible later without any new activity.
             let _ = tokio::time::timeout(left.min(Duration::from_millis(50)), notified).await;
         }
+    }
+
+    /// The saga's invariants (crates/wiring) against the stock that was
+    /// loaded (`initial`), over this runtime's stores and queues.
+    pub fn invariants(&self, initial: &[StockItem]) -> Result<InvariantReport, StoreError> {
+        let depths = self.queues.depths()?;
+        let undelivered = self
+            .wiring
+            .consumers
+            .iter()
+            .map(|c| depths.get(&c.queue).copied().unwrap_or(0))
+            .sum();
+        let items = self.services.inventory.all_items()?;
+        ::wiring::invariants::check(&self.services.db, &items, undelivered, initial)
+    }
+
+    /// What this runtime was started with, as read from the template.
+    pub fn saga(&self) -> Saga {
+        Saga {
+            resources: self.resources.clone(),
+            wiring: self.wiring.clone(),
+        }
+    }
+
+    /// The bus as the handlers' publisher (`EventPublisher`).
+    pub fn publisher(&self) -> BusPublisher<'_> {
+        BusPublisher(&self.bus)
+    }
+
+    /// Puts saga events on the bus, as a handler's publish does, from
+    /// synchronous code (tests, commands).
+    pub fn put_events(&self, events: &[OutgoingEvent]) -> Result<(), BusError> {
+        self.bus.put_events(&entries(events))
     }
 
     /// Stops every task at once, as a crash would: messages in flight stay
@@ -306,55 +340,13 @@ impl Runtime {
     }
 }
 
-async fn relay_loop(
-    services: Arc<Services>,
-    bus: Arc<LocalBus>,
-    wake: Arc<Notify>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        match orders::relay_outbox_once(&services.orders, bus.as_ref()).await {
-            Ok(n) if n > 0 => continue,
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "outbox relay failed; retrying"),
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
-}
-
-/// Every rule target and event source names a queue the wiring has.
-fn check(wiring: &Wiring) -> Result<(), RuntimeError> {
-    let known: BTreeSet<&str> = wiring.queues.iter().map(|q| q.name.as_str()).collect();
-    let missing = |what: String, queue: &str| {
-        (!known.contains(queue)).then(|| {
-            RuntimeError::Wiring(format!("{what} names queue {queue}, which is not defined"))
-        })
-    };
-    for rule in &wiring.rules {
-        for t in &rule.targets {
-            if let Some(e) = missing(format!("rule {} target {}", rule.name, t.id), &t.queue) {
-                return Err(e);
-            }
-        }
-    }
-    for c in &wiring.consumers {
-        if let Some(e) = missing(format!("function {}", c.function), &c.queue) {
-            return Err(e);
-        }
-    }
-    for q in &wiring.queues {
-        if let Some(r) = &q.redrive
-            && let Some(e) = missing(
-                format!("queue {} redrive policy", q.name),
-                &r.dead_letter_queue,
-            )
-        {
-            return Err(e);
-        }
+/// Every rule target, redrive policy and event source names a queue the
+/// resources have.
+fn check(saga: &Saga) -> Result<(), UnknownQueue> {
+    saga.resources.check()?;
+    let known = saga.resources.queue_names();
+    for c in &saga.wiring.consumers {
+        emulator::check_queue(&known, || format!("function {}", c.function), &c.queue)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::rules::{find_rule, page};
 use super::{arn, bus_arn, epoch_seconds, from_epoch_seconds, not_found, validation};
 use crate::{Api, ApiError};
 use chrono::{DateTime, Utc};
-use runtime::ReplayFilter;
+use emulator::ReplayFilter;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

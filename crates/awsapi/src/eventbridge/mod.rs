@@ -13,7 +13,7 @@ mod rules;
 pub(crate) use archive::Replays;
 
 use crate::{Api, ApiError, input, output};
-use runtime::{ACCOUNT, REGION};
+use emulator::{ACCOUNT, REGION};
 use serde::{Deserialize, Serialize};
 
 pub(crate) async fn dispatch(api: &Api, operation: &str, body: &[u8]) -> Result<String, ApiError> {

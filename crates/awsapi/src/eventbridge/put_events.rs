@@ -6,7 +6,7 @@
 use super::{from_epoch_seconds, is_our_bus, validation};
 use crate::{Api, ApiError};
 use chrono::{SecondsFormat, Utc};
-use runtime::{ACCOUNT, REGION};
+use emulator::{ACCOUNT, REGION};
 use serde::{Deserialize, Serialize};
 
 /// Entries per request (API_PutEvents.html, `Entries`: 1 to 10 items).
@@ -228,7 +228,7 @@ pub(crate) async fn put_events(
             .put_envelopes(&events)
             .await
             .map_err(|e| match e {
-                runtime::BusError::Store(e) => ApiError::store(e),
+                emulator::BusError::Store(e) => ApiError::store(e),
                 refused => validation(refused.to_string()),
             })?;
         for e in &events {

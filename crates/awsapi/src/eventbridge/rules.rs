@@ -3,7 +3,7 @@
 
 use super::{arn, check_bus, not_found, queue_arn, validation};
 use crate::{Api, ApiError};
-use runtime::{InputSpec, RuleSpec};
+use emulator::{InputSpec, RuleSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -125,7 +125,7 @@ pub(crate) fn describe_rule(
     check_bus(api, input.event_bus_name.as_deref())?;
     Ok(DescribeRuleOutput {
         rule: rule(api, find_rule(api, &input.name)?),
-        created_by: runtime::ACCOUNT,
+        created_by: emulator::ACCOUNT,
     })
 }
 

@@ -7,8 +7,8 @@ use super::attributes::MAX_MESSAGE_SIZE;
 use super::{Empty, in_range, invalid_parameter, queue_arn, queue_of};
 use crate::{Api, ApiError};
 use axum::http::StatusCode;
+use emulator::{NewMessage, QueueMessage};
 use md5::{Digest, Md5};
-use runtime::{NewMessage, QueueMessage};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -408,7 +408,7 @@ fn message(m: QueueMessage, input: &ReceiveMessageInput) -> Message {
     };
     add("SentTimestamp", m.sent_at.to_string());
     add("ApproximateReceiveCount", m.receive_count.to_string());
-    add("SenderId", runtime::ACCOUNT.to_owned());
+    add("SenderId", emulator::ACCOUNT.to_owned());
     if let Some(source) = m.attributes.get("DeadLetterSourceQueue") {
         add("DeadLetterQueueSourceArn", queue_arn(source));
     }

@@ -13,7 +13,7 @@ mod move_tasks;
 
 use crate::{Api, ApiError, input, output};
 use axum::http::StatusCode;
-use runtime::{ACCOUNT, REGION};
+use emulator::{ACCOUNT, REGION};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -2,7 +2,7 @@
 //! database, waits until each is final, and prints throughput, latency,
 //! outcomes and the invariant check. It is also the runtime's benchmark.
 
-use super::saga_env::{self, FaultArgs, SagaArgs};
+use crate::saga_env::{self, FaultArgs, SagaArgs};
 use clap::Args;
 use inventory::StockItem;
 use runtime::{Options, Runtime};
@@ -184,14 +184,14 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     };
     let faults = args.faults.faults()?;
     // The template is read before anything is removed.
-    saga_env::wiring(&saga)?;
+    saga_env::load(&saga)?;
     let options = Options {
         faults,
-        lock: Some(super::fresh_db::claim(&args.db)?),
+        lock: Some(crate::fresh_db::claim(&args.db)?),
         ..Options::default()
     };
     let runtime = Arc::new(saga_env::start(&saga, options).await?);
-    super::fresh_db::record(&runtime.services.db)?;
+    crate::fresh_db::record(&runtime.services.db)?;
     let catalogue = demo_catalogue(args.orders)?;
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let mut rss = Rss::default();
@@ -210,7 +210,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
         async move { place_all(&runtime, n, c, r, k).await }
     });
     let deadline = started + Duration::from_secs(args.timeout);
-    let interrupted = super::run::shutdown_signal();
+    let interrupted = saga_env::shutdown_signal();
     tokio::pin!(interrupted);
     loop {
         let by_status = runtime::report::orders_by_status(&runtime)?;
@@ -250,7 +250,7 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     rss.sample();
     eprintln!();
     let outcomes = runtime::report::outcomes(&runtime)?;
-    let report = runtime::invariants::check(&runtime, &catalogue).await?;
+    let report = runtime.invariants(&catalogue)?;
     print_report(out, args, elapsed, &outcomes, &report, idle)?;
     print_rss(out, &rss)?;
     let commits = runtime.services.db.commits() - commits_before;
@@ -304,7 +304,7 @@ fn print_report(
     args: &DemoArgs,
     elapsed: Duration,
     outcomes: &runtime::report::Outcomes,
-    report: &runtime::invariants::InvariantReport,
+    report: &wiring::invariants::InvariantReport,
     idle: bool,
 ) -> anyhow::Result<()> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;

@@ -1,7 +1,7 @@
 //! `saga dlq list` and `saga dlq redrive`: dead letters recorded by the DLQ
 //! service, and putting them back on the bus.
 
-use super::saga_env::{self, SagaArgs};
+use crate::saga_env::{self, SagaArgs};
 use clap::{Args, Subcommand};
 use runtime::Options;
 use std::io::Write;
@@ -36,8 +36,8 @@ fn known_queue(args: &DlqQueueArgs) -> anyhow::Result<()> {
     let Some(queue) = &args.queue else {
         return Ok(());
     };
-    let wiring = saga_env::wiring(&args.saga)?;
-    console::dead_letters::check_dead_letter_queue(&wiring, queue)
+    let saga = saga_env::load(&args.saga)?;
+    console::dead_letters::check_dead_letter_queue(&saga, queue)
         .map_err(|e| anyhow::anyhow!("--queue {e} ({})", args.saga.template.display()))?;
     Ok(())
 }
@@ -53,7 +53,7 @@ pub async fn run(args: &DlqArgs, out: &mut impl Write) -> anyhow::Result<std::pr
             let list = console::dead_letters::list(
                 &runtime.services.dead_letters,
                 &runtime.queues,
-                &runtime.wiring,
+                &runtime.saga(),
                 a.queue.as_deref(),
             )
             .await?;
@@ -87,7 +87,7 @@ pub async fn run(args: &DlqArgs, out: &mut impl Write) -> anyhow::Result<std::pr
             let runtime = saga_env::start(&a.saga, Options::default()).await?;
             let report = dlq::redrive(
                 &runtime.services.dead_letters,
-                runtime.bus.as_ref(),
+                &runtime.publisher(),
                 a.queue.as_deref(),
                 chrono::Utc::now(),
             )

@@ -18,8 +18,23 @@ use anyhow::Context;
 use pattern::{Envelope, MatchScratch};
 use serde_json::Value;
 
-use super::rule_set::RuleSet;
-use crate::cli::MatchArgs;
+use crate::rule_set::RuleSet;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("rule_source").required(true).args(["template", "rules"])))]
+pub struct MatchArgs {
+    /// A CloudFormation/SAM template whose AWS::Events::Rule resources to use.
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// A JSON object mapping rule names to event patterns.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Events, one JSON object per line.
+    #[arg(long)]
+    pub events: PathBuf,
+}
 
 #[derive(Debug, Default)]
 struct Tally {

@@ -3,16 +3,11 @@
 
 pub mod demo;
 pub mod dlq;
-pub mod fresh_db;
 pub mod lint;
-pub mod lint_quotas;
 pub mod match_events;
 pub mod replay;
 pub mod report;
-pub mod rule_set;
 pub mod run;
-pub mod run_aws;
-pub mod saga_env;
 pub mod schema;
 pub mod simulate;
 pub mod test_event_pattern;

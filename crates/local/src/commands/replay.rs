@@ -2,10 +2,11 @@
 //! `aws events start-replay`: each is marked with a `replay-name`, is not
 //! archived again, and goes to every rule, or to `--rule` only.
 
-use super::saga_env::{self, SagaArgs};
+use crate::saga_env::{self, SagaArgs};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use runtime::{Options, ReplayFilter};
+use emulator::ReplayFilter;
+use runtime::Options;
 use std::io::Write;
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! [--chart FILE.svg]`: a report from the local archive, the same JSON the
 //! reports function returns on AWS.
 
-use super::saga_env::{self, SagaArgs};
+use crate::saga_env::{self, SagaArgs};
 use anyhow::Context;
 use clap::Args;
 use reports::{Format, ReportName, Window};

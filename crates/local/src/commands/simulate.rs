@@ -2,7 +2,7 @@
 //! which saga paths and faults they reached; exits non-zero, naming each
 //! failing seed, when a check fails.
 
-use super::saga_env::{self, SagaArgs};
+use crate::saga_env::{self, SagaArgs};
 use crate::sim::{self, SimConfig};
 use clap::Args;
 use std::io::Write;
@@ -40,7 +40,7 @@ pub async fn run(
     out: &mut impl Write,
 ) -> anyhow::Result<std::process::ExitCode> {
     saga_env::init_logs("off");
-    let wiring = Arc::new(saga_env::wiring(&args.saga)?);
+    let wiring = Arc::new(saga_env::load(&args.saga)?);
     let config = SimConfig {
         orders: args.orders,
         jobs: args.jobs,

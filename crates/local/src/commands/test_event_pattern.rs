@@ -5,8 +5,18 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::TestEventPatternArgs;
 use crate::input::text_or_file;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct TestEventPatternArgs {
+    /// The event pattern: JSON text, or file://path.
+    #[arg(long)]
+    pub event_pattern: String,
+    /// The event: JSON text, or file://path.
+    #[arg(long)]
+    pub event: String,
+}
 
 pub fn run(args: &TestEventPatternArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let pattern = text_or_file(&args.event_pattern, "event pattern")?;

@@ -2,7 +2,7 @@
 //! as a Mermaid sequence diagram of who sent what to whom (the model is
 //! `console::trace`, which the web console draws too).
 
-use super::saga_env::{self, SagaArgs};
+use crate::saga_env::{self, SagaArgs};
 use clap::Args;
 use std::io::Write;
 
@@ -21,7 +21,7 @@ pub async fn run(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<std::
         console::trace::TraceError::NotAnOrderId(args.order_id.clone())
     );
     let runtime = saga_env::open(&args.saga).await?;
-    let trace = console::trace::order_trace(&runtime.bus, &runtime.wiring, &args.order_id)?;
+    let trace = console::trace::order_trace(&runtime.bus, &runtime.saga(), &args.order_id)?;
     if trace.steps.is_empty() {
         writeln!(
             out,

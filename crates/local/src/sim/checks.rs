@@ -5,9 +5,14 @@
 
 use super::plan::{Plan, SagaPath};
 use dlq::DlqStore;
+use emulator::ReplayFilter;
 use platform::StoreError;
-use runtime::{ReplayFilter, Runtime};
+use runtime::Runtime;
 use std::collections::{BTreeMap, BTreeSet};
+
+const STORED_ORDERS: &str = "SELECT order_id, status, reason FROM orders";
+const LEFTOVERS: &str = "SELECT queue, receive_count, visible_at - ?1, last_error
+     FROM queue_messages ORDER BY queue, visible_at";
 
 /// An order as stored: status and cancellation reason code.
 pub struct StoredOrder {
@@ -17,7 +22,7 @@ pub struct StoredOrder {
 
 pub fn stored_orders(runtime: &Runtime) -> Result<BTreeMap<String, StoredOrder>, StoreError> {
     runtime.services.db.transaction(|tx| {
-        let mut stmt = tx.prepare("SELECT order_id, status, reason FROM orders")?;
+        let mut stmt = tx.prepare(STORED_ORDERS)?;
         let rows = stmt.query_map([], |r| {
             let reason: Option<String> = r.get(2)?;
             let code = reason
@@ -58,9 +63,7 @@ fn archived_ids(
 fn leftovers(runtime: &Runtime) -> Result<String, StoreError> {
     let now = chrono::Utc::now().timestamp_millis();
     runtime.services.db.transaction(|tx| {
-        let mut stmt = tx.prepare(
-            "SELECT queue, receive_count, visible_at - ?1, last_error FROM queue_messages ORDER BY queue, visible_at",
-        )?;
+        let mut stmt = tx.prepare(LEFTOVERS)?;
         let rows = stmt.query_map([now], |r| {
             Ok(format!(
                 "[{} receives={} due_in_ms={} error={:?}]",
@@ -92,7 +95,7 @@ pub async fn check(
             leftovers(runtime)?
         ));
     }
-    let report = runtime::invariants::check(runtime, &plan.catalogue).await?;
+    let report = runtime.invariants(&plan.catalogue)?;
     if !report.holds() {
         wrong.push(format!("runtime invariants violated: {report:?}"));
     }

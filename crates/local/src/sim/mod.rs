@@ -6,7 +6,7 @@
 //! time-ordered one, and every event id, derived from it), the catalogue, the fault
 //! rates, the poison message and the moment of the crash. Every fault
 //! decision is a function of the seed, the event id, the consumer and the
-//! delivery attempt ([`runtime::Faults`]), never of the clock, so a given
+//! delivery attempt ([`emulator::Faults`]), never of the clock, so a given
 //! delivery of a given event meets the same fault on every run.
 //!
 //! What a seed does not fix is thread and timer interleaving: which of two
@@ -25,7 +25,8 @@ mod summary;
 pub use plan::{Plan, SagaPath};
 pub use summary::{SeedResult, Summary};
 
-use runtime::{Fault, Options, Runtime, Wiring};
+use emulator::Fault;
+use runtime::{Options, Runtime, Saga};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,12 +54,12 @@ impl Default for SimConfig {
 
 /// Queues a poison message may be sent to: those a consumer drains and
 /// that redrive to a DLQ.
-fn poisonable(wiring: &Wiring) -> Vec<String> {
-    wiring
+fn poisonable(saga: &Saga) -> Vec<String> {
+    saga.wiring
         .consumers
         .iter()
         .filter(|c| {
-            wiring
+            saga.resources
                 .queues
                 .iter()
                 .any(|q| q.name == c.queue && q.redrive.is_some())
@@ -86,7 +87,7 @@ fn remove_db(path: &std::path::Path) {
     }
 }
 
-async fn start(wiring: &Wiring, plan: &Plan, db: Option<&PathBuf>) -> Result<Runtime, String> {
+async fn start(wiring: &Saga, plan: &Plan, db: Option<&PathBuf>) -> Result<Runtime, String> {
     let options = Options {
         database: db.cloned(),
         listen: None,
@@ -101,11 +102,7 @@ async fn start(wiring: &Wiring, plan: &Plan, db: Option<&PathBuf>) -> Result<Run
 
 /// Places the plan's orders, sends its poison, crashes and restarts when
 /// the plan says; returns the runtime now running.
-async fn drive(
-    wiring: &Wiring,
-    plan: &Plan,
-    db: Option<&PathBuf>,
-) -> Result<(Runtime, u32), String> {
+async fn drive(wiring: &Saga, plan: &Plan, db: Option<&PathBuf>) -> Result<(Runtime, u32), String> {
     let mut runtime = start(wiring, plan, db).await?;
     inventory::catalogue::load(&runtime.services.inventory, &plan.catalogue)
         .await
@@ -153,7 +150,7 @@ async fn drive(
 }
 
 /// Runs one seed to the end and checks it.
-pub async fn run_seed(wiring: &Wiring, seed: u64, config: &SimConfig) -> SeedResult {
+pub async fn run_seed(wiring: &Saga, seed: u64, config: &SimConfig) -> SeedResult {
     let started = Instant::now();
     let plan = Plan::new(seed, config.orders, &poisonable(wiring));
     let db = plan.crash_after.map(|_| scratch_db(seed));
@@ -192,7 +189,7 @@ pub async fn run_seed(wiring: &Wiring, seed: u64, config: &SimConfig) -> SeedRes
 /// Runs `seeds`, `config.jobs` at a time, on the current Tokio runtime;
 /// `each` sees every result as it comes.
 pub async fn run_seeds(
-    wiring: Arc<Wiring>,
+    wiring: Arc<Saga>,
     seeds: std::ops::Range<u64>,
     config: SimConfig,
     each: impl Fn(&SeedResult) + Send + Sync + 'static,

@@ -2,8 +2,8 @@
 //! path each should take, the catalogue, the fault rates, the poison
 //! message, and when the runtime is killed and restarted.
 
+use emulator::Faults;
 use inventory::StockItem;
-use runtime::Faults;
 use serde_json::{Value, json};
 use std::time::Duration;
 

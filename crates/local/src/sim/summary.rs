@@ -2,7 +2,7 @@
 //! the seeds reached, and which seeds failed.
 
 use super::plan::SagaPath;
-use runtime::Fault;
+use emulator::Fault;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;

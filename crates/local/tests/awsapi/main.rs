@@ -10,8 +10,9 @@ mod sqs_messages;
 mod sqs_queues;
 
 use aws_sdk_sqs::config::{Credentials, Region};
-use local::commands::saga_env::{self, SagaArgs};
-use runtime::{Options, Runtime};
+use local::saga_env::{self, SagaArgs};
+use runtime::{Mount, Options, Runtime};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A runtime serving the AWS APIs on an ephemeral loopback port.
@@ -44,7 +45,7 @@ impl Local {
             Options {
                 listen: Some("127.0.0.1:0".parse().unwrap()),
                 workers,
-                mount: Some(awsapi::mount()),
+                mount: Some(Mount(Arc::new(awsapi::router))),
                 ..Options::default()
             },
         )

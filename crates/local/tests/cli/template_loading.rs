@@ -1,6 +1,6 @@
 //! Reading rules from templates, through the binary and the library.
 
-use local::template::{ResourceRef, RuleState, TargetInput, Template};
+use wiring::template::{ResourceRef, RuleState, TargetInput, Template};
 
 use crate::{fixture, match_template, saga};
 
@@ -127,8 +127,8 @@ fn sqs_consumer(event_properties: &str) -> Template {
 #[test]
 fn an_sqs_mapping_processes_five_batches_at_once_unless_maximum_concurrency_caps_it() {
     let pollers = |template: &Template| {
-        let wiring = local::wiring::wiring(template).expect("valid wiring");
-        wiring.consumers[0].pollers()
+        let saga = runtime::load(template).expect("valid wiring");
+        saga.wiring.consumers[0].pollers()
     };
     assert_eq!(pollers(&sqs_consumer("")), 5);
     let capped = "            ScalingConfig:\n              MaximumConcurrency: 2\n";

@@ -8,8 +8,9 @@
 //! consumer can parse carry them too. Then no captured line may contain
 //! any of them.
 
+use emulator::Faults;
 use events::{EventId, OrderId, OutgoingEvent};
-use runtime::{Faults, Options, Runtime};
+use runtime::{Options, Runtime};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -122,10 +123,10 @@ async fn no_payment_token_card_number_or_full_address_reaches_a_log_line() {
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
     let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");
-    let template = local::template::Template::from_path(&template).unwrap();
+    let template = wiring::template::Template::from_path(&template).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let runtime = Runtime::start(
-        local::wiring::wiring(&template).unwrap(),
+        runtime::load(&template).unwrap(),
         Options {
             database: Some(dir.path().join("saga.db")),
             listen: Some("127.0.0.1:0".parse().unwrap()),
@@ -176,7 +177,7 @@ async fn no_payment_token_card_number_or_full_address_reaches_a_log_line() {
     .unwrap();
     assert_eq!(posted.0, [201; 6]);
     assert_eq!(posted.1, [400; 5]);
-    runtime.bus.put_events(&[poison_event()]).unwrap();
+    runtime.put_events(&[poison_event()]).unwrap();
     assert!(
         runtime.wait_idle(Duration::from_secs(60)).await,
         "the saga did not settle: {:?}",

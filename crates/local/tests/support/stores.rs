@@ -14,9 +14,7 @@ pub fn check(db: &Path, accepted: &BTreeSet<String>) {
     runtime.block_on(async {
         let saga = open(db).await;
         let seed = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed catalogue");
-        let report = runtime::invariants::check(&saga, &seed)
-            .await
-            .expect("invariants readable");
+        let report = saga.invariants(&seed).expect("invariants readable");
         assert!(report.holds(), "invariants violated: {report:#?}");
         let stored: BTreeSet<String> = saga
             .services
@@ -48,14 +46,14 @@ pub fn check(db: &Path, accepted: &BTreeSet<String>) {
 /// serves it.
 pub async fn open(db: &Path) -> runtime::Runtime {
     let template =
-        local::template::Template::from_path(&super::server::template()).expect("template");
-    let wiring = local::wiring::wiring(&template).expect("wiring");
+        wiring::template::Template::from_path(&super::server::template()).expect("template");
+    let saga = runtime::load(&template).expect("wiring");
     let options = runtime::Options {
         database: Some(db.to_path_buf()),
         workers: false,
         ..runtime::Options::default()
     };
-    runtime::Runtime::start(wiring, options)
+    runtime::Runtime::start(saga, options)
         .await
         .expect("opens the database")
 }

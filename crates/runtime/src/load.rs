@@ -1,18 +1,24 @@
-//! From `infra/template.yaml` to the runtime's [`Wiring`]: the bus, its
-//! rules and targets, the queues and their redrive policies, the functions'
-//! event sources and routes, and the archive. Anything the local runtime
-//! would have to ignore to run gets an error naming the resource and the
-//! property, so a local run never silently differs from the template.
+//! From `infra/template.yaml` to what the embedded backend runs: the
+//! emulator's [`Resources`] (the bus, its rules and targets, the queues and
+//! their redrive policies, the archive) and the functions' [`Wiring`]
+//! (crates/wiring). Anything the embedded backend would have to ignore to
+//! run gets an error naming the resource and the property, so a local run
+//! never silently differs from the template.
 
-use crate::template::{
-    FunctionEvent, ResourceRef, RuleState, TargetInput, Template, TemplateError,
+use ::wiring::Wiring;
+use ::wiring::template::{
+    ResourceRef, RuleState, RuleTarget, TargetInput, Template, TemplateError,
 };
-use runtime::{
-    ApiHandler, ConsumerHandler, ConsumerSpec, InputSpec, QueueSpec, Redrive, RouteSpec, RuleSpec,
-    TargetSpec, Wiring,
-};
+use emulator::{InputSpec, QueueSpec, Redrive, Resources, RuleSpec, TargetSpec};
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
+
+/// The whole saga of a template, as the embedded backend runs it.
+#[derive(Debug, Clone)]
+pub struct Saga {
+    pub resources: Resources,
+    pub wiring: Wiring,
+}
 
 /// Resource types that take no part in local delivery: permissions, logs,
 /// alarms, and tables (each service keeps its table in the SQLite database).
@@ -51,7 +57,7 @@ const NO_LOCAL_EFFECT: &[&str] = &[
 fn lake_target(
     template: &Template,
     rule: &str,
-    target: &crate::template::RuleTarget,
+    target: &RuleTarget,
     archived: bool,
 ) -> Result<bool, TemplateError> {
     let Some(stream) = target.arn.logical_id().and_then(|id| {
@@ -89,7 +95,7 @@ fn unsupported(resource: &str, property: &str) -> TemplateError {
     }
 }
 
-pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
+pub fn load(template: &Template) -> Result<Saga, TemplateError> {
     let handled: BTreeSet<&str> = [
         "AWS::Events::EventBus",
         "AWS::Events::Rule",
@@ -196,88 +202,14 @@ pub fn wiring(template: &Template) -> Result<Wiring, TemplateError> {
             targets,
         });
     }
-    let mut consumers = Vec::new();
-    let mut routes = Vec::new();
-    let mut outbox_relay = false;
-    for f in template.functions()? {
-        for event in &f.events {
-            match event {
-                FunctionEvent::Sqs {
-                    queue,
-                    batch_size,
-                    report_batch_item_failures,
-                    max_concurrency,
-                } => {
-                    let handler = ConsumerHandler::for_binary(&f.binary).ok_or_else(|| {
-                        invalid(
-                            &f.logical_id,
-                            "Metadata.BuildProperties.Binary",
-                            format!("{} is not an SQS consumer of this project", f.binary),
-                        )
-                    })?;
-                    consumers.push(ConsumerSpec {
-                        function: f.logical_id.clone(),
-                        handler,
-                        queue: queue.clone(),
-                        batch_size: usize::try_from(*batch_size).unwrap_or(10),
-                        report_batch_item_failures: *report_batch_item_failures,
-                        max_concurrency: *max_concurrency,
-                        environment: f.environment.clone(),
-                    });
-                }
-                FunctionEvent::HttpApi { method, path } => {
-                    let handler = ApiHandler::for_binary(&f.binary).ok_or_else(|| {
-                        invalid(
-                            &f.logical_id,
-                            "Metadata.BuildProperties.Binary",
-                            format!("{} does not serve HTTP", f.binary),
-                        )
-                    })?;
-                    routes.push(RouteSpec {
-                        method: method.clone(),
-                        path: path.clone(),
-                        function: f.logical_id.clone(),
-                        handler,
-                    });
-                }
-                FunctionEvent::DynamoDbStream { .. } if f.binary == "outbox-relay" => {
-                    outbox_relay = true
-                }
-                FunctionEvent::DynamoDbStream { .. } => {
-                    return Err(invalid(
-                        &f.logical_id,
-                        "Events",
-                        format!(
-                            "{} has a DynamoDB stream event; only outbox-relay runs locally",
-                            f.binary
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    for api in template.http_apis()? {
-        for (method, path) in &api.declared_routes {
-            if !routes
-                .iter()
-                .any(|r| &r.method == method && &r.path == path)
-            {
-                return Err(invalid(
-                    &api.logical_id,
-                    &format!("DefinitionBody.paths.{path}.{}", method.to_lowercase()),
-                    "is not the HttpApi event of any function, so the local runtime would not serve it",
-                ));
-            }
-        }
-    }
-    Ok(Wiring {
-        bus_name,
-        rules,
-        queues,
-        consumers,
-        routes,
-        archive: archive(template, &bus_id)?,
-        outbox_relay,
+    Ok(Saga {
+        resources: Resources {
+            bus_name,
+            rules,
+            queues,
+            archive: archive(template, &bus_id)?,
+        },
+        wiring: ::wiring::load(template)?,
     })
 }
 
@@ -367,11 +299,14 @@ mod tests {
 
     #[test]
     fn the_project_template_wires_every_consumer_rule_queue_and_route() {
-        let w = wiring(&project_template()).unwrap();
+        let Saga {
+            resources: w,
+            wiring: f,
+        } = load(&project_template()).unwrap();
         assert_eq!(w.bus_name, "ordersaga");
         assert_eq!(w.archive.as_deref(), Some("ordersaga-archive"));
-        assert!(w.outbox_relay);
-        let consumers: BTreeSet<_> = w.consumers.iter().map(|c| c.function.as_str()).collect();
+        assert!(f.outbox_relay);
+        let consumers: BTreeSet<_> = f.consumers.iter().map(|c| c.function.as_str()).collect();
         for f in [
             "OrdersConsumerFunction",
             "InventoryFunction",
@@ -391,7 +326,7 @@ mod tests {
             "InventoryDLQ"
         );
         assert!(
-            w.routes
+            f.routes
                 .iter()
                 .any(|r| r.method == "POST" && r.path == "/orders")
         );
@@ -401,7 +336,7 @@ mod tests {
     #[test]
     fn an_unsupported_resource_type_is_named_in_the_error() {
         let text = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n";
-        let err = wiring(&Template::from_yaml(text).unwrap())
+        let err = load(&Template::from_yaml(text).unwrap())
             .unwrap_err()
             .to_string();
         assert!(
@@ -418,7 +353,7 @@ mod tests {
         let text = format!(
             "{BUS}  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /refunds:\n            post: {{security: [{{AWS_IAM: []}}]}}\n"
         );
-        let err = wiring(&Template::from_yaml(&text).unwrap())
+        let err = load(&Template::from_yaml(&text).unwrap())
             .unwrap_err()
             .to_string();
         assert!(
@@ -432,7 +367,7 @@ mod tests {
         let text = format!(
             "{BUS}  Fn:\n    Type: AWS::Serverless::Function\n    Metadata: {{BuildProperties: {{Binary: orders-api}}}}\n    Properties:\n      Events:\n        Get:\n          Type: HttpApi\n          Properties: {{Path: /orders, Method: GET, Auth: {{Authorizer: AWS_IAM}}, CustomDomain: x}}\n"
         );
-        let err = wiring(&Template::from_yaml(&text).unwrap())
+        let err = load(&Template::from_yaml(&text).unwrap())
             .unwrap_err()
             .to_string();
         assert!(
@@ -457,14 +392,16 @@ mod tests {
         let text = format!(
             "{LAKE}  Archive: {{Type: AWS::Events::Archive, Properties: {{SourceArn: !GetAtt Bus.Arn}}}}\n"
         );
-        let w = wiring(&Template::from_yaml(&text).unwrap()).unwrap();
+        let w = load(&Template::from_yaml(&text).unwrap())
+            .unwrap()
+            .resources;
         assert!(w.archive.is_some());
         assert!(w.rules.is_empty(), "nothing to deliver locally");
     }
 
     #[test]
     fn a_rule_into_firehose_without_an_archive_is_refused_naming_rule_and_target() {
-        let err = wiring(&Template::from_yaml(LAKE).unwrap())
+        let err = load(&Template::from_yaml(LAKE).unwrap())
             .unwrap_err()
             .to_string();
         assert!(
@@ -478,7 +415,7 @@ mod tests {
     #[test]
     fn a_queue_property_the_runtime_cannot_honour_is_refused() {
         let text = "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties: {Name: b}\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n";
-        let err = wiring(&Template::from_yaml(text).unwrap())
+        let err = load(&Template::from_yaml(text).unwrap())
             .unwrap_err()
             .to_string();
         assert!(

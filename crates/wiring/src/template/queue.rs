@@ -3,9 +3,9 @@
 use serde_yaml_ng::Value;
 use std::time::Duration;
 
-use super::Resource;
 use super::error::TemplateError;
 use super::intrinsic::ResourceRef;
+use super::resource::Resource;
 use super::value::Context;
 
 pub(crate) const RESOURCE_TYPE: &str = "AWS::SQS::Queue";

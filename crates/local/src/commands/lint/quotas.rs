@@ -8,7 +8,7 @@ use std::fmt;
 
 use pattern::Pattern;
 
-use crate::template::EventRule;
+use wiring::template::EventRule;
 
 /// An event pattern's length, in characters of its JSON.
 pub const MAX_PATTERN_CHARS: usize = 2048;

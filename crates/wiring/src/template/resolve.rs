@@ -1,132 +1,11 @@
-//! The parts of `infra/template.yaml` the hybrid backend needs beyond the
-//! runtime's [`runtime::Wiring`]: each resource's raw properties (to
-//! provision them into an emulator) and which table each function's
-//! environment names. Intrinsics are resolved against the physical names
-//! of a stack ([`Resolver`]).
+//! Intrinsics resolved against the physical names of one stack (`!Ref`,
+//! `!GetAtt`, `!Sub`), for the hybrid backend's provisioner, which
+//! creates a template's resources from their raw properties.
 
 use serde_json::{Map, Value as Json};
-use serde_yaml_ng::{Mapping, Value};
-use std::collections::BTreeMap;
-use std::path::Path;
-use thiserror::Error;
+use serde_yaml_ng::Value;
 
-#[derive(Debug, Error)]
-pub enum TemplateError {
-    #[error("{path}: {reason}")]
-    Read { path: String, reason: String },
-    #[error("resource {resource}, property {property}: {reason}")]
-    Property {
-        resource: String,
-        property: String,
-        reason: String,
-    },
-}
-
-/// One resource of the template.
-#[derive(Debug, Clone)]
-pub struct Resource {
-    pub logical_id: String,
-    pub resource_type: String,
-    pub properties: Mapping,
-}
-
-#[derive(Debug, Clone)]
-pub struct StackTemplate {
-    pub resources: Vec<Resource>,
-    /// Parameter defaults.
-    pub parameters: BTreeMap<String, String>,
-}
-
-impl StackTemplate {
-    pub fn from_path(path: &Path) -> Result<Self, TemplateError> {
-        let read = |reason: String| TemplateError::Read {
-            path: path.display().to_string(),
-            reason,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| read(e.to_string()))?;
-        let doc: Value = serde_yaml_ng::from_str(&text).map_err(|e| read(e.to_string()))?;
-        let mut resources = Vec::new();
-        for (id, r) in doc
-            .get("Resources")
-            .and_then(Value::as_mapping)
-            .ok_or_else(|| read("no Resources section".into()))?
-        {
-            resources.push(Resource {
-                logical_id: id.as_str().unwrap_or_default().to_owned(),
-                resource_type: r
-                    .get("Type")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                properties: r
-                    .get("Properties")
-                    .and_then(Value::as_mapping)
-                    .cloned()
-                    .unwrap_or_default(),
-            });
-        }
-        let mut parameters = BTreeMap::new();
-        for (name, p) in doc
-            .get("Parameters")
-            .and_then(Value::as_mapping)
-            .into_iter()
-            .flatten()
-        {
-            if let (Some(name), Some(default)) = (name.as_str(), p.get("Default")) {
-                let text = match default {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    _ => continue,
-                };
-                parameters.insert(name.to_owned(), text);
-            }
-        }
-        Ok(Self {
-            resources,
-            parameters,
-        })
-    }
-
-    pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Resource> {
-        self.resources
-            .iter()
-            .filter(move |r| r.resource_type == resource_type)
-    }
-
-    /// The table a function environment variable (`ORDERS_TABLE: !Ref
-    /// OrdersTable`) names, as a logical id.
-    pub fn table_of_env(&self, variable: &str) -> Option<String> {
-        self.of_type("AWS::Serverless::Function").find_map(|f| {
-            let value = f
-                .properties
-                .get("Environment")?
-                .get("Variables")?
-                .get(variable)?;
-            match ref_target(value)? {
-                (id, None) => Some(id),
-                _ => None,
-            }
-        })
-    }
-
-    /// The table whose stream feeds the function building `binary`
-    /// (`Stream: !GetAtt OrdersTable.StreamArn`).
-    pub fn stream_table(&self) -> Option<String> {
-        self.of_type("AWS::Serverless::Function").find_map(|f| {
-            f.properties
-                .get("Events")?
-                .as_mapping()?
-                .values()
-                .find_map(|e| {
-                    (e.get("Type")?.as_str()? == "DynamoDB")
-                        .then(|| ref_target(e.get("Properties")?.get("Stream")?))
-                        .flatten()
-                        .map(|(id, _)| id)
-                })
-        })
-    }
-}
+use super::error::TemplateError;
 
 /// `!Ref X` → `(X, None)`; `!GetAtt X.Attr` → `(X, Some(Attr))`, in short or
 /// long form.
@@ -167,7 +46,7 @@ pub fn resolve(
     resolver: &dyn Resolver,
     at: (&str, &str),
 ) -> Result<Json, TemplateError> {
-    let fail = |reason: String| TemplateError::Property {
+    let fail = |reason: String| TemplateError::InvalidProperty {
         resource: at.0.to_owned(),
         property: at.1.to_owned(),
         reason,
@@ -277,18 +156,5 @@ mod tests {
         let bad: Value = serde_yaml_ng::from_str("!Ref Nope").unwrap();
         let err = resolve(&bad, &Fixed, ("X", "P")).unwrap_err().to_string();
         assert!(err.contains("resource X") && err.contains("Nope"), "{err}");
-    }
-
-    #[test]
-    fn the_project_template_names_each_services_table_and_the_stream_table() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");
-        let t = StackTemplate::from_path(&path).unwrap();
-        assert_eq!(
-            t.table_of_env("ORDERS_TABLE").as_deref(),
-            Some("OrdersTable")
-        );
-        assert_eq!(t.table_of_env("DLQ_TABLE").as_deref(), Some("DlqTable"));
-        assert_eq!(t.stream_table().as_deref(), Some("OrdersTable"));
-        assert_eq!(t.parameters["EventBusName"], "ordersaga");
     }
 }

@@ -1,21 +1,26 @@
-//! Reading a CloudFormation / SAM template.
+//! Reading a CloudFormation / SAM template: the one model of
+//! `infra/template.yaml` both backends read (the embedded backend's
+//! resources and functions, the hybrid backend's provisioning).
 //!
 //! The template is parsed with serde_yaml_ng, which keeps the short-form
 //! intrinsic tags (`!Ref X`, `!GetAtt X.Arn`, `!Sub ...`) as tagged values, so
-//! they can be told apart from plain strings. This module is the start of the
-//! local runtime's template loader: today it understands
-//! `AWS::Events::Rule`; queues, functions, routes and archives are meant to be
-//! added beside [`rule`] the same way, each reading its resource's properties
-//! and failing with an error that names the resource and property.
+//! they can be told apart from plain strings. Each resource type the saga
+//! reads has its module ([`rule`], [`queue`], [`function`], [`api`]), each
+//! reading its resource's properties and failing with an error that names
+//! the resource and property; [`resolve`] resolves intrinsics against a
+//! stack's physical names.
 
 mod api;
 mod error;
 mod function;
 mod intrinsic;
 mod queue;
+mod resolve;
+mod resource;
 mod rule;
 mod value;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_yaml_ng::{Mapping, Value};
@@ -25,19 +30,9 @@ pub use error::TemplateError;
 pub use function::{FunctionEvent, FunctionResource};
 pub use intrinsic::ResourceRef;
 pub use queue::QueueResource;
+pub use resolve::{Resolver, ref_target, resolve};
+pub use resource::Resource;
 pub use rule::{EventRule, RetryPolicy, RuleState, RuleTarget, TargetInput};
-
-/// One entry of the template's `Resources` section.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Resource {
-    pub logical_id: String,
-    pub resource_type: String,
-    /// The raw `Properties` mapping (empty when absent), intrinsics included.
-    pub properties: Mapping,
-    /// The resource's `Metadata` (empty when absent); SAM keeps a Rust
-    /// function's `BuildProperties.Binary` there.
-    pub metadata: Mapping,
-}
 
 /// A parsed template: its resources, in the order they were written.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +120,59 @@ impl Template {
         }
     }
 
+    /// Every parameter's `Default` that is a string, number or boolean, as
+    /// text.
+    pub fn parameter_defaults(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (name, p) in &self.parameters {
+            let text = match p.get("Default") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Bool(b)) => b.to_string(),
+                _ => continue,
+            };
+            if let Some(name) = name.as_str() {
+                out.insert(name.to_owned(), text);
+            }
+        }
+        out
+    }
+
+    /// The table a function environment variable (`ORDERS_TABLE: !Ref
+    /// OrdersTable`) names, as a logical id.
+    pub fn table_of_env(&self, variable: &str) -> Option<String> {
+        self.resources_of_type(function::RESOURCE_TYPE)
+            .find_map(|f| {
+                let value = f
+                    .properties
+                    .get("Environment")?
+                    .get("Variables")?
+                    .get(variable)?;
+                match ref_target(value)? {
+                    (id, None) => Some(id),
+                    _ => None,
+                }
+            })
+    }
+
+    /// The table whose stream feeds a function (`Stream: !GetAtt
+    /// OrdersTable.StreamArn`), as a logical id.
+    pub fn stream_table(&self) -> Option<String> {
+        self.resources_of_type(function::RESOURCE_TYPE)
+            .find_map(|f| {
+                f.properties
+                    .get("Events")?
+                    .as_mapping()?
+                    .values()
+                    .find_map(|e| {
+                        (e.get("Type")?.as_str()? == "DynamoDB")
+                            .then(|| ref_target(e.get("Properties")?.get("Stream")?))
+                            .flatten()
+                            .map(|(id, _)| id)
+                    })
+            })
+    }
+
     /// Every `AWS::Events::Rule`, in template order.
     pub fn event_rules(&self) -> Result<Vec<EventRule>, TemplateError> {
         self.resources_of_type(rule::RESOURCE_TYPE)
@@ -133,43 +181,20 @@ impl Template {
     }
 }
 
-impl Resource {
-    fn from_yaml(id: &Value, body: &Value) -> Result<Self, TemplateError> {
-        let logical_id = id
-            .as_str()
-            .ok_or_else(|| TemplateError::Yaml(format!("resource id {id:?} is not a string")))?
-            .to_owned();
-        let invalid = |reason: &str| TemplateError::InvalidProperty {
-            resource: logical_id.clone(),
-            property: "Type".to_owned(),
-            reason: reason.to_owned(),
-        };
-        let resource_type = body
-            .get("Type")
-            .ok_or_else(|| invalid("missing"))?
-            .as_str()
-            .ok_or_else(|| invalid("must be a string"))?
-            .to_owned();
-        let properties = match body.get("Properties") {
-            None => Mapping::new(),
-            Some(Value::Mapping(map)) => map.clone(),
-            Some(_) => {
-                return Err(TemplateError::InvalidProperty {
-                    resource: logical_id,
-                    property: "Properties".to_owned(),
-                    reason: "must be a mapping".to_owned(),
-                });
-            }
-        };
-        let metadata = match body.get("Metadata") {
-            Some(Value::Mapping(map)) => map.clone(),
-            _ => Mapping::new(),
-        };
-        Ok(Self {
-            logical_id,
-            resource_type,
-            properties,
-            metadata,
-        })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_template_names_each_services_table_and_the_stream_table() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");
+        let t = Template::from_path(&path).unwrap();
+        assert_eq!(
+            t.table_of_env("ORDERS_TABLE").as_deref(),
+            Some("OrdersTable")
+        );
+        assert_eq!(t.table_of_env("DLQ_TABLE").as_deref(), Some("DlqTable"));
+        assert_eq!(t.stream_table().as_deref(), Some("OrdersTable"));
+        assert_eq!(t.parameter_defaults()["EventBusName"], "ordersaga");
     }
 }

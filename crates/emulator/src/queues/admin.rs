@@ -3,8 +3,8 @@
 //! messages back (`StartMessageMoveTask`).
 
 use super::{Queues, attributes_json, parse_attributes};
-use crate::now_ms;
-use crate::wiring::QueueSpec;
+use crate::clock::now_ms;
+use crate::spec::QueueSpec;
 use platform::StoreError;
 use platform::sqlite::CachedStatements;
 use rusqlite::params;
@@ -15,6 +15,19 @@ use std::time::Duration;
 /// (its last error, its receive count, its source queue); a move back
 /// takes them off again.
 pub const MOVED_ATTRIBUTES: [&str; 3] = ["ErrorMessage", "Attempts", "DeadLetterSourceQueue"];
+
+const COUNTS: &str = "SELECT COALESCE(SUM(visible_at <= ?2), 0),
+            COALESCE(SUM(visible_at > ?2 AND receive_count > 0), 0),
+            COALESCE(SUM(visible_at > ?2 AND receive_count = 0), 0)
+     FROM queue_messages WHERE queue = ?1";
+const CHANGE_VISIBILITY: &str = "UPDATE queue_messages SET visible_at = ?4
+     WHERE queue = ?1 AND id = ?2 AND receive_count > 0 AND visible_at > ?3";
+const PURGE: &str = "DELETE FROM queue_messages WHERE queue = ?1";
+const OLDEST: &str =
+    "SELECT id, attributes FROM queue_messages WHERE queue = ?1 ORDER BY sent_at LIMIT ?2";
+const MOVE: &str = "UPDATE queue_messages
+     SET queue = ?3, attributes = ?4, visible_at = ?5, receive_count = 0, last_error = NULL
+     WHERE queue = ?1 AND id = ?2";
 
 /// A queue's messages by state, as `GetQueueAttributes` reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,20 +58,13 @@ impl Queues {
     pub fn counts(&self, queue: &str) -> Result<Counts, StoreError> {
         let now = now_ms();
         self.db.transaction(|tx| {
-            Ok(tx.query_row_cached(
-                "SELECT COALESCE(SUM(visible_at <= ?2), 0),
-                        COALESCE(SUM(visible_at > ?2 AND receive_count > 0), 0),
-                        COALESCE(SUM(visible_at > ?2 AND receive_count = 0), 0)
-                 FROM queue_messages WHERE queue = ?1",
-                params![queue, now],
-                |r| {
-                    Ok(Counts {
-                        visible: r.get(0)?,
-                        in_flight: r.get(1)?,
-                        delayed: r.get(2)?,
-                    })
-                },
-            )?)
+            Ok(tx.query_row_cached(COUNTS, params![queue, now], |r| {
+                Ok(Counts {
+                    visible: r.get(0)?,
+                    in_flight: r.get(1)?,
+                    delayed: r.get(2)?,
+                })
+            })?)
         })
     }
 
@@ -76,11 +82,9 @@ impl Queues {
         let changed = self
             .db
             .transaction_async(|tx| {
-                Ok::<_, StoreError>(tx.execute_cached(
-                    "UPDATE queue_messages SET visible_at = ?4
-                     WHERE queue = ?1 AND id = ?2 AND receive_count > 0 AND visible_at > ?3",
-                    params![queue, id, now, at],
-                )?)
+                Ok::<_, StoreError>(
+                    tx.execute_cached(CHANGE_VISIBILITY, params![queue, id, now, at])?,
+                )
             })
             .await?;
         self.wake([queue]);
@@ -91,12 +95,7 @@ impl Queues {
     pub async fn purge(&self, queue: &str) -> Result<usize, StoreError> {
         let n = self
             .db
-            .transaction_async(|tx| {
-                Ok::<_, StoreError>(tx.execute_cached(
-                    "DELETE FROM queue_messages WHERE queue = ?1",
-                    params![queue],
-                )?)
-            })
+            .transaction_async(|tx| Ok::<_, StoreError>(tx.execute_cached(PURGE, params![queue])?))
             .await?;
         self.activity.notify_waiters();
         Ok(n)
@@ -120,9 +119,7 @@ impl Queues {
             .db
             .transaction_async(|tx| {
                 let rows: Vec<(String, String)> = {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT id, attributes FROM queue_messages WHERE queue = ?1 ORDER BY sent_at LIMIT ?2",
-                    )?;
+                    let mut stmt = tx.prepare_cached(OLDEST)?;
                     stmt.query_map(params![from, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<Result<_, _>>()?
                 };
@@ -139,11 +136,8 @@ impl Queues {
                     for key in MOVED_ATTRIBUTES {
                         attributes.remove(key);
                     }
-                    tx.execute_cached(
-                        "UPDATE queue_messages SET queue = ?3, attributes = ?4, visible_at = ?5,
-                             receive_count = 0, last_error = NULL WHERE queue = ?1 AND id = ?2",
-                        params![from, id, dest, attributes_json(&attributes), now],
-                    )?;
+                    let attributes = attributes_json(&attributes);
+                    tx.execute_cached(MOVE, params![from, id, dest, attributes, now])?;
                     touched.push(dest);
                     moved += 1;
                 }

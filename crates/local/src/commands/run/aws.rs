@@ -4,72 +4,13 @@
 //! `describe-stack-resources` JSON, or from provisioning the template into
 //! an emulator first.
 
-use super::run::RunArgs;
-use super::saga_env;
+use super::args::RunArgs;
+use crate::saga_env;
 use anyhow::Context;
-use clap::{Args, ValueEnum};
 use hybrid::provision::ProvisionError;
-use hybrid::{HybridRuntime, Provisioner, StackNames, StackTemplate};
-use std::path::PathBuf;
+use hybrid::{HybridRuntime, Provisioner, StackNames};
 use std::time::Instant;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Backend {
-    /// Everything in one SQLite file on this machine.
-    #[default]
-    Embedded,
-    /// Bus, rules, queues and tables in AWS (or an emulator); handlers here.
-    Aws,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct AwsArgs {
-    /// Where the saga's resources live.
-    #[arg(long, value_enum, default_value_t = Backend::Embedded)]
-    pub backend: Backend,
-    /// The AWS endpoint (moto, LocalStack); default: AWS itself, or
-    /// AWS_ENDPOINT_URL.
-    #[arg(long)]
-    pub endpoint: Option<String>,
-    /// The deployed stack's resources: the JSON of `aws cloudformation
-    /// describe-stack-resources --stack-name <stack>`.
-    #[arg(long, conflicts_with = "provision")]
-    pub stack_resources: Option<PathBuf>,
-    /// Create the template's tables, queues, bus, archive and rules in the
-    /// endpoint first, named `<PREFIX><LogicalId>` (emulators only).
-    #[arg(long, value_name = "PREFIX", num_args = 0..=1, default_missing_value = "ordersaga-")]
-    pub provision: Option<String>,
-    /// The endpoint is moto: work around its quirks (events delivered to
-    /// SQS without their `account`).
-    #[arg(long)]
-    pub moto: bool,
-    /// Write the physical names used to this file (the describe-stack-resources
-    /// shape), e.g. to run again with --stack-resources.
-    #[arg(long)]
-    pub write_stack_resources: Option<PathBuf>,
-}
-
-impl AwsArgs {
-    /// The AWS options mean nothing to the embedded backend: say so rather
-    /// than ignore them.
-    pub fn only_with_aws(&self) -> anyhow::Result<()> {
-        let given = [
-            ("--endpoint", self.endpoint.is_some()),
-            ("--stack-resources", self.stack_resources.is_some()),
-            ("--provision", self.provision.is_some()),
-            (
-                "--write-stack-resources",
-                self.write_stack_resources.is_some(),
-            ),
-        ];
-        match given.iter().find(|(_, set)| *set) {
-            Some((flag, _)) if self.backend == Backend::Embedded => {
-                anyhow::bail!("{flag} needs --backend aws")
-            }
-            _ => Ok(()),
-        }
-    }
-}
+use wiring::template::Template;
 
 pub async fn sdk_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
@@ -86,8 +27,10 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         "fault injection (--fail-rate, --duplicate-rate, --crash-rate, --delay) needs the embedded backend"
     );
     let aws = &args.aws;
-    let wiring = saga_env::wiring(&args.saga)?;
-    let template = StackTemplate::from_path(&args.saga.template)?;
+    // The whole template is checked as the embedded backend reads it, so
+    // both backends refuse the same templates.
+    let wiring = saga_env::load(&args.saga)?.wiring;
+    let template = Template::from_path(&args.saga.template)?;
     let config = sdk_config(aws.endpoint.as_deref()).await;
     let (names, fresh) = match (&aws.stack_resources, &aws.provision) {
         (Some(path), _) => (StackNames::from_path(path)?, false),
@@ -135,7 +78,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         ready_ms = started.elapsed().as_millis() as u64,
         "serving http://{addr} over AWS resources (POST /orders, GET /orders/{{id}}); Ctrl-C stops"
     );
-    super::run::shutdown_signal().await;
+    saga_env::shutdown_signal().await;
     tracing::info!("stopping: messages not yet received stay on their queues");
     runtime.shutdown().await;
     Ok(())

@@ -1,9 +1,10 @@
 //! What the runtime commands share: the template, the database, logging,
-//! the catalogue.
+//! the catalogue, the stop signal.
 
 use anyhow::Context;
 use clap::Args;
-use runtime::{Faults, Options, Runtime, Wiring};
+use emulator::Faults;
+use runtime::{Options, Runtime, Saga};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -78,18 +79,19 @@ pub fn init_logs(default: &str) {
         .try_init();
 }
 
-pub fn wiring(args: &SagaArgs) -> anyhow::Result<Wiring> {
-    let template = crate::template::Template::from_path(&args.template)?;
-    crate::wiring::wiring(&template).with_context(|| format!("wiring {}", args.template.display()))
+/// The template, read as the embedded backend runs it.
+pub fn load(args: &SagaArgs) -> anyhow::Result<Saga> {
+    let template = wiring::template::Template::from_path(&args.template)?;
+    runtime::load(&template).with_context(|| format!("wiring {}", args.template.display()))
 }
 
 pub async fn start(args: &SagaArgs, options: Options) -> anyhow::Result<Runtime> {
-    let wiring = wiring(args)?;
+    let saga = load(args)?;
     let options = Options {
         database: Some(args.db.clone()),
         ..options
     };
-    Runtime::start(wiring, options)
+    Runtime::start(saga, options)
         .await
         .with_context(|| format!("starting the saga on {}", args.db.display()))
 }
@@ -131,4 +133,26 @@ pub async fn seed_catalogue(runtime: &Runtime) -> anyhow::Result<Option<usize>> 
     Ok(Some(
         inventory::catalogue::load(&runtime.services.inventory, &items).await?,
     ))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
 }

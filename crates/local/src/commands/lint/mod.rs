@@ -13,17 +13,19 @@
 //! so content filters are judged on real event shapes, not on the pattern's
 //! text.
 
-use crate::template::{RuleState, Template, TemplateError};
+mod quotas;
+
 use anyhow::Context;
 use clap::Args;
 use events::{BusEvent, EventKind};
 use pattern::Pattern;
-use runtime::ConsumerSpec;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use thiserror::Error;
+use wiring::ConsumerSpec;
+use wiring::template::{RuleState, Template, TemplateError};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -80,7 +82,7 @@ pub struct Rule {
 
 /// Every `AWS::Events::Rule` of the template, with the queues the local
 /// wiring gives it.
-pub fn rules(template: &Template, wiring: &runtime::Wiring) -> Result<Vec<Rule>, LintError> {
+pub fn rules(template: &Template, saga: &runtime::Saga) -> Result<Vec<Rule>, LintError> {
     let mut out = Vec::new();
     for rule in template.event_rules()? {
         let invalid = |reason: String| TemplateError::InvalidProperty {
@@ -93,7 +95,8 @@ pub fn rules(template: &Template, wiring: &runtime::Wiring) -> Result<Vec<Rule>,
             .as_ref()
             .ok_or_else(|| invalid("is required".into()))?;
         let pattern = Pattern::from_value(pattern).map_err(|e| invalid(e.to_string()))?;
-        let queues = wiring
+        let queues = saga
+            .resources
             .rules
             .iter()
             .filter(|r| r.name == rule.logical_id)
@@ -249,15 +252,15 @@ pub fn check(rules: &[Rule], consumers: &[ConsumerSpec], examples: &[Example]) -
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let template = Template::from_path(&args.template)?;
-    let wiring = crate::wiring::wiring(&template)
-        .with_context(|| format!("wiring {}", args.template.display()))?;
+    let saga =
+        runtime::load(&template).with_context(|| format!("wiring {}", args.template.display()))?;
     let examples = load_examples(&args.schema.join("examples"))?;
-    let rules = rules(&template, &wiring)?;
-    let gaps = check(&rules, &wiring.consumers, &examples);
+    let rules = rules(&template, &saga)?;
+    let gaps = check(&rules, &saga.wiring.consumers, &examples);
     for gap in &gaps {
         writeln!(out, "gap: {gap}")?;
     }
-    let over_quota = super::lint_quotas::check(&template.event_rules()?);
+    let over_quota = quotas::check(&template.event_rules()?);
     for finding in &over_quota {
         writeln!(out, "quota: {finding}")?;
     }
@@ -266,7 +269,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         "{}: {} rules, {} queue event sources, {} event types, {} examples: {}",
         args.template.display(),
         rules.len(),
-        wiring.consumers.len(),
+        saga.wiring.consumers.len(),
         EventKind::ALL.len(),
         examples.len(),
         match (gaps.len(), over_quota.len()) {
@@ -292,10 +295,10 @@ mod tests {
 
     fn project() -> (Vec<Rule>, Vec<ConsumerSpec>, Vec<Example>) {
         let template = Template::from_path(&root().join("infra/template.yaml")).unwrap();
-        let wiring = crate::wiring::wiring(&template).unwrap();
+        let saga = runtime::load(&template).unwrap();
         (
-            rules(&template, &wiring).unwrap(),
-            wiring.consumers,
+            rules(&template, &saga).unwrap(),
+            saga.wiring.consumers,
             load_examples(&root().join("events-schema/examples")).unwrap(),
         )
     }

@@ -7,8 +7,8 @@
 
 use serde_yaml_ng::{Mapping, Value};
 
-use super::Resource;
 use super::error::TemplateError;
+use super::resource::Resource;
 use super::value::Context;
 
 pub(crate) const RESOURCE_TYPE: &str = "AWS::Serverless::HttpApi";

@@ -4,9 +4,9 @@
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
 
-use super::Resource;
 use super::error::TemplateError;
 use super::intrinsic::ResourceRef;
+use super::resource::Resource;
 use super::value::Context;
 
 pub(crate) const RESOURCE_TYPE: &str = "AWS::Serverless::Function";

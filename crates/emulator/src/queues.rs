@@ -5,13 +5,14 @@
 //! Every change is a committed transaction: a message is never lost, and a
 //! message in flight when the process dies is received again after restart.
 
-use crate::now_ms;
-use crate::wiring::QueueSpec;
-use platform::StoreError;
+use crate::clock::now_ms;
+use crate::spec::QueueSpec;
 use platform::sqlite::{CachedStatements, Db};
+use platform::{Retryable, StoreError};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 use std::sync::Arc;
+use thiserror::Error;
 use tokio::sync::Notify;
 
 const SCHEMA: &str = "
@@ -55,12 +56,52 @@ pub(crate) enum Body<'a> {
 }
 
 /// The columns a receive and a peek read; the body is read wherever it is
-/// stored.
+/// stored (the archive table is [`crate::archive`]'s).
 macro_rules! select_messages {
     () => {
         "SELECT m.id, COALESCE((SELECT event FROM bus_archive WHERE seq = m.archive_seq), m.body),
                 m.attributes, m.receive_count, m.sent_at, m.last_error FROM queue_messages m"
     };
+}
+
+const COLUMNS: &str = "SELECT name FROM pragma_table_info('queue_messages')";
+const ADD_ARCHIVE_SEQ: &str = "ALTER TABLE queue_messages ADD COLUMN archive_seq INTEGER";
+const SEND: &str = "INSERT INTO queue_messages
+     (queue, id, body, archive_seq, attributes, sent_at, visible_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const RECEIVE: &str = concat!(
+    select_messages!(),
+    " WHERE m.queue = ?1 AND m.visible_at <= ?2 ORDER BY m.visible_at, m.sent_at LIMIT ?3"
+);
+const MOVE_TO_DLQ: &str = "UPDATE queue_messages
+     SET queue = ?3, attributes = ?4, visible_at = ?5, receive_count = 0, last_error = NULL
+     WHERE queue = ?1 AND id = ?2";
+const MARK_RECEIVED: &str = "UPDATE queue_messages
+     SET receive_count = receive_count + 1, visible_at = ?3
+     WHERE queue = ?1 AND id = ?2";
+const DELETE: &str = "DELETE FROM queue_messages WHERE queue = ?1 AND id = ?2";
+const RETRY_LATER: &str = "UPDATE queue_messages SET visible_at = ?3, last_error = ?4
+     WHERE queue = ?1 AND id = ?2";
+const RECOVER_IN_FLIGHT: &str = "UPDATE queue_messages SET visible_at = ?1
+     WHERE visible_at > ?1 AND receive_count > 0";
+const NEXT_VISIBLE: &str = "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ?1";
+const DEPTHS: &str = "SELECT queue, COUNT(*) FROM queue_messages GROUP BY queue";
+const PEEK: &str = concat!(select_messages!(), " WHERE m.queue = ?1 ORDER BY m.sent_at");
+
+/// What a queue operation fails with.
+#[derive(Debug, Error)]
+pub enum QueueError {
+    /// A queue the resources do not define: the caller's mistake.
+    #[error("no queue {0}")]
+    NoQueue(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Retryable for QueueError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, QueueError::Store(e) if e.is_retryable())
+    }
 }
 
 mod admin;
@@ -98,16 +139,16 @@ type Row = (String, String, String, u32, i64, Option<String>);
 
 impl Queues {
     pub fn new(db: Db, specs: &[QueueSpec]) -> Result<Self, StoreError> {
-        db.migrate(crate::bus::ARCHIVE_TABLE)?;
+        db.migrate(crate::archive::TABLE)?;
         db.migrate(SCHEMA)?;
         // A database from before `archive_seq` existed.
         let columns: Vec<String> = db.transaction(|tx| {
-            let mut stmt = tx.prepare("SELECT name FROM pragma_table_info('queue_messages')")?;
+            let mut stmt = tx.prepare(COLUMNS)?;
             let names = stmt.query_map([], |r| r.get(0))?;
             Ok::<_, StoreError>(names.collect::<Result<_, _>>()?)
         })?;
         if !columns.iter().any(|c| c == "archive_seq") {
-            db.migrate("ALTER TABLE queue_messages ADD COLUMN archive_seq INTEGER")?;
+            db.migrate(ADD_ARCHIVE_SEQ)?;
         }
         Ok(Self {
             db,
@@ -122,6 +163,12 @@ impl Queues {
 
     pub fn spec(&self, queue: &str) -> Option<&QueueSpec> {
         self.specs.get(queue)
+    }
+
+    fn known(&self, queue: &str) -> Result<&QueueSpec, QueueError> {
+        self.specs
+            .get(queue)
+            .ok_or_else(|| QueueError::NoQueue(queue.to_owned()))
     }
 
     pub(crate) fn notifier(&self, queue: &str) -> Option<Arc<Notify>> {
@@ -142,14 +189,12 @@ impl Queues {
     }
 
     /// Sends one message, like `SendMessage`.
-    pub fn send(&self, queue: &str, body: &str) -> Result<String, StoreError> {
-        if !self.specs.contains_key(queue) {
-            return Err(StoreError::Corrupt(format!("no queue {queue}")));
-        }
+    pub fn send(&self, queue: &str, body: &str) -> Result<String, QueueError> {
+        self.known(queue)?;
         let id = message_id();
-        self.db.transaction(|tx| {
-            Self::send_in(tx, queue, &id, Body::Inline(body), &HashMap::new(), 0)
-        })?;
+        self.db
+            .transaction(|tx| Self::send_in(tx, queue, &id, Body::Inline(body), &HashMap::new(), 0))
+            .map_err(QueueError::Store)?;
         self.wake([queue]);
         Ok(id)
     }
@@ -160,10 +205,8 @@ impl Queues {
         &self,
         queue: &str,
         messages: &[NewMessage],
-    ) -> Result<Vec<String>, StoreError> {
-        if !self.specs.contains_key(queue) {
-            return Err(StoreError::Corrupt(format!("no queue {queue}")));
-        }
+    ) -> Result<Vec<String>, QueueError> {
+        self.known(queue)?;
         let ids: Vec<String> = messages.iter().map(|_| message_id()).collect();
         self.db
             .transaction_async(|tx| {
@@ -193,9 +236,11 @@ impl Queues {
             Body::Inline(text) => (text, None),
             Body::Archived(seq) => ("", Some(seq)),
         };
+        let visible_at = now.saturating_add(delay_ms);
+        let attributes = attributes_json(attributes);
         tx.execute_cached(
-            "INSERT INTO queue_messages (queue, id, body, archive_seq, attributes, sent_at, visible_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![queue, id, body, archive_seq, attributes_json(attributes), now, now.saturating_add(delay_ms)],
+            SEND,
+            params![queue, id, body, archive_seq, attributes, now, visible_at],
         )?;
         Ok(())
     }
@@ -204,7 +249,7 @@ impl Queues {
     /// queue's visibility timeout. A message already received
     /// `maxReceiveCount` times moves to the DLQ instead, carrying its last
     /// error and receive count as attributes.
-    pub async fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, StoreError> {
+    pub async fn receive(&self, queue: &str, max: usize) -> Result<Vec<QueueMessage>, QueueError> {
         self.receive_for(queue, max, None).await
     }
 
@@ -215,62 +260,74 @@ impl Queues {
         queue: &str,
         max: usize,
         visibility: Option<std::time::Duration>,
-    ) -> Result<Vec<QueueMessage>, StoreError> {
-        let spec = self
-            .specs
-            .get(queue)
-            .ok_or_else(|| StoreError::Corrupt(format!("no queue {queue}")))?;
+    ) -> Result<Vec<QueueMessage>, QueueError> {
+        let spec = self.known(queue)?;
         let now = now_ms();
         let visibility = visibility.unwrap_or(spec.visibility_timeout);
         let visibility = i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX / 4);
-        let mut moved_to = None;
-        let received = self.db.transaction_async(|tx| {
-            let rows: Vec<Row> = {
-                let mut stmt = tx.prepare_cached(concat!(
-                    select_messages!(),
-                    " WHERE m.queue = ?1 AND m.visible_at <= ?2 ORDER BY m.visible_at, m.sent_at LIMIT ?3"
-                ))?;
-                stmt.query_map(params![queue, now, max as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                })?
-                .collect::<Result<_, _>>()?
-            };
-            let mut out = Vec::with_capacity(rows.len());
-            for (id, body, attributes, count, sent_at, last_error) in rows {
-                let mut attributes = parse_attributes(&attributes);
-                if let Some(redrive) = spec.redrive.as_ref().filter(|r| count >= r.max_receive_count) {
-                    attributes.insert("ErrorMessage".into(), last_error.unwrap_or_else(|| "unknown".into()));
-                    attributes.insert("Attempts".into(), count.to_string());
-                    attributes.insert("DeadLetterSourceQueue".into(), queue.to_owned());
-                    tx.execute_cached(
-                        "UPDATE queue_messages SET queue = ?3, attributes = ?4, visible_at = ?5, receive_count = 0,
-                             last_error = NULL WHERE queue = ?1 AND id = ?2",
-                        params![queue, id, redrive.dead_letter_queue, attributes_json(&attributes), now],
-                    )?;
-                    tracing::warn!(queue, message_id = %id, receives = count, dlq = %redrive.dead_letter_queue, "moved to the dead-letter queue");
-                    moved_to = Some(redrive.dead_letter_queue.clone());
-                    continue;
-                }
-                tx.execute_cached(
-                    "UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?3
-                     WHERE queue = ?1 AND id = ?2",
-                    params![queue, id, now.saturating_add(visibility)],
-                )?;
-                out.push(QueueMessage {
-                    queue: queue.to_owned(),
-                    id,
-                    body,
-                    attributes,
-                    receive_count: count + 1,
-                    sent_at,
-                });
-            }
-            Ok::<_, StoreError>(out)
-        }).await?;
+        let (received, moved_to) = self
+            .db
+            .transaction_async(|tx| Self::receive_in(tx, spec, max, now, visibility))
+            .await?;
         if let Some(dlq) = moved_to {
             self.wake([dlq.as_str()]);
         }
         Ok(received)
+    }
+
+    /// [`Queues::receive_for`] in the caller's unit: the received messages,
+    /// and the DLQ that got a message, if one did.
+    fn receive_in(
+        tx: &Connection,
+        spec: &QueueSpec,
+        max: usize,
+        now: i64,
+        visibility: i64,
+    ) -> Result<(Vec<QueueMessage>, Option<String>), StoreError> {
+        let queue = spec.name.as_str();
+        let rows: Vec<Row> = {
+            let mut stmt = tx.prepare_cached(RECEIVE)?;
+            stmt.query_map(params![queue, now, max as i64], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?
+        };
+        let mut moved_to = None;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, body, attributes, count, sent_at, last_error) in rows {
+            let mut attributes = parse_attributes(&attributes);
+            let redrive = spec.redrive.as_ref();
+            if let Some(redrive) = redrive.filter(|r| count >= r.max_receive_count) {
+                let error = last_error.unwrap_or_else(|| "unknown".into());
+                attributes.insert("ErrorMessage".into(), error);
+                attributes.insert("Attempts".into(), count.to_string());
+                attributes.insert("DeadLetterSourceQueue".into(), queue.to_owned());
+                let attributes = attributes_json(&attributes);
+                let dlq = &redrive.dead_letter_queue;
+                tx.execute_cached(MOVE_TO_DLQ, params![queue, id, dlq, attributes, now])?;
+                tracing::warn!(queue, message_id = %id, receives = count, %dlq, "moved to the DLQ");
+                moved_to = Some(dlq.clone());
+                continue;
+            }
+            let visible_at = now.saturating_add(visibility);
+            tx.execute_cached(MARK_RECEIVED, params![queue, id, visible_at])?;
+            out.push(QueueMessage {
+                queue: queue.to_owned(),
+                id,
+                body,
+                attributes,
+                receive_count: count + 1,
+                sent_at,
+            });
+        }
+        Ok((out, moved_to))
     }
 
     /// Deletes handled messages.
@@ -280,8 +337,7 @@ impl Queues {
         }
         self.db
             .transaction_async(|tx| {
-                let mut stmt =
-                    tx.prepare_cached("DELETE FROM queue_messages WHERE queue = ?1 AND id = ?2")?;
+                let mut stmt = tx.prepare_cached(DELETE)?;
                 for id in ids {
                     stmt.execute(params![queue, id])?;
                 }
@@ -301,14 +357,15 @@ impl Queues {
         delay_ms: i64,
     ) -> Result<(), StoreError> {
         let at = now_ms().saturating_add(delay_ms);
-        self.db.transaction_async(|tx| {
-            let mut stmt =
-                tx.prepare_cached("UPDATE queue_messages SET visible_at = ?3, last_error = ?4 WHERE queue = ?1 AND id = ?2")?;
-            for (id, error) in failed {
-                stmt.execute(params![queue, id, at, error])?;
-            }
-            Ok::<_, StoreError>(())
-        }).await?;
+        self.db
+            .transaction_async(|tx| {
+                let mut stmt = tx.prepare_cached(RETRY_LATER)?;
+                for (id, error) in failed {
+                    stmt.execute(params![queue, id, at, error])?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await?;
         self.activity.notify_waiters();
         Ok(())
     }
@@ -317,23 +374,15 @@ impl Queues {
     /// again at once: no one else can be holding them.
     pub fn recover_in_flight(&self) -> Result<usize, StoreError> {
         let now = now_ms();
-        self.db.transaction(|tx| {
-            Ok(tx.execute_cached(
-                "UPDATE queue_messages SET visible_at = ?1 WHERE visible_at > ?1 AND receive_count > 0",
-                params![now],
-            )?)
-        })
+        self.db
+            .transaction(|tx| Ok(tx.execute_cached(RECOVER_IN_FLIGHT, params![now])?))
     }
 
     /// When the next message of `queue` becomes visible, if it has any.
     pub async fn next_visible_at(&self, queue: &str) -> Result<Option<i64>, StoreError> {
         self.db
             .transaction_async(|tx| {
-                Ok(tx.query_row_cached(
-                    "SELECT MIN(visible_at) FROM queue_messages WHERE queue = ?1",
-                    params![queue],
-                    |r| r.get(0),
-                )?)
+                Ok(tx.query_row_cached(NEXT_VISIBLE, params![queue], |r| r.get(0))?)
             })
             .await
     }
@@ -341,8 +390,7 @@ impl Queues {
     /// Messages per queue, for `saga dlq list`, the idle check and reports.
     pub fn depths(&self) -> Result<HashMap<String, i64>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt =
-                tx.prepare_cached("SELECT queue, COUNT(*) FROM queue_messages GROUP BY queue")?;
+            let mut stmt = tx.prepare_cached(DEPTHS)?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -351,10 +399,7 @@ impl Queues {
     /// Every message of a queue, oldest first, without receiving it.
     pub fn peek(&self, queue: &str) -> Result<Vec<QueueMessage>, StoreError> {
         self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached(concat!(
-                select_messages!(),
-                " WHERE m.queue = ?1 ORDER BY m.sent_at"
-            ))?;
+            let mut stmt = tx.prepare_cached(PEEK)?;
             let rows = stmt.query_map(params![queue], |r| {
                 Ok(QueueMessage {
                     queue: queue.to_owned(),

@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow, bail};
 use pattern::{Matcher, MatcherBuilder, Pattern};
 use serde_json::Value;
 
-use crate::template::{RuleState, Template};
+use wiring::template::{RuleState, Template};
 
 /// A rule to route with, and where it delivers.
 #[derive(Debug, Clone)]

@@ -2,51 +2,17 @@
 //! of the bus independently (one event can reach several queues) and puts a
 //! copy on each matching target's queue, all in one SQLite transaction.
 
+use crate::archive::{self, ArchivedEvent, ReplayFilter};
 use crate::queues::{Body, Queues};
+use crate::spec::RuleSpec;
 use crate::transform::InputSpec;
-use crate::wiring::RuleSpec;
 use chrono::{DateTime, SecondsFormat, Utc};
-use events::OutgoingEvent;
 use pattern::{MatchScratch, Matcher, MatcherBuilder};
 use platform::sqlite::Db;
-use platform::{EventPublisher, PublishError, StoreError};
-use rusqlite::params;
+use platform::{Retryable, StoreError};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
-
-/// The archive, which the queues also read: a message whose target takes
-/// the event as it is keeps only a reference to its archived copy.
-pub(crate) const ARCHIVE_TABLE: &str = "
-CREATE TABLE IF NOT EXISTS bus_archive (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL,
-    time TEXT NOT NULL,
-    source TEXT NOT NULL,
-    detail_type TEXT NOT NULL,
-    correlation_id TEXT,
-    event TEXT NOT NULL
-);
-";
-
-const SCHEMA: &str = "
-CREATE INDEX IF NOT EXISTS bus_archive_time ON bus_archive (time);
--- No index on correlation_id: `saga trace` reads an order's events by a
--- scan (`archived` cannot use one anyway), and each event's insert into an
--- index keyed by a random order id cost a write of a random page at every
--- group commit. `seq` is a plain rowid, not AUTOINCREMENT: archived events
--- are never deleted, so a rowid is never reused, and each insert no longer
--- updates sqlite_sequence as well.
-DROP INDEX IF EXISTS bus_archive_correlation;
-";
-
-/// During a replay, the archive is looked up by the saga's event id (see
-/// [`LocalBus::put_unpublished_async`]); the index exists only while a
-/// replay runs, so placements and deliveries never pay for its upkeep.
-const REPLAY_INDEX: &str = "CREATE INDEX IF NOT EXISTS bus_archive_event_id ON bus_archive (json_extract(event, '$.detail.metadata.eventId'))";
-const DROP_REPLAY_INDEX: &str = "DROP INDEX IF EXISTS bus_archive_event_id";
-const IS_ARCHIVED: &str =
-    "SELECT 1 FROM bus_archive WHERE json_extract(event, '$.detail.metadata.eventId') = ?1 LIMIT 1";
 
 /// The message attribute marking a copy of a replayed event.
 pub const REPLAY_ATTRIBUTE: &str = "ReplayName";
@@ -59,30 +25,40 @@ pub const REGION: &str = "local";
 pub enum BusError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("event {0} does not match its own bus's event format: {1}")]
-    Unmatchable(String, String),
+    /// A PutEvents entry whose `Detail` is not a JSON object's text.
+    #[error("entry {index}: Detail is not valid JSON")]
+    Detail {
+        index: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An event the bus's own matcher could not read after it passed
+    /// validation: a bug of the pattern crate, never the sender's.
+    #[error("the event could not be matched against the bus's rules")]
+    Matching(#[source] pattern::EventError),
+    #[error("no rule named {0} on this bus")]
+    NoRule(String),
     /// Refused by the check every event from outside goes through (the
     /// pattern crate's, the same as `saga test-event-pattern`'s).
     #[error("event refused by the bus: {0}")]
     Refused(#[from] pattern::InvalidEvent),
 }
 
-/// One archived event, as it was put on the bus.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArchivedEvent {
-    pub seq: i64,
-    pub time: DateTime<Utc>,
-    pub event: serde_json::Value,
+impl Retryable for BusError {
+    /// Only the database may do better next time; an event the bus
+    /// refuses is refused again.
+    fn is_retryable(&self) -> bool {
+        matches!(self, BusError::Store(e) if e.is_retryable())
+    }
 }
 
-/// Which archived events a replay puts back, and where.
-#[derive(Debug, Clone, Default)]
-pub struct ReplayFilter {
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    /// Deliver only to this rule's targets (EventBridge replays to all
-    /// rules, or to the rules a replay names).
-    pub rule: Option<String>,
+/// One PutEvents entry as a producer hands it to the bus.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub source: &'a str,
+    pub detail_type: &'a str,
+    /// `Detail`: a JSON object's text.
+    pub detail: &'a str,
 }
 
 /// What a put writes: the events' texts and a message per target.
@@ -102,18 +78,6 @@ struct RoutedMessage {
     attributes: HashMap<String, String>,
 }
 
-/// An archive row as the event it holds.
-fn archived_event(seq: i64, text: &str) -> Result<ArchivedEvent, StoreError> {
-    let event: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("archive #{seq}: {e}")))?;
-    let time = event["time"]
-        .as_str()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| StoreError::Corrupt(format!("archive #{seq}: no time")))?;
-    Ok(ArchivedEvent { seq, time, event })
-}
-
 pub struct LocalBus {
     db: Db,
     queues: Arc<Queues>,
@@ -130,8 +94,7 @@ impl LocalBus {
         rules: Vec<RuleSpec>,
         archive: bool,
     ) -> Result<Self, StoreError> {
-        db.migrate(ARCHIVE_TABLE)?;
-        db.migrate(SCHEMA)?;
+        archive::migrate(&db)?;
         let mut builder = MatcherBuilder::new();
         for (i, rule) in rules.iter().enumerate() {
             builder.add(i, rule.pattern.clone());
@@ -152,13 +115,13 @@ impl LocalBus {
 
     /// The full event EventBridge would deliver for a PutEvents entry.
     fn envelope(
-        entry: &OutgoingEvent,
+        index: usize,
+        entry: &Entry<'_>,
         now: DateTime<Utc>,
-        replay: Option<&str>,
     ) -> Result<serde_json::Value, BusError> {
-        let detail: serde_json::Value = serde_json::from_str(&entry.detail)
-            .map_err(|e| BusError::Unmatchable(entry.event_id.to_string(), e.to_string()))?;
-        let mut event = serde_json::json!({
+        let detail: serde_json::Value = serde_json::from_str(entry.detail)
+            .map_err(|source| BusError::Detail { index, source })?;
+        Ok(serde_json::json!({
             "version": "0",
             "id": uuid::Uuid::new_v4().to_string(),
             "detail-type": entry.detail_type,
@@ -168,11 +131,7 @@ impl LocalBus {
             "region": REGION,
             "resources": [],
             "detail": detail,
-        });
-        if let Some(name) = replay {
-            event["replay-name"] = name.into();
-        }
-        Ok(event)
+        }))
     }
 
     /// Validates the event as EventBridge does on ingestion (one validator
@@ -183,7 +142,7 @@ impl LocalBus {
         let mut scratch = self.scratch.lock().unwrap_or_else(|p| p.into_inner());
         self.matcher
             .matching_valid_indices(&event, &mut scratch, &mut out)
-            .map_err(|e| BusError::Unmatchable(String::new(), e.to_string()))?;
+            .map_err(BusError::Matching)?;
         Ok(out)
     }
 
@@ -254,24 +213,11 @@ impl LocalBus {
         events: &[serde_json::Value],
         routed: &Routed,
     ) -> Result<(), StoreError> {
-        let mut seqs = Vec::with_capacity(events.len());
-        if routed.archive {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO bus_archive (id, time, source, detail_type, correlation_id, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (event, text) in events.iter().zip(&routed.texts) {
-                let correlation = event["detail"]["metadata"]["correlationId"].as_str();
-                stmt.execute(params![
-                    event["id"].as_str(),
-                    event["time"].as_str(),
-                    event["source"].as_str(),
-                    event["detail-type"].as_str(),
-                    correlation,
-                    text
-                ])?;
-                seqs.push(tx.last_insert_rowid());
-            }
-        }
+        let seqs = if routed.archive {
+            archive::insert(tx, events, &routed.texts)?
+        } else {
+            Vec::new()
+        };
         for m in &routed.messages {
             let body = match &m.body {
                 Some(text) => Body::Inline(text),
@@ -302,11 +248,12 @@ impl LocalBus {
     }
 
     /// The events `entries` become, each with its bus envelope.
-    fn envelopes(entries: &[OutgoingEvent]) -> Result<Vec<serde_json::Value>, BusError> {
+    fn envelopes(entries: &[Entry<'_>]) -> Result<Vec<serde_json::Value>, BusError> {
         let now = Utc::now();
         let events = entries
             .iter()
-            .map(|e| Self::envelope(e, now, None))
+            .enumerate()
+            .map(|(i, e)| Self::envelope(i, e, now))
             .collect::<Result<Vec<_>, _>>()?;
         for e in &events {
             tracing::info!(
@@ -321,14 +268,9 @@ impl LocalBus {
 
     /// `PutEvents` for the handlers: waiting for the database does not
     /// hold up the thread.
-    pub async fn put_events_async(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
+    pub async fn put_events_async(&self, entries: &[Entry<'_>]) -> Result<(), BusError> {
         let events = Self::envelopes(entries)?;
-        let routed = self.route(&events, self.archive, None)?;
-        self.db
-            .transaction_async(|tx| Self::write(tx, &events, &routed))
-            .await?;
-        self.wake(&routed);
-        Ok(())
+        self.put_envelopes(&events).await
     }
 
     /// Puts events that already have their envelope (id, time, source,
@@ -343,79 +285,38 @@ impl LocalBus {
         Ok(())
     }
 
-    /// How many events the archive holds, and their bytes.
-    pub fn archive_size(&self) -> Result<(i64, i64), StoreError> {
-        self.db.transaction(|tx| {
-            Ok(tx.query_row(
-                "SELECT COUNT(*), COALESCE(SUM(LENGTH(event)), 0) FROM bus_archive",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        })
+    pub fn put_events(&self, entries: &[Entry<'_>]) -> Result<(), BusError> {
+        let events = Self::envelopes(entries)?;
+        self.put(&events, self.archive, None)
     }
 
-    /// `PutEvents` for a consumer handling a replayed event: a consumer
-    /// that already handled the event returns its recorded outcome, which
-    /// was published (archived and routed in one unit) when it first
-    /// handled it, so every event already archived is left out. Only an
-    /// outcome never published (a crash between its commit and its
-    /// publish) goes out. Without this, each replay re-emitted the whole
-    /// saga: three replays grew an archive from 1,500 to 26,100 events.
-    pub async fn put_unpublished_async(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
-        let ids: Vec<String> = entries.iter().map(|e| e.event_id.to_string()).collect();
-        let archived = self
-            .db
+    /// Whether the archive holds an event with each of these own ids
+    /// (`detail.metadata.eventId`), in order.
+    pub async fn archived_ids(&self, ids: &[String]) -> Result<Vec<bool>, StoreError> {
+        self.db
             .transaction_async(|tx| {
-                let mut stmt = tx.prepare_cached(IS_ARCHIVED)?;
+                let mut stmt = tx.prepare_cached(archive::IS_ARCHIVED)?;
                 ids.iter()
                     .map(|id| stmt.exists([id]))
                     .collect::<Result<Vec<bool>, _>>()
                     .map_err(StoreError::from)
             })
-            .await?;
-        let unpublished: Vec<OutgoingEvent> = entries
-            .iter()
-            .zip(archived)
-            .filter(|(_, archived)| !archived)
-            .map(|(e, _)| e.clone())
-            .collect();
-        if unpublished.is_empty() {
-            return Ok(());
-        }
-        self.put_events_async(&unpublished).await
+            .await
     }
 
-    pub fn put_events(&self, entries: &[OutgoingEvent]) -> Result<(), BusError> {
-        let events = Self::envelopes(entries)?;
-        self.put(&events, self.archive, None)
+    /// How many events the archive holds, and their bytes.
+    pub fn archive_size(&self) -> Result<(i64, i64), StoreError> {
+        archive::size(&self.db)
     }
 
-    /// Archived events in time order, optionally of one order only.
+    /// Archived events in time order, optionally of one correlation id
+    /// (`detail.metadata.correlationId`) only.
     pub fn archived(
         &self,
         filter: &ReplayFilter,
-        order: Option<&str>,
+        correlation: Option<&str>,
     ) -> Result<Vec<ArchivedEvent>, StoreError> {
-        let from = filter
-            .from
-            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
-        let to = filter
-            .to
-            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
-        self.db.transaction(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT seq, event FROM bus_archive
-                 WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time <= ?2) AND (?3 IS NULL OR correlation_id = ?3)
-                 ORDER BY seq",
-            )?;
-            let rows = stmt.query_map(params![from, to, order], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (seq, text) = row?;
-                out.push(archived_event(seq, &text)?);
-            }
-            Ok(out)
-        })
+        archive::read(&self.db, filter, correlation)
     }
 
     /// The archive's tail, oldest first, at most `limit` events: those
@@ -426,31 +327,7 @@ impl LocalBus {
         seq: Option<i64>,
         limit: usize,
     ) -> Result<Vec<ArchivedEvent>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.db.transaction(|tx| {
-            let rows: Vec<(i64, String)> = match seq {
-                Some(after) => {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT seq, event FROM bus_archive WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                    )?;
-                    stmt.query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect::<Result<_, _>>()?
-                }
-                None => {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT seq, event FROM bus_archive ORDER BY seq DESC LIMIT ?1",
-                    )?;
-                    let mut rows: Vec<(i64, String)> = stmt
-                        .query_map(params![limit], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect::<Result<_, _>>()?;
-                    rows.reverse();
-                    rows
-                }
-            };
-            rows.into_iter()
-                .map(|(seq, text)| archived_event(seq, &text))
-                .collect()
-        })
+        archive::read_after(&self.db, seq, limit)
     }
 
     /// Replays archived events: each is put again with a new id and a
@@ -470,15 +347,12 @@ impl LocalBus {
     ) -> Result<usize, BusError> {
         for rule in rules.unwrap_or_default() {
             if !self.rules.iter().any(|r| &r.name == rule) {
-                return Err(BusError::Unmatchable(
-                    String::new(),
-                    format!("no rule named {rule} on this bus"),
-                ));
+                return Err(BusError::NoRule(rule.clone()));
             }
         }
         // Consumers look up the archive for each outcome of a replayed
         // event; `replay_finished` drops the index again.
-        self.db.migrate(REPLAY_INDEX)?;
+        self.db.migrate(archive::REPLAY_INDEX)?;
         let events: Vec<serde_json::Value> = self
             .archived(filter, None)?
             .into_iter()
@@ -497,40 +371,14 @@ impl LocalBus {
     /// messages still queued are handled the same way after it, only with
     /// a scan of the archive per outcome.
     pub fn replay_finished(&self) -> Result<(), StoreError> {
-        self.db.migrate(DROP_REPLAY_INDEX)
-    }
-}
-
-/// A put's failure as a publisher reports it.
-pub(crate) fn publish_error(total: usize) -> impl Fn(BusError) -> PublishError {
-    move |e| match e {
-        BusError::Store(e) => PublishError::Transport(e.to_string()),
-        BusError::Unmatchable(id, error) => PublishError::Rejected {
-            failed: 1,
-            total,
-            detail: format!("{id}: {error}"),
-        },
-        refused @ BusError::Refused(_) => PublishError::Rejected {
-            failed: 1,
-            total,
-            detail: refused.to_string(),
-        },
-    }
-}
-
-impl EventPublisher for LocalBus {
-    async fn publish(&self, events: &[OutgoingEvent]) -> Result<(), PublishError> {
-        self.put_events_async(events)
-            .await
-            .map_err(publish_error(events.len()))
+        self.db.migrate(archive::DROP_REPLAY_INDEX)
     }
 }
 
 #[cfg(test)]
 mod ingestion_tests {
     use super::*;
-    use crate::wiring::{QueueSpec, TargetSpec};
-    use events::{EventId, OrderId};
+    use crate::spec::{QueueSpec, TargetSpec};
     use pattern::{InvalidEvent, MAX_EVENT_BYTES, Pattern};
     use std::time::Duration;
 
@@ -558,31 +406,43 @@ mod ingestion_tests {
         (bus, queues, db)
     }
 
-    fn entry(detail: String) -> OutgoingEvent {
-        let order = OrderId::random();
-        OutgoingEvent {
-            source: "shop.orders".into(),
-            detail_type: "Order Placed".into(),
+    fn entry(detail: &str) -> Entry<'_> {
+        Entry {
+            source: "shop.orders",
+            detail_type: "Order Placed",
             detail,
-            event_id: EventId::for_order_placed(order),
-            order_id: order,
         }
     }
 
     #[test]
     fn an_event_over_eventbridges_size_limit_is_refused_and_nothing_is_written() {
         let (bus, queues, _db) = bus();
-        bus.put_events(&[entry(r#"{"ok": true}"#.into())]).unwrap();
+        bus.put_events(&[entry(r#"{"ok": true}"#)]).unwrap();
         let big = format!(r#"{{"blob": "{}"}}"#, "x".repeat(MAX_EVENT_BYTES));
-        let refused = bus.put_events(&[entry(big)]).unwrap_err();
+        let refused = bus.put_events(&[entry(&big)]).unwrap_err();
         assert!(
             matches!(refused, BusError::Refused(InvalidEvent::TooLarge { .. })),
             "{refused}"
         );
+        assert!(!refused.is_retryable(), "refused again on every retry");
         assert_eq!(queues.depths().unwrap()["q"], 1);
         assert_eq!(
             bus.archived(&ReplayFilter::default(), None).unwrap().len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_detail_that_is_not_json_names_its_entry_and_keeps_the_parse_error() {
+        let (bus, _queues, _db) = bus();
+        let err = bus
+            .put_events(&[entry("{}"), entry("{not json")])
+            .unwrap_err();
+        assert!(matches!(err, BusError::Detail { index: 1, .. }), "{err}");
+        let cause = std::error::Error::source(&err).expect("the serde_json error kept");
+        assert!(
+            cause.to_string().contains("key must be a string"),
+            "{cause}"
         );
     }
 
