@@ -1,5 +1,5 @@
 //! The template's HTTP API routes, served on this machine by the same axum
-//! shell as the embedded backend ([`runtime::template_router`]): the
+//! shell as the embedded backend ([`wiring::http::template_router`]): the
 //! orders routes over the stack's orders table, `GET /reports/{name}` over
 //! the stack's Athena workgroup and named queries, as the `orders-api` and
 //! `reports-api` functions behind API Gateway use them. The relay picks a
@@ -9,9 +9,9 @@ use crate::names::StackNames;
 use orders::DynamoOrderStore;
 use reports::ReportName;
 use reports::athena::AthenaReports;
-use runtime::TemplateApi;
 use std::collections::HashMap;
 use std::time::Duration;
+use wiring::http::{TemplateApi, template_router};
 use wiring::template::{Template as StackTemplate, ref_target};
 use wiring::{ApiHandler, Wiring};
 
@@ -27,7 +27,7 @@ pub(crate) fn router(
     orders: DynamoOrderStore,
     body_timeout: Duration,
 ) -> axum::Router {
-    runtime::template_router(TemplateApi {
+    template_router(TemplateApi {
         routes: wiring.routes.clone(),
         orders,
         reports: athena_reports(config, template, wiring, names),

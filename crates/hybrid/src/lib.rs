@@ -148,7 +148,7 @@ impl HybridRuntime {
                     error,
                 })?;
             addr = listener.local_addr().ok();
-            let limits = runtime::HttpLimits::default();
+            let limits = wiring::http::HttpLimits::default();
             let app = http::router(
                 config,
                 template,
@@ -157,7 +157,12 @@ impl HybridRuntime {
                 services.orders.clone(),
                 limits.body_timeout,
             );
-            tasks.push(runtime::serve_until(listener, app, limits, watch.clone()));
+            tasks.push(wiring::http::serve_until(
+                listener,
+                app,
+                limits,
+                watch.clone(),
+            ));
         }
         Ok(Self {
             wiring,

@@ -14,20 +14,15 @@
 
 mod function;
 mod http;
-mod http_server;
 mod load;
 mod publisher;
 pub mod report;
 mod runtime;
 mod services;
 
-/// The paths `http.rs` imports from its old home.
-mod wiring {
-    pub(crate) use ::wiring::{ApiHandler, RouteSpec};
-}
-
-pub use http::{TemplateApi, path_matches, template_router};
-pub use http_server::{HttpLimits, serve_until};
+/// The HTTP server both backends use, where the embedded backend's users
+/// (tests, the CLI) have always found it.
+pub use ::wiring::http::{HttpLimits, serve_until};
 pub use load::{Saga, load};
 pub use publisher::BusPublisher;
 pub use runtime::{Mount, Options, Runtime, RuntimeError};

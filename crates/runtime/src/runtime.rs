@@ -2,10 +2,10 @@
 
 use crate::function::MappedFunction;
 use crate::http::{Api, router};
-use crate::http_server::{HttpLimits, serve_until};
 use crate::load::Saga;
 use crate::publisher::{BusPublisher, entries};
 use crate::services::{Services, ServicesError};
+use ::wiring::http::{HttpLimits, serve_until};
 use ::wiring::invariants::InvariantReport;
 use ::wiring::{ConsumerHandler, Wiring};
 use emulator::{BusError, Emulator, Faults, LocalBus, Queues, Resources, UnknownQueue, Worker};

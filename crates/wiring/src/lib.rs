@@ -9,6 +9,9 @@
 //!   and the simulations' settings from the functions' environment;
 //! - Lambda's SQS event source mapping rules ([`esm::settle`]), once, for
 //!   the embedded pollers and the hybrid ones;
+//! - the HTTP API of the template's routes ([`http`]: the axum shell over
+//!   the orders and reports APIs, and the server with its limits), which
+//!   both backends serve on loopback;
 //! - the outbox relay loop of the embedded backend ([`relay`]) and the
 //!   saga's invariants over its SQLite stores ([`invariants`]).
 //!
@@ -20,6 +23,7 @@
 mod consumers;
 pub mod esm;
 mod functions;
+pub mod http;
 pub mod invariants;
 pub mod relay;
 pub mod template;
