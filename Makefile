@@ -19,10 +19,10 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
 
 run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) on 127.0.0.1:3000; prints the console's URL (http://127.0.0.1:3000/console/)
-	$(CARGO) run --release --locked -p local --bin saga -- run --template infra/template.yaml
+	$(CARGO) run --release --locked -p saga --bin saga -- run --template infra/template.yaml
 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
-	$(CARGO) run --release --locked -p local --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
+	$(CARGO) run --release --locked -p saga --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
 test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then the fuzz targets without the AWS SDK (5 s each)
 
@@ -51,11 +51,11 @@ fmt: ## format the Rust code
 
 schema: ## regenerate events-schema/schemas from the Rust event types, publish compatible changes as new revisions (refused if one breaks its published revision), then the template's generated section (schema registry, report queries, dashboard)
 	UPDATE_SCHEMAS=1 $(CARGO) test -p events --test contracts --locked
-	$(CARGO) run --locked -q -p local --bin saga -- schema publish --dir events-schema
+	$(CARGO) run --locked -q -p saga --bin saga -- schema publish --dir events-schema
 	$(PYTHON) tools/template_sections.py
 
-schema-check: ## the compatibility gate: every current contract against its last published revision (make test runs it in crates/local/tests/cli/schema_command.rs)
-	$(CARGO) run --locked -q -p local --bin saga -- schema check --dir events-schema
+schema-check: ## the compatibility gate: every current contract against its last published revision (make test runs it in crates/saga/tests/cli/schema_command.rs)
+	$(CARGO) run --locked -q -p saga --bin saga -- schema check --dir events-schema
 
 build: tools ## one arm64 bootstrap per function (cargo lambda build --release --arm64, lambda-release settings)
 	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || $(MAKE) rust-arm64-target
@@ -70,13 +70,13 @@ deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the
 
 bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
 	$(CARGO) bench -p pattern
-	$(CARGO) bench --locked -p local --bench match_file
+	$(CARGO) bench --locked -p saga --bench match_file
 	$(MAKE) bench-aws-api
 	$(MAKE) aws-bench
 	$(MAKE) bench-backends
 
 bench-aws-api: tools localstack-install ## saga run's EventBridge and SQS APIs against LocalStack's, with the Rust SDK: PutEvents (10-entry batches) and SQS round trips per second, and the ratios
-	$(CARGO) bench --locked -p local --bench aws_api; status=$$?; \
+	$(CARGO) bench --locked -p saga --bench aws_api; status=$$?; \
 	  $(MAKE) --no-print-directory localstack-tests-stopped && exit $$status
 
 bench-backends: tools localstack-install ## BENCH_ORDERS (40) orders, BENCH_CONCURRENCY (8) at a time, across every saga path on embedded, moto and LocalStack in one run: orders/s, p50/p99 placement-to-final latency, ratios to embedded

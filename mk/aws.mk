@@ -12,8 +12,8 @@ _AWS_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 CARGO ?= cargo
 # The functions of infra/template.yaml: their packages and binaries
-# (tests-aws/tests/build_config.rs checks these lists against the template
-# and against tests-aws' own).
+# (crates/saga-aws-tests/tests/build_config.rs checks these lists against the template
+# and against crates/saga-aws-tests' own).
 LAMBDA_PACKAGES := orders inventory payment shipping dlq reports
 LAMBDA_BINS := orders-api orders-consumer outbox-relay inventory-consumer \
 	payment-consumer shipping-consumer dlq-handler dlq-redrive reports-api
@@ -25,7 +25,7 @@ LAMBDA_SELECT = $(addprefix -p ,$(LAMBDA_PACKAGES) $(1)) $(addprefix --bin ,$(LA
 # the settings of [profile.lambda-release]; it lives in
 # target/aarch64-unknown-linux-gnu/release, which nothing else uses, so the
 # host's release builds (benches, demo) are untouched. Keep them equal to
-# the profile (tests-aws/tests/build_config.rs checks it).
+# the profile (crates/saga-aws-tests/tests/build_config.rs checks it).
 LAMBDA_RELEASE_ENV := env CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat \
 	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort \
 	CARGO_PROFILE_RELEASE_STRIP=symbols

@@ -7,8 +7,8 @@
 #   make load       oha against saga run: ORDERS (10000) x ROUNDS (3) at CONCURRENCY (64)
 #   make chaos      a real saga run under a hostile mix for CHAOS_SECONDS (60)
 #
-# `make test` runs 200 seeds itself (tests/simulation) and the crash
-# recovery test (crates/local/tests/crash_recovery); `make fuzz` runs the
+# `make test` runs 200 seeds itself (crates/saga-e2e/simulation) and the crash
+# recovery test (crates/saga/tests/crash_recovery); `make fuzz` runs the
 # fuzz targets, hostile-input ones included.
 
 _RESILIENCE_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
@@ -23,7 +23,7 @@ SAGA_RELEASE := $(CARGO_TARGET_DIR)/release/saga
 .PHONY: simulate soak load saga-release chaos
 
 saga-release:
-	$(CARGO) build --release --locked -p local --bin saga
+	$(CARGO) build --release --locked -p saga --bin saga
 
 simulate: saga-release ## the whole saga under a seeded fault schedule, SEEDS seeds (200); paths and faults reached; failing seeds named (rerun: saga simulate --seed N)
 	$(SAGA_RELEASE) simulate --seeds $(or $(SEEDS),200) --from $(or $(FROM),0)
@@ -40,6 +40,6 @@ load: saga-release $(OHA) ## oha drives POST /orders on 127.0.0.1: requests/s, l
 
 # Loopback only; `make test` runs the same suite for 12 s.
 chaos: ## a real saga run for CHAOS_SECONDS (60): order bursts, SIGKILLs and restarts, a second runtime, slow clients, report floods, replays; every acknowledged order final, invariants, archive growth; prints its figures
-	CHAOS_SECONDS=$(or $(CHAOS_SECONDS),60) $(CARGO) test --locked -p local --test chaos -- --nocapture
+	CHAOS_SECONDS=$(or $(CHAOS_SECONDS),60) $(CARGO) test --locked -p saga --test chaos -- --nocapture
 
 .DEFAULT_GOAL := $(_RESILIENCE_MK_DEFAULT_GOAL)

@@ -13,7 +13,7 @@
 # checkov gets its own venv *inside* .venv (so the existing /.venv ignore
 # covers it and `rm -rf .venv` removes both). The AWS CLI v1 (it pins
 # botocore exactly) and boto3, which drive `saga run`'s EventBridge and SQS
-# APIs in tests (crates/local/tests/aws_cli), get a third, .venv/awscli,
+# APIs in tests (crates/saga/tests/aws_cli), get a third, .venv/awscli,
 # with its own stamp.
 #
 # cargo-lambda finds its cross-linker by running `zig` or `python3 -m ziglang`

@@ -2,7 +2,7 @@
 //! when it starts that it does not enforce the deployed API's authentication.
 
 use clap::Parser;
-use local::cli::{Cli, Command};
+use saga::cli::{Cli, Command};
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::mpsc;

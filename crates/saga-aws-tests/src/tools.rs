@@ -50,8 +50,9 @@ impl Tools {
 
     pub fn locate() -> Result<Tools, String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("tests-aws sits in the workspace root")
+            .ancestors()
+            .nth(2)
+            .expect("crates/saga-aws-tests sits two levels below the workspace root")
             .to_path_buf();
         let venv = root.join(".venv");
         let python = venv.join("bin/python");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub fn template_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml")
 }
 
 /// The project template as the embedded backend runs it.

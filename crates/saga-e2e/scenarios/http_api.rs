@@ -15,7 +15,7 @@
 //! `AthenaReports` on the stack's workgroup and named queries, in the same
 //! moto as the hybrid runtime, whose pollers and stream relay carry an
 //! order placed through the Lambda to its end. In process rather than the
-//! bootstraps under the Runtime Interface Emulator (`tests-aws`
+//! bootstraps under the Runtime Interface Emulator (`crates/saga-aws-tests`
 //! `lambda_invocations` does that for every function): the same adapter
 //! code, at no build or start-up cost in `make test`.
 //!

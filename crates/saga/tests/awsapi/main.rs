@@ -10,8 +10,8 @@ mod sqs_messages;
 mod sqs_queues;
 
 use aws_sdk_sqs::config::{Credentials, Region};
-use local::saga_env::{self, SagaArgs};
 use runtime::{Mount, Options, Runtime};
+use saga::saga_env::{self, SagaArgs};
 use std::sync::Arc;
 use std::time::Duration;
 

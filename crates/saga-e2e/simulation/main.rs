@@ -1,9 +1,9 @@
 //! The deterministic simulation in `make test`: 200 seeds of a dozen orders
-//! each, in memory, under every kind of fault (see `local::sim`). A failing
+//! each, in memory, under every kind of fault (see `saga::sim`). A failing
 //! seed is named with the command that reruns it.
 
 use emulator::Fault;
-use local::sim::{self, SagaPath, SimConfig};
+use saga::sim::{self, SagaPath, SimConfig};
 use saga_e2e::project_saga;
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 
 use crate::{saga, template};
 use clap::Parser;
-use local::cli::{Cli, Command};
+use saga::cli::{Cli, Command};
 
 #[test]
 fn trace_and_dlq_list_with_a_mistyped_db_say_there_is_none_and_create_nothing() {

@@ -5,7 +5,7 @@
 //! CONCURRENCY tasks for SECONDS. Prints each rate and the ratio.
 //!
 //! LocalStack is the one `make localstack` runs, or LOCALSTACK_ENDPOINT's
-//! (tests-aws's `LocalStack::get`); without it the saga's figures are
+//! (crates/saga-aws-tests's `LocalStack::get`); without it the saga's figures are
 //! printed alone, saying why.
 
 use aws_sdk_sqs::config::{Credentials, Region};
@@ -244,7 +244,7 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this
     // binary without it, and then it only says so.
     if !std::env::args().any(|a| a == "--bench") {
-        println!("aws_api: run with `cargo bench -p local --bench aws_api` (or make bench)");
+        println!("aws_api: run with `cargo bench -p saga --bench aws_api` (or make bench)");
         return;
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();

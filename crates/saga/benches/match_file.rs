@@ -15,7 +15,7 @@
 //! since the machine is shared; the ratio is taken per pair and its median
 //! printed. Before any timing both engines must agree on every event.
 //!
-//! `cargo bench -p local --bench match_file [-- EVENTS ROUNDS]`
+//! `cargo bench -p saga --bench match_file [-- EVENTS ROUNDS]`
 //! (defaults 40,000 events, 5 rounds).
 
 use std::collections::BTreeMap;

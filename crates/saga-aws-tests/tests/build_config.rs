@@ -10,8 +10,9 @@ use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests-aws sits in the workspace root")
+        .ancestors()
+        .nth(2)
+        .expect("crates/saga-aws-tests sits two levels below the workspace root")
         .to_path_buf()
 }
 
@@ -72,7 +73,7 @@ fn every_function_of_the_template_is_run_under_the_emulator_and_built_by_make() 
     harness.sort();
     assert_eq!(
         harness, template,
-        "tests-aws/src/rie.rs Function::ALL must list the template's functions"
+        "crates/saga-aws-tests/src/rie.rs Function::ALL must list the template's functions"
     );
 
     let mut make_bins = make_words(&read("mk/aws.mk"), "LAMBDA_BINS");
@@ -86,7 +87,7 @@ fn every_function_of_the_template_is_run_under_the_emulator_and_built_by_make() 
     assert_eq!(
         make_words(&read("mk/aws.mk"), "LAMBDA_PACKAGES"),
         SERVICE_PACKAGES,
-        "mk/aws.mk LAMBDA_PACKAGES and tests-aws SERVICE_PACKAGES differ"
+        "mk/aws.mk LAMBDA_PACKAGES and crates/saga-aws-tests SERVICE_PACKAGES differ"
     );
 }
 

@@ -140,7 +140,7 @@ async fn huge_numbers_get_a_clean_400_naming_the_field() {
 /// An example event of the project, as EventBridge delivers it.
 fn example_event() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../events-schema/examples/inventory-reserved.json");
+        .join("../../events-schema/examples/inventory-reserved.json");
     let text = std::fs::read_to_string(path).expect("example event");
     // Compact, so the replacements below find `"field":value`.
     serde_json::from_str::<Value>(&text)

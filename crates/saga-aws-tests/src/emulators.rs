@@ -12,8 +12,9 @@ use std::time::Duration;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests-aws sits in the workspace root")
+        .ancestors()
+        .nth(2)
+        .expect("crates/saga-aws-tests sits two levels below the workspace root")
         .to_path_buf()
 }
 
