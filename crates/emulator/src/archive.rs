@@ -166,8 +166,8 @@ pub(crate) fn read_after(
 
 /// An archive row as the event it holds.
 fn archived_event(seq: i64, text: &str) -> Result<ArchivedEvent, StoreError> {
-    let event: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("archive #{seq}: {e}")))?;
+    let event: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| StoreError::record(format!("archive #{seq}"), e))?;
     let time = event["time"]
         .as_str()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())

@@ -428,6 +428,55 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    fn one_queue() -> Queues {
+        let spec = QueueSpec {
+            name: "q".into(),
+            visibility_timeout: Duration::from_secs(30),
+            redrive: None,
+        };
+        Queues::new(Db::in_memory().unwrap(), &[spec]).unwrap()
+    }
+
+    #[test]
+    fn a_constraint_violation_in_the_queue_table_is_a_bug_that_a_retry_would_not_fix() {
+        let queues = one_queue();
+        let send = |tx: &Connection| {
+            Queues::send_in(tx, "q", "same-id", Body::Inline("{}"), &HashMap::new(), 0)
+        };
+        queues.db.transaction(send).unwrap();
+        let err = queues.db.transaction(send).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Sqlite {
+                    fault: platform::store::SqliteFault::Constraint,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(
+            !err.is_retryable(),
+            "retried five times, then dead-lettered"
+        );
+        let err = QueueError::from(err);
+        assert!(!err.is_retryable());
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the SQLite error is kept"
+        );
+    }
+
+    #[test]
+    fn a_queue_the_resources_do_not_define_is_the_callers_mistake_not_a_damaged_store() {
+        let err = one_queue().send("nope", "{}").unwrap_err();
+        assert!(
+            matches!(err, QueueError::NoQueue(ref q) if q == "nope"),
+            "{err}"
+        );
+        assert!(!err.is_retryable());
+    }
+
     #[tokio::test]
     async fn a_database_from_before_archived_bodies_is_migrated_and_keeps_its_messages() {
         let db = Db::in_memory().unwrap();

@@ -63,7 +63,7 @@ pub fn outcomes(runtime: &Runtime) -> Result<Outcomes, StoreError> {
     let mut finals: HashMap<String, (DateTime<Utc>, Option<String>)> = HashMap::new();
     for (detail_type, text) in rows {
         let event: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            serde_json::from_str(&text).map_err(|e| StoreError::record("archived event", e))?;
         let order = event["detail"]["metadata"]["correlationId"]
             .as_str()
             .unwrap_or_default()

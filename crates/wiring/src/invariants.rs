@@ -98,7 +98,7 @@ fn held_by_state(tx: &rusqlite::Connection) -> Result<BTreeMap<(String, String),
     for row in rows {
         let (lines, state) = row?;
         let lines: Vec<events::OrderLine> =
-            serde_json::from_str(&lines).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            serde_json::from_str(&lines).map_err(|e| StoreError::record("reservation lines", e))?;
         for line in lines {
             let units = i64::from(line.quantity.get());
             *held
