@@ -24,7 +24,7 @@ run: ## run the whole saga locally from infra/template.yaml (no Docker, no AWS) 
 demo: ## place ORDERS orders (default 20000) across every saga path; prints throughput, latency, invariants
 	$(CARGO) run --release --locked -p saga --bin saga -- demo --orders $(or $(ORDERS),20000) --concurrency $(or $(CONCURRENCY),64) --db .saga/demo.db
 
-test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then the fuzz targets without the AWS SDK (5 s each)
+test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then every fuzz target (5 s each; none links the AWS SDK)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
 # run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).

@@ -1,32 +1,29 @@
 # mk/fuzz.mk — the cargo-fuzz targets (fuzz/), with a pinned cargo-fuzz in
 # .tools and the nightly toolchain libFuzzer's instrumentation needs.
 #
-#   make fuzz       every target FUZZ_SECONDS (60) each, the services' too
-#   make fuzz-ci    the targets without the AWS SDK (all but template_load),
-#                   FUZZ_CI_SECONDS (5) each; `make test` runs it and prints
-#                   executions per target
+#   make fuzz       every target FUZZ_SECONDS (60) each
+#   make fuzz-ci    every target FUZZ_CI_SECONDS (5) each; `make test` runs
+#                   it and prints executions per target
 #
 # Corpora: fuzz/seeds/<target> (kept in git), fuzz/regressions/<target>
 # (crash reproducers, kept in git and replayed at every run), and
 # fuzz/corpus/<target> (what libFuzzer adds, not kept). A crash writes its
 # reproducer to fuzz/artifacts/<target>/: move it to fuzz/regressions/.
 #
-# Why make test leaves out template_load: it links `wiring` and `runtime`, hence the AWS
-# SDK, and a cold nightly sanitizer build of that did not finish in 13
-# minutes on this 2-core machine. post_order_body and sqs_batch link orders
-# and platform without their `aws` feature (fuzz/Cargo.toml), so without
-# the SDK; they bring SQLite (bundled C), tokio and aws_lambda_events into
-# the fuzz build: a cold build of the five took 765 s wall at load 8-10 on
-# the shared 2-core machine (not comparable with the ~2 CPU-minutes of the
-# three alone), and 5 s of fuzzing each adds 10 s.
+# No target links the AWS SDK: post_order_body, sqs_batch and template_load
+# take platform, the services and reports without their `aws` feature
+# (fuzz/Cargo.toml): a cold nightly sanitizer build of the SDK did not
+# finish in 13 minutes on this 2-core machine. They bring SQLite
+# (bundled C), tokio, axum and aws_lambda_events into the fuzz build; 5 s
+# of fuzzing each adds 30 s.
 
 _FUZZ_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 CARGO ?= cargo
 CARGO_FUZZ_VERSION := 0.13.1
 CARGO_FUZZ := .tools/bin/cargo-fuzz
-# The targets fuzz/Cargo.toml builds without its `services` feature.
-FUZZ_CI_TARGETS := parse_pattern match_event bus_event_envelope post_order_body sqs_batch
+# Every target of fuzz/Cargo.toml.
+FUZZ_CI_TARGETS := parse_pattern match_event bus_event_envelope post_order_body sqs_batch template_load
 
 .PHONY: fuzz fuzz-ci fuzz-nightly
 
@@ -51,11 +48,11 @@ define fuzz_run
 	else tail -40 $$log; echo "fuzz $(1) FAILED (log $$log; reproducer under fuzz/artifacts/$(1))"; exit 1; fi
 endef
 
-fuzz-ci: $(CARGO_FUZZ) fuzz-nightly ## the fuzz targets without the AWS SDK, FUZZ_CI_SECONDS (5) each, over their seeds and regressions; prints executions per target
+fuzz-ci: $(CARGO_FUZZ) fuzz-nightly ## every fuzz target FUZZ_CI_SECONDS (5) each, over their seeds and regressions; prints executions per target
 	$(foreach t,$(FUZZ_CI_TARGETS),$(call fuzz_run,$(t),$(or $(FUZZ_CI_SECONDS),5),)$(newline))
 
-fuzz: $(CARGO_FUZZ) fuzz-nightly ## every cargo-fuzz target FUZZ_SECONDS (60) each, the services' (AWS SDK) ones too
-	$(foreach t,$(shell PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz list --fuzz-dir fuzz),$(call fuzz_run,$(t),$(or $(FUZZ_SECONDS),60),--features services)$(newline))
+fuzz: $(CARGO_FUZZ) fuzz-nightly ## every cargo-fuzz target FUZZ_SECONDS (60) each
+	$(foreach t,$(shell PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz list --fuzz-dir fuzz),$(call fuzz_run,$(t),$(or $(FUZZ_SECONDS),60),)$(newline))
 
 define newline
 

@@ -7,10 +7,12 @@
 //! the reports Lambda alike.
 
 pub mod api;
+#[cfg(feature = "aws")]
 pub mod athena;
 pub mod chart;
 pub mod definition;
 pub mod error;
+#[cfg(feature = "aws")]
 pub mod lambda;
 pub mod local;
 pub mod output;
