@@ -3,111 +3,22 @@
 //! `{"error": {"code", "message"}}`; a client's mistake is a `400` that
 //! names it, never a `500`.
 
-use crate::{Console, Saga, assets, dead_letters, diagram, feed, queues, trace};
+use crate::request::{ApiError, BATCH, FEED_PARAMS, FeedQuery, number, query};
+use crate::{Console, assets, dead_letters, diagram, feed, queues, trace};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use platform::Retryable;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::Arc;
-
-/// How many events one read of the archive returns at most.
-pub(crate) const BATCH: usize = 200;
-
-pub(crate) struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-}
-
-impl ApiError {
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid_request",
-            message: message.into(),
-        }
-    }
-
-    fn not_found(message: String) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message,
-        }
-    }
-
-    fn starting() -> Self {
-        Self {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "unavailable",
-            message: "the saga is starting; retry shortly".into(),
-        }
-    }
-
-    fn internal(message: String) -> Self {
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message,
-        }
-    }
-}
-
-impl From<platform::StoreError> for ApiError {
-    fn from(error: platform::StoreError) -> Self {
-        let (status, code) = if error.is_retryable() {
-            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-        } else {
-            (StatusCode::INTERNAL_SERVER_ERROR, "store_damaged")
-        };
-        Self {
-            status,
-            code,
-            message: error.to_string(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, axum::Json(body)).into_response()
-    }
-}
 
 type Answer = Result<Response, ApiError>;
 
 fn ok(value: impl serde::Serialize) -> Answer {
     Ok(axum::Json(value).into_response())
-}
-
-impl Console {
-    pub(crate) fn running(&self) -> Result<Arc<Saga>, ApiError> {
-        self.saga().ok_or_else(ApiError::starting)
-    }
-}
-
-/// A query string of known parameters only; anything else is named.
-pub(crate) fn query<T: DeserializeOwned>(
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    known: &[&str],
-) -> Result<T, ApiError> {
-    let Query(map) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    if let Some(unknown) = map.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(ApiError::bad_request(format!(
-            "unknown query parameter {unknown}; this endpoint takes {}",
-            known.join(", ")
-        )));
-    }
-    let value = serde_json::to_value(map).map_err(|e| ApiError::internal(e.to_string()))?;
-    serde_json::from_value(value).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 /// A JSON body of the expected shape, unknown fields refused.
@@ -169,28 +80,6 @@ async fn wiring(State(console): State<Console>) -> Answer {
         })).collect::<Vec<_>>(),
         "svg": diagram::svg(w),
     }))
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FeedQuery {
-    pub after: Option<String>,
-    pub limit: Option<String>,
-    #[serde(flatten)]
-    pub filter: feed::Filter,
-}
-
-pub(crate) const FEED_PARAMS: &[&str] = &["after", "limit", "source", "detailType", "orderId"];
-
-pub(crate) fn number<T: std::str::FromStr>(
-    name: &str,
-    text: Option<&str>,
-) -> Result<Option<T>, ApiError> {
-    text.map(|t| {
-        t.parse()
-            .map_err(|_| ApiError::bad_request(format!("{name} must be a whole number, got {t:?}")))
-    })
-    .transpose()
 }
 
 async fn feed(

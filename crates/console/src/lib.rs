@@ -19,6 +19,7 @@ pub mod dead_letters;
 pub mod diagram;
 pub mod feed;
 pub mod queues;
+mod request;
 mod stream;
 pub mod trace;
 

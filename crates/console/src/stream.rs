@@ -3,7 +3,7 @@
 //! that reconnects resumes where it was with `Last-Event-ID`) and of the
 //! queues' counts whenever they change (`event: queues`).
 
-use crate::api::{ApiError, BATCH, FEED_PARAMS, FeedQuery, number, query};
+use crate::request::{ApiError, BATCH, FEED_PARAMS, FeedQuery, number, query};
 use crate::{Console, feed, queues};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};

@@ -8,6 +8,7 @@
 //! them (each with its process group).
 
 pub mod emulators;
+pub mod function;
 pub mod moto;
 pub mod rie;
 pub mod stack;

@@ -2,7 +2,7 @@
 //! the `lambda-release` profile) and how a child process is started,
 //! awaited and stopped.
 
-use crate::rie::Function;
+use crate::function::Function;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
