@@ -59,7 +59,7 @@ async fn wiring(State(console): State<Console>) -> Answer {
     let w = &saga.wiring;
     ok(json!({
         "bus": w.resources.bus_name,
-        "archive": w.resources.archive,
+        "archive": w.resources.archive.as_ref().map(|a| &a.name),
         "rules": w.resources.rules.iter().map(|r| json!({
             "name": r.name,
             "enabled": r.enabled,

@@ -85,7 +85,10 @@ pub fn svg(wiring: &Wiring) -> String {
         "bus",
         &wiring.resources.bus_name,
         match &wiring.resources.archive {
-            Some(a) => format!("event bus {}, archived by {a}", wiring.resources.bus_name),
+            Some(a) => format!(
+                "event bus {}, archived by {}",
+                wiring.resources.bus_name, a.name
+            ),
             None => format!("event bus {}", wiring.resources.bus_name),
         },
     );

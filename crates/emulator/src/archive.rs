@@ -33,9 +33,9 @@ CREATE INDEX IF NOT EXISTS bus_archive_time ON bus_archive (time);
 -- No index on correlation_id: `saga trace` reads an order's events by a
 -- scan (`archived` cannot use one anyway), and each event's insert into an
 -- index keyed by a random order id cost a write of a random page at every
--- group commit. `seq` is a plain rowid, not AUTOINCREMENT: archived events
--- are never deleted, so a rowid is never reused, and each insert no longer
--- updates sqlite_sequence as well.
+-- group commit. `seq` is a plain rowid, not AUTOINCREMENT: the retention
+-- (crate::retention) never deletes the newest event, so a rowid is never
+-- reused, and each insert no longer updates sqlite_sequence as well.
 DROP INDEX IF EXISTS bus_archive_correlation;
 ";
 

@@ -376,14 +376,15 @@ impl LocalBus {
 }
 
 #[cfg(test)]
-mod ingestion_tests {
+pub(crate) mod ingestion_tests {
     use super::*;
     use crate::spec::{QueueSpec, TargetSpec};
     use pattern::{InvalidEvent, MAX_EVENT_BYTES, Pattern};
     use std::time::Duration;
 
-    /// A bus whose one rule takes every event into queue `q`.
-    fn bus() -> (LocalBus, Arc<Queues>, Db) {
+    /// A bus whose one rule takes every event into queue `q`, as it is
+    /// (so a queued copy refers to its archived event).
+    pub(crate) fn bus() -> (LocalBus, Arc<Queues>, Db) {
         let db = Db::in_memory().unwrap();
         let spec = QueueSpec {
             name: "q".into(),

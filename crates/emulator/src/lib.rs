@@ -16,6 +16,7 @@
 //! Its modules depend on each other in one direction only:
 //!
 //! ```text
+//! retention (its SQL reads the archive's and the queues' tables)
 //! bus ──> queues ──> archive (the table both read), spec, clock
 //!  └──> archive, transform, spec
 //! worker ──> queues, faults, clock
@@ -26,6 +27,7 @@ mod bus;
 mod clock;
 mod faults;
 mod queues;
+pub mod retention;
 mod spec;
 mod transform;
 mod worker;
@@ -34,7 +36,10 @@ pub use archive::{ArchivedEvent, ReplayFilter};
 pub use bus::{ACCOUNT, BusError, Entry, LocalBus, REGION, REPLAY_ATTRIBUTE};
 pub use faults::{Fault, FaultCounts, Faults};
 pub use queues::{Counts, MOVED_ATTRIBUTES, NewMessage, QueueError, QueueMessage, Queues};
-pub use spec::{QueueSpec, Redrive, Resources, RuleSpec, TargetSpec, UnknownQueue, check_queue};
+pub use retention::Retention;
+pub use spec::{
+    ArchiveSpec, QueueSpec, Redrive, Resources, RuleSpec, TargetSpec, UnknownQueue, check_queue,
+};
 pub use transform::InputSpec;
 pub use worker::{Batch, Function, Worker};
 
@@ -45,8 +50,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Emulator {
     pub bus_name: String,
-    /// The archive's name, if the resources have one.
-    pub archive: Option<String>,
+    /// The archive, if the resources have one.
+    pub archive: Option<ArchiveSpec>,
     pub bus: Arc<LocalBus>,
     pub queues: Arc<Queues>,
 }

@@ -51,7 +51,8 @@ pub(crate) fn message_id() -> String {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Body<'a> {
     Inline(&'a str),
-    /// The `seq` of a `bus_archive` row; archived events are never deleted.
+    /// The `seq` of a `bus_archive` row. The archive's retention copies
+    /// the event into the message before it deletes the row.
     Archived(i64),
 }
 
@@ -66,6 +67,11 @@ macro_rules! select_messages {
 
 const COLUMNS: &str = "SELECT name FROM pragma_table_info('queue_messages')";
 const ADD_ARCHIVE_SEQ: &str = "ALTER TABLE queue_messages ADD COLUMN archive_seq INTEGER";
+/// The archive's retention finds the messages whose body is an expiring
+/// event by it (crate::retention). `archive_seq` only grows, so each send
+/// appends to the index's last page.
+const ARCHIVE_SEQ_INDEX: &str = "CREATE INDEX IF NOT EXISTS queue_messages_archive_seq \
+     ON queue_messages (archive_seq) WHERE archive_seq IS NOT NULL";
 const SEND: &str = "INSERT INTO queue_messages
      (queue, id, body, archive_seq, attributes, sent_at, visible_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -150,6 +156,7 @@ impl Queues {
         if !columns.iter().any(|c| c == "archive_seq") {
             db.migrate(ADD_ARCHIVE_SEQ)?;
         }
+        db.migrate(ARCHIVE_SEQ_INDEX)?;
         Ok(Self {
             db,
             specs: specs.iter().map(|q| (q.name.clone(), q.clone())).collect(),

@@ -17,7 +17,22 @@ pub struct Resources {
     pub queues: Vec<QueueSpec>,
     /// An archive of every event put on the bus (the template's
     /// `AWS::Events::Archive` without an event pattern).
-    pub archive: Option<String>,
+    pub archive: Option<ArchiveSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveSpec {
+    pub name: String,
+    /// `RetentionDays` as AWS reads it: 0 (or absent) keeps events
+    /// indefinitely.
+    pub retention_days: u32,
+}
+
+impl ArchiveSpec {
+    /// What the runtime enforces, if anything.
+    pub fn retention(&self) -> Option<crate::Retention> {
+        crate::Retention::days(self.retention_days)
+    }
 }
 
 #[derive(Debug, Clone)]

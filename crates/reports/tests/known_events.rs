@@ -5,7 +5,7 @@
 //! through `GET /reports/{name}` on the runtime's HTTP API.
 
 use dlq::{DeadLetter, DlqStore};
-use emulator::Resources;
+use emulator::{ArchiveSpec, Resources};
 use events::{EventId, OrderId, OutgoingEvent};
 use reports::{ReportName, Window};
 use runtime::{Options, Runtime, Saga};
@@ -87,7 +87,11 @@ async fn run_on(database: Option<std::path::PathBuf>, listen: bool) -> Runtime {
             bus_name: "test".into(),
             rules: vec![],
             queues: vec![],
-            archive: Some("SagaArchive".into()),
+            archive: Some(ArchiveSpec {
+                name: "SagaArchive".into(),
+                // Indefinitely: the known events are dated long ago.
+                retention_days: 0,
+            }),
         },
         wiring: Wiring {
             consumers: vec![],

@@ -9,7 +9,7 @@ use ::wiring::Wiring;
 use ::wiring::template::{
     ResourceRef, RuleState, RuleTarget, TargetInput, Template, TemplateError,
 };
-use emulator::{InputSpec, QueueSpec, Redrive, Resources, RuleSpec, TargetSpec};
+use emulator::{ArchiveSpec, InputSpec, QueueSpec, Redrive, Resources, RuleSpec, TargetSpec};
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
 
@@ -241,7 +241,7 @@ fn bus(template: &Template) -> Result<(String, String), TemplateError> {
     Ok((bus.logical_id.clone(), name))
 }
 
-fn archive(template: &Template, bus_id: &str) -> Result<Option<String>, TemplateError> {
+fn archive(template: &Template, bus_id: &str) -> Result<Option<ArchiveSpec>, TemplateError> {
     let mut found = None;
     for a in template.resources_of_type("AWS::Events::Archive") {
         if a.properties.contains_key("EventPattern") {
@@ -261,12 +261,29 @@ fn archive(template: &Template, bus_id: &str) -> Result<Option<String>, Template
                 format!("must be !GetAtt {bus_id}.Arn"),
             ));
         }
-        found = Some(
-            archive_name(template, a.properties.get("ArchiveName"))
+        found = Some(ArchiveSpec {
+            name: archive_name(template, a.properties.get("ArchiveName"))
                 .unwrap_or_else(|| a.logical_id.clone()),
-        );
+            retention_days: retention_days(&a.logical_id, a.properties.get("RetentionDays"))?,
+        });
     }
     Ok(found)
+}
+
+/// `RetentionDays`, absent being 0 (indefinitely), as AWS reads it
+/// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html).
+fn retention_days(archive: &str, days: Option<&Value>) -> Result<u32, TemplateError> {
+    let Some(days) = days else { return Ok(0) };
+    days.as_u64()
+        .or_else(|| days.as_str().and_then(|t| t.parse().ok()))
+        .and_then(|d| u32::try_from(d).ok())
+        .ok_or_else(|| {
+            invalid(
+                archive,
+                "RetentionDays",
+                "must be a whole number of days, 0 or more",
+            )
+        })
 }
 
 /// The archive's `ArchiveName` as deployed: text, or a `!Sub` of
@@ -304,7 +321,9 @@ mod tests {
             wiring: f,
         } = load(&project_template()).unwrap();
         assert_eq!(w.bus_name, "ordersaga");
-        assert_eq!(w.archive.as_deref(), Some("ordersaga-archive"));
+        let archive = w.archive.as_ref().unwrap();
+        assert_eq!(archive.name, "ordersaga-archive");
+        assert_eq!(archive.retention_days, 90, "the template's RetentionDays");
         assert!(f.outbox_relay);
         let consumers: BTreeSet<_> = f.consumers.iter().map(|c| c.function.as_str()).collect();
         for f in [
@@ -397,6 +416,38 @@ mod tests {
             .resources;
         assert!(w.archive.is_some());
         assert!(w.rules.is_empty(), "nothing to deliver locally");
+    }
+
+    #[test]
+    fn an_archive_without_retention_days_keeps_events_indefinitely_and_a_bad_value_is_refused() {
+        // Absent is 0, and 0 is "retained indefinitely":
+        // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html
+        let bus = "Resources:\n  Bus: {Type: AWS::Events::EventBus, Properties: {Name: b}}\n";
+        let with = |props: &str| {
+            format!(
+                "{bus}  A: {{Type: AWS::Events::Archive, Properties: {{SourceArn: !GetAtt Bus.Arn{props}}}}}\n"
+            )
+        };
+        let archive = |text: String| {
+            load(&Template::from_yaml(&text).unwrap()).map(|s| s.resources.archive.unwrap())
+        };
+        let absent = archive(with("")).unwrap();
+        assert_eq!((absent.retention_days, absent.retention()), (0, None));
+        assert_eq!(
+            archive(with(", RetentionDays: 0")).unwrap().retention(),
+            None
+        );
+        assert_eq!(
+            archive(with(", RetentionDays: 7")).unwrap().retention_days,
+            7
+        );
+        let err = archive(with(", RetentionDays: -1"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resource A") && err.contains("RetentionDays"),
+            "{err}"
+        );
     }
 
     #[test]

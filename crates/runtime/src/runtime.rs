@@ -151,7 +151,7 @@ impl Runtime {
             );
         }
         let bus = Arc::new(LocalBus::new(
-            db,
+            db.clone(),
             queues.clone(),
             resources.rules.clone(),
             resources.archive.is_some(),
@@ -188,6 +188,19 @@ impl Runtime {
                 };
                 tasks.push(tokio::spawn(worker.run(watch.clone())));
             }
+        }
+        // The archive's retention is enforced by the runtime that writes
+        // (readers such as `saga trace` delete nothing).
+        if let Some(retention) = resources.archive.as_ref().and_then(|a| a.retention())
+            && options.workers
+        {
+            tracing::info!("archive retention: {} days", retention.in_days());
+            tasks.push(tokio::spawn(emulator::retention::run(
+                db,
+                retention,
+                emulator::retention::EVERY,
+                watch.clone(),
+            )));
         }
         if wiring.outbox_relay && options.workers {
             let (services, bus, wake, stop) =

@@ -52,7 +52,7 @@ fn archive_arn(name: &str) -> String {
 /// The template's archive, if `name` (a name or ARN) is it.
 fn our_archive(api: &Api, name: &str) -> Result<String, ApiError> {
     match &api.emulator.archive {
-        Some(a) if a == name || archive_arn(a) == name => Ok(a.clone()),
+        Some(a) if a.name == name || archive_arn(&a.name) == name => Ok(a.name.clone()),
         _ => Err(not_found(format!("Archive {name} does not exist."))),
     }
 }
@@ -74,8 +74,13 @@ fn archive(api: &Api, name: &str) -> Result<Archive, ApiError> {
         archive_name: name.to_owned(),
         event_source_arn: bus_arn(api),
         state: "ENABLED",
-        // The local archive keeps every event (0: indefinitely).
-        retention_days: 0,
+        // The template's RetentionDays, which the runtime enforces
+        // (emulator::retention); 0 keeps events indefinitely.
+        retention_days: api
+            .emulator
+            .archive
+            .as_ref()
+            .map_or(0, |a| a.retention_days),
         size_bytes,
         event_count,
     })
@@ -100,7 +105,7 @@ pub(crate) fn list_archives(
     input: ListArchivesInput,
 ) -> Result<ListArchivesOutput, ApiError> {
     let mut archives = Vec::new();
-    if let Some(name) = &api.emulator.archive
+    if let Some(name) = api.emulator.archive.as_ref().map(|a| &a.name)
         && input
             .name_prefix
             .as_deref()

@@ -28,6 +28,9 @@ async fn list_archives_and_describe_archive_count_the_events_put() {
         Some("arn:aws:events:local:000000000000:event-bus/ordersaga")
     );
     assert!(described.size_bytes() > 0);
+    // The template's RetentionDays, enforced by the runtime; the same
+    // answer moto and LocalStack give (saga-e2e scenarios/provisioning.rs).
+    assert_eq!(described.retention_days(), Some(90));
     let err = service_error(events.describe_archive().archive_name("nope").send()).await;
     assert!(err.is_resource_not_found_exception(), "{err:?}");
 }

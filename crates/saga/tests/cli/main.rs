@@ -1,5 +1,6 @@
 //! Runs the real `saga` binary, as a user would.
 
+mod archive_retention;
 mod careless_user;
 mod lint_command;
 mod match_command;
@@ -55,6 +56,20 @@ pub fn demo(db: &str) -> Run {
         "--db",
         db,
     ])
+}
+
+/// `saga run` of the project's template on `db`, on a free loopback port,
+/// logging at info to its piped stderr.
+pub fn spawn_run(db: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_saga"))
+        .args(["run", "--listen", "127.0.0.1:0", "--template", &template()])
+        .arg("--db")
+        .arg(db)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("saga run starts")
 }
 
 pub fn fixture(name: &str) -> String {

@@ -4,7 +4,6 @@
 use clap::Parser;
 use saga::cli::{Cli, Command};
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -27,22 +26,7 @@ fn saga_run_listens_on_loopback_unless_listen_says_otherwise() {
 #[test]
 fn saga_run_says_it_serves_without_authentication_on_loopback_only() {
     let dir = tempfile::tempdir().unwrap();
-    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/template.yaml");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_saga"))
-        .args([
-            "run",
-            "--listen",
-            "127.0.0.1:0",
-            "--template",
-            template,
-            "--db",
-        ])
-        .arg(dir.path().join("saga.db"))
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("saga run starts");
+    let mut child = crate::spawn_run(&dir.path().join("saga.db"));
     let stderr = child.stderr.take().unwrap();
     let (lines, seen) = mpsc::channel();
     std::thread::spawn(move || {
