@@ -31,7 +31,7 @@ test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and
 # localstack-install: the scenario suite starts its own LocalStack (see
 # mk/localstack.mk); localstack-tests-stopped checks it is gone afterwards.
 # On a cold clone it downloads (pip, npm) while aws-build compiles.
-test-rust: browser-install ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack, Lambdas under the emulator against moto)
+test-rust: browser-install ## cargo tests of every crate (contracts, services, adapters, pattern engine, CLI, e2e on embedded/moto/LocalStack/saga run, Lambdas under the emulator against moto)
 	@mkdir -p $(CARGO_TARGET_DIR)
 	@$(MAKE) --no-print-directory localstack-install > $(CARGO_TARGET_DIR)/localstack-install.log 2>&1 & installing=$$!; \
 	  $(MAKE) --no-print-directory aws-build; built=$$?; \

@@ -10,18 +10,23 @@
 //! The functions come from the same [`wiring::Wiring`] the embedded
 //! backend takes (and each batch is settled by the same event source
 //! mapping rules, [`wiring::esm`]); the physical names from a [`StackNames`]: a deployed stack's
-//! (`aws cloudformation describe-stack-resources`) or the one
-//! [`provision::Provisioner`] creates in an emulator.
+//! (`aws cloudformation describe-stack-resources`), the one
+//! [`provision::Provisioner`] creates in an emulator, or, for a bus and
+//! queues that already exist (`saga run --no-functions`), the one
+//! [`attach()`] finds.
 
+pub mod attach;
 pub mod names;
 mod poller;
 pub mod provision;
+mod resolved;
 pub mod services;
 mod stream;
 
 mod http;
 mod last_errors;
 
+pub use attach::{AttachError, attach};
 pub use names::StackNames;
 pub use provision::Provisioner;
 pub use services::AwsServices;
@@ -52,10 +57,22 @@ pub enum HybridError {
     },
 }
 
+#[derive(Default)]
 pub struct HybridOptions {
     /// Where the HTTP API listens; `None` serves no HTTP.
     pub listen: Option<SocketAddr>,
     pub quirks: Quirks,
+    /// EventBridge and SQS through this configuration instead of the one
+    /// [`HybridRuntime::start`] takes, which keeps DynamoDB, its stream and
+    /// Athena: the bus and queues of `saga run --no-functions` (found by
+    /// [`attach()`]) beside tables in moto or DynamoDB Local.
+    pub delivery: Option<aws_config::SdkConfig>,
+    /// The visibility timeout, in seconds, every receive asks for
+    /// (`ReceiveMessage`'s `VisibilityTimeout`) instead of the queue's own.
+    /// Lambda's pollers take the queue's; tests set it where the queues'
+    /// attributes cannot be changed (`saga run`'s come from the template),
+    /// so a message a handler failed comes back in a second, not a minute.
+    pub receive_visibility_timeout: Option<i32>,
 }
 
 /// Emulator behaviour the runtime works around, each off unless asked for;
@@ -98,14 +115,16 @@ impl HybridRuntime {
             .resources_of_type("AWS::Events::EventBus")
             .next()
             .ok_or(HybridError::NoBus)?;
+        let delivery = options.delivery.as_ref().unwrap_or(config);
         let services = Arc::new(AwsServices::new(
             config,
+            delivery,
             template,
             &wiring,
             &names,
             &bus.logical_id,
         )?);
-        let sqs = aws_sdk_sqs::Client::new(config);
+        let sqs = aws_sdk_sqs::Client::new(delivery);
         let region = config
             .region()
             .map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
@@ -118,6 +137,7 @@ impl HybridRuntime {
             let poller = poller::Poller {
                 spec: spec.clone(),
                 quirks: options.quirks,
+                visibility_timeout: options.receive_visibility_timeout,
                 queue_url,
                 queue_arn,
                 region: region.clone(),

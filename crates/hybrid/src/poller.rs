@@ -24,6 +24,8 @@ const MAX_RECEIVE: usize = 10;
 pub(crate) struct Poller {
     pub spec: ConsumerSpec,
     pub quirks: crate::Quirks,
+    /// `ReceiveMessage`'s `VisibilityTimeout`; `None`: the queue's.
+    pub visibility_timeout: Option<i32>,
     pub queue_url: String,
     pub queue_arn: String,
     pub region: String,
@@ -106,6 +108,7 @@ impl Poller {
                 .queue_url(&self.queue_url)
                 .max_number_of_messages(self.spec.batch_size.clamp(1, MAX_RECEIVE) as i32)
                 .wait_time_seconds(WAIT_SECONDS)
+                .set_visibility_timeout(self.visibility_timeout)
                 .message_system_attribute_names(MessageSystemAttributeName::All)
                 .message_attribute_names("All")
                 .send();
@@ -129,9 +132,13 @@ impl Poller {
 
     /// Puts the last error of a dead letter's failed deliveries on it, as
     /// the embedded runtime does, unless its sender said why (EventBridge's
-    /// ERROR_CODE on a rule's DLQ).
+    /// ERROR_CODE on a rule's DLQ). The error this process saw replaces an
+    /// `ErrorMessage` the message came with: `saga run`'s queues add one
+    /// when they move a message to its DLQ, `unknown` for a failure an SQS
+    /// client reported (only the handler knows why), and moto or SQS
+    /// never do.
     fn with_last_error(&self, message: &mut SqsMessage) {
-        let said = ["ERROR_CODE", "ERROR_MESSAGE", ERROR_ATTRIBUTE]
+        let said = ["ERROR_CODE", "ERROR_MESSAGE"]
             .iter()
             .any(|a| message.message_attributes.contains_key(*a));
         let Some(id) = message.message_id.as_deref() else {

@@ -19,6 +19,7 @@
 //! list and for each emulator quirk.
 
 use crate::names::StackNames;
+use crate::resolved::{Resolved, text, unresolved_target};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     SseSpecification, StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification,
@@ -31,7 +32,7 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 use thiserror::Error;
-use wiring::template::{Resolver, Template, TemplateError, ref_target, resolve};
+use wiring::template::{Template, TemplateError, resolve};
 
 #[derive(Debug, Error)]
 pub enum ProvisionError {
@@ -74,36 +75,6 @@ pub struct Provisioner {
     region: String,
 }
 
-/// What the resources resolve to while they are being created.
-#[derive(Default)]
-struct Created {
-    names: StackNames,
-    /// `Ref` values: parameters, pseudo parameters, physical ids.
-    refs: HashMap<String, String>,
-    /// `GetAtt` values: `(logical id, attribute)`.
-    attributes: HashMap<(String, String), String>,
-}
-
-impl Resolver for Created {
-    fn reference(&self, id: &str) -> Option<String> {
-        self.refs.get(id).cloned()
-    }
-    fn attribute(&self, id: &str, attribute: &str) -> Option<String> {
-        self.attributes
-            .get(&(id.to_owned(), attribute.to_owned()))
-            .cloned()
-    }
-}
-
-fn text(json: &Json) -> Option<String> {
-    match json {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 impl Provisioner {
     pub fn new(config: &aws_config::SdkConfig) -> Self {
         Self {
@@ -122,25 +93,7 @@ impl Provisioner {
         template: &Template,
         prefix: &str,
     ) -> Result<StackNames, ProvisionError> {
-        let mut created = Created::default();
-        for (name, default) in template.parameter_defaults() {
-            created.refs.insert(name, default);
-        }
-        // The bus name is a parameter: prefix it like every other name.
-        if let Some(bus) = created.refs.get_mut("EventBusName") {
-            *bus = format!("{prefix}{bus}");
-        }
-        created
-            .refs
-            .insert("AWS::Region".into(), self.region.clone());
-        created.refs.insert("AWS::Partition".into(), "aws".into());
-        created
-            .refs
-            .insert("AWS::URLSuffix".into(), "amazonaws.com".into());
-        for table in template.resources_of_type("AWS::DynamoDB::Table") {
-            self.table(&mut created, &table.logical_id, prefix, &table.properties)
-                .await?;
-        }
+        let mut created = self.create_tables(template, prefix).await?;
         // Dead-letter queues before the queues whose redrive policy names them.
         let mut queues: Vec<_> = template.resources_of_type("AWS::SQS::Queue").collect();
         queues.sort_by_key(|q| q.properties.contains_key("RedrivePolicy"));
@@ -167,9 +120,34 @@ impl Provisioner {
         Ok(created.names)
     }
 
+    /// Creates only the template's tables, named with `prefix`: for a
+    /// runtime whose bus and queues already exist elsewhere
+    /// ([`crate::attach`]).
+    pub async fn tables(
+        &self,
+        template: &Template,
+        prefix: &str,
+    ) -> Result<StackNames, ProvisionError> {
+        Ok(self.create_tables(template, prefix).await?.names)
+    }
+
+    /// The template's tables, created; what they resolve to.
+    async fn create_tables(
+        &self,
+        template: &Template,
+        prefix: &str,
+    ) -> Result<Resolved, ProvisionError> {
+        let mut created = Resolved::new(template, prefix, &self.region);
+        for table in template.resources_of_type("AWS::DynamoDB::Table") {
+            self.table(&mut created, &table.logical_id, prefix, &table.properties)
+                .await?;
+        }
+        Ok(created)
+    }
+
     async fn table(
         &self,
-        created: &mut Created,
+        created: &mut Resolved,
         id: &str,
         prefix: &str,
         properties: &serde_yaml_ng::Mapping,
@@ -296,7 +274,7 @@ impl Provisioner {
 
     async fn queue(
         &self,
-        created: &mut Created,
+        created: &mut Resolved,
         id: &str,
         prefix: &str,
         properties: &serde_yaml_ng::Mapping,
@@ -357,7 +335,7 @@ impl Provisioner {
 
     async fn bus(
         &self,
-        created: &mut Created,
+        created: &mut Resolved,
         id: &str,
         properties: &serde_yaml_ng::Mapping,
     ) -> Result<(), ProvisionError> {
@@ -388,7 +366,7 @@ impl Provisioner {
 
     async fn archive(
         &self,
-        created: &mut Created,
+        created: &mut Resolved,
         id: &str,
         properties: &serde_yaml_ng::Mapping,
     ) -> Result<(), ProvisionError> {
@@ -420,13 +398,13 @@ impl Provisioner {
 
     async fn rule(
         &self,
-        created: &mut Created,
+        created: &mut Resolved,
         id: &str,
         prefix: &str,
         properties: &serde_yaml_ng::Mapping,
     ) -> Result<(), ProvisionError> {
         let name = format!("{prefix}{id}");
-        if let Some(target) = unprovisioned_target(created, properties) {
+        if let Some(target) = unresolved_target(created, properties) {
             // A target this provisioner does not create (e.g. a Firehose
             // stream): the rule is left out, and says so. Its ARN is still
             // known, so the policies that name it resolve.
@@ -489,7 +467,7 @@ impl Provisioner {
 
     async fn queue_policy(
         &self,
-        created: &Created,
+        created: &Resolved,
         id: &str,
         properties: &serde_yaml_ng::Mapping,
     ) -> Result<(), ProvisionError> {
@@ -511,17 +489,6 @@ impl Provisioner {
         }
         Ok(())
     }
-}
-
-/// The logical id of a rule target that was not provisioned, if any.
-fn unprovisioned_target(created: &Created, properties: &serde_yaml_ng::Mapping) -> Option<String> {
-    properties
-        .get("Targets")?
-        .as_sequence()?
-        .iter()
-        .filter_map(|t| ref_target(t.get("Arn")?))
-        .map(|(id, _)| id)
-        .find(|id| !created.refs.contains_key(id))
 }
 
 /// One rule target, with its input, retry policy and dead-letter queue.

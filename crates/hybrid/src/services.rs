@@ -40,14 +40,18 @@ pub struct AwsServices {
 }
 
 impl AwsServices {
+    /// The stores over DynamoDB at `data`; the publisher puts events on the
+    /// bus at `delivery` (the same configuration, unless the bus lives
+    /// elsewhere).
     pub fn new(
-        config: &aws_config::SdkConfig,
+        data: &aws_config::SdkConfig,
+        delivery: &aws_config::SdkConfig,
         template: &Template,
         wiring: &Wiring,
         names: &StackNames,
         bus_logical_id: &str,
     ) -> Result<Self, ServicesError> {
-        let dynamodb = aws_sdk_dynamodb::Client::new(config);
+        let dynamodb = aws_sdk_dynamodb::Client::new(data);
         let table = |variable: &'static str| -> Result<String, ServicesError> {
             let logical = template
                 .table_of_env(variable)
@@ -66,7 +70,7 @@ impl AwsServices {
             scheduled_majors: wiring::scheduled_majors(wiring)?,
             reads: wiring::ConsumerReads::from_wiring(wiring)?,
             publisher: EventBridgePublisher::new(
-                aws_sdk_eventbridge::Client::new(config),
+                aws_sdk_eventbridge::Client::new(delivery),
                 names.bus(bus_logical_id)?,
             ),
         })

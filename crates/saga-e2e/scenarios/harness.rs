@@ -1,5 +1,7 @@
 //! One saga under test, on any backend: the embedded runtime (SQLite), or
-//! the hybrid runtime over AWS resources in moto or LocalStack. Scenarios
+//! the hybrid runtime over AWS resources in moto or LocalStack, or over
+//! `saga run --no-functions`'s bus and queues (through its EventBridge and
+//! SQS APIs) with the tables in moto. Scenarios
 //! only use what every backend offers: the HTTP API, the inventory and
 //! dead-letter stores through their ports, the bus through the publisher,
 //! a consumer queue to send a raw message to, and the archive's event
@@ -24,17 +26,58 @@ const TEST_VISIBILITY_SECS: u32 = 1;
 pub struct Aws {
     pub runtime: HybridRuntime,
     pub emulator: Emulator,
+    /// EventBridge where the bus is (the emulator, or `saga run`).
     pub events: aws_sdk_eventbridge::Client,
     pub archive: String,
-    // Dropped last: the runtime talks to it until then. (Taken and
+    // Dropped last: the runtime talks to them until then. (Taken and
     // dropped by a test that stops the emulator under the runtime.)
     pub moto: Option<saga_aws_tests::Moto>,
+    pub _saga_run: Option<SagaRunBus>,
+}
+
+/// `saga run --no-functions` on its own database, killed when dropped.
+pub struct SagaRunBus {
+    pub server: testkit::saga_run::SagaRun,
+    _dir: tempfile::TempDir,
+}
+
+impl SagaRunBus {
+    /// Starts it on `template`; the binary is `saga` itself
+    /// (src/bin/saga.rs).
+    pub fn start(template: &std::path::Path) -> SagaRunBus {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("saga.db");
+        let args = [
+            std::ffi::OsStr::new("--no-functions"),
+            "--template".as_ref(),
+            template.as_os_str(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ];
+        let binary = std::path::Path::new(env!("CARGO_BIN_EXE_saga-e2e-saga"));
+        SagaRunBus {
+            server: testkit::saga_run::start(binary, args),
+            _dir: dir,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emulator {
     Moto,
     LocalStack,
+    /// `saga run --no-functions` for EventBridge and SQS, moto for DynamoDB.
+    SagaRun,
+}
+
+/// Where a hybrid saga's resources are, and the processes serving them.
+struct Ends {
+    /// DynamoDB (and the rest, unless `delivery` is given).
+    data: aws_config::SdkConfig,
+    /// EventBridge and SQS, when elsewhere (`saga run`).
+    delivery: Option<aws_config::SdkConfig>,
+    moto: Option<saga_aws_tests::Moto>,
+    saga_run: Option<SagaRunBus>,
 }
 
 /// What a replay of the archive came to.
@@ -72,7 +115,7 @@ fn timeout() -> Duration {
     Duration::from_secs(secs)
 }
 
-async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     use aws_config::{BehaviorVersion, Region};
     use aws_sdk_sqs::config::Credentials;
     aws_config::defaults(BehaviorVersion::latest())
@@ -181,9 +224,6 @@ impl Saga {
         init_logs();
         let config = sdk_config(endpoint).await;
         let template = Template::from_path(template).expect("template parses");
-        // The template as the embedded backend checks it; the hybrid
-        // backend runs its functions.
-        let wiring = runtime::load(&template).expect("template wires").wiring;
         let provisioner = Provisioner::new(&config);
         let mut names: StackNames = provisioner
             .provision(&template, prefix)
@@ -195,15 +235,83 @@ impl Saga {
         hybrid::provision::set_visibility_timeouts(&provisioner.sqs, &names, TEST_VISIBILITY_SECS)
             .await
             .expect("short visibility timeouts");
+        let options = hybrid::HybridOptions {
+            quirks,
+            ..hybrid::HybridOptions::default()
+        };
+        let ends = Ends {
+            data: config,
+            delivery: None,
+            moto,
+            saga_run: None,
+        };
+        Self::hybrid(&template, names, options, ends, emulator).await
+    }
+
+    /// The hybrid runtime's handlers over the bus, rules, queues, DLQs and
+    /// archive of `saga run --no-functions` (through its EventBridge and
+    /// SQS APIs; found with [`hybrid::attach()`], never created), with the
+    /// tables in a fresh moto. Queues keep the template's attributes there,
+    /// so the pollers ask for a 1 s visibility timeout on each receive.
+    pub async fn saga_run() -> Saga {
+        Self::saga_run_from(&template_path()).await
+    }
+
+    /// [`Saga::saga_run`] on another template (a changed copy of the
+    /// project's), which `saga run` serves too.
+    pub async fn saga_run_from(template_path: &std::path::Path) -> Saga {
+        init_logs();
+        let path = template_path.to_owned();
+        let bus = tokio::task::spawn_blocking(move || SagaRunBus::start(&path))
+            .await
+            .expect("saga run starts");
+        let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
+        let data = sdk_config(&moto.endpoint()).await;
+        let delivery = sdk_config(&bus.server.endpoint()).await;
+        let template = Template::from_path(template_path).expect("template parses");
+        let mut names: StackNames = Provisioner::new(&data)
+            .tables(&template, "")
+            .await
+            .unwrap_or_else(|e| panic!("creating the tables in moto: {e}"));
+        let found = hybrid::attach(&delivery, &template, "")
+            .await
+            .unwrap_or_else(|e| panic!("finding the bus and queues of saga run: {e}"));
+        names.stack_resources.extend(found.stack_resources);
+        let options = hybrid::HybridOptions {
+            delivery: Some(delivery.clone()),
+            receive_visibility_timeout: Some(TEST_VISIBILITY_SECS as i32),
+            ..hybrid::HybridOptions::default()
+        };
+        let ends = Ends {
+            data,
+            delivery: Some(delivery),
+            moto: Some(moto),
+            saga_run: Some(bus),
+        };
+        Self::hybrid(&template, names, options, ends, Emulator::SagaRun).await
+    }
+
+    /// Starts the hybrid runtime on `names`, serving the API on a free
+    /// loopback port, with the seed catalogue in its inventory table.
+    async fn hybrid(
+        template: &Template,
+        names: StackNames,
+        options: hybrid::HybridOptions,
+        ends: Ends,
+        emulator: Emulator,
+    ) -> Saga {
+        // The template as the embedded backend checks it; the hybrid
+        // backend runs its functions.
+        let wiring = runtime::load(template).expect("template wires").wiring;
         let archive = names
             .archive("SagaArchive")
             .expect("the template has SagaArchive")
             .to_owned();
         let options = hybrid::HybridOptions {
             listen: Some("127.0.0.1:0".parse().expect("address")),
-            quirks,
+            ..options
         };
-        let runtime = HybridRuntime::start(&config, &template, wiring, names, options)
+        let runtime = HybridRuntime::start(&ends.data, template, wiring, names, options)
             .await
             .expect("hybrid runtime starts");
         let items = inventory::catalogue::parse(inventory::catalogue::SEED).expect("seed");
@@ -215,9 +323,12 @@ impl Saga {
             backend: Backend::Aws(Box::new(Aws {
                 runtime,
                 emulator,
-                events: aws_sdk_eventbridge::Client::new(&config),
+                events: aws_sdk_eventbridge::Client::new(
+                    ends.delivery.as_ref().unwrap_or(&ends.data),
+                ),
                 archive,
-                moto,
+                moto: ends.moto,
+                _saga_run: ends.saga_run,
             })),
             api,
         }

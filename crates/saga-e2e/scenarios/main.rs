@@ -1,15 +1,18 @@
-//! One scenario suite, three backends: every scenario of `scenarios.rs`
+//! One scenario suite, four backends: every scenario of `scenarios.rs`
 //! runs against the embedded runtime (SQLite), against the hybrid runtime
-//! over a `moto_server` this test starts on a free 127.0.0.1 port, and
-//! against the hybrid runtime over LocalStack: the one at
-//! `LOCALSTACK_ENDPOINT`, or one this process starts on the host (no
-//! Docker; `make localstack-install` installs it) and whose supervisor
-//! stops it when this process exits.
+//! over a `moto_server` this test starts on a free 127.0.0.1 port, against
+//! the hybrid runtime over LocalStack (the one at `LOCALSTACK_ENDPOINT`, or
+//! one this process starts on the host, no Docker; `make
+//! localstack-install` installs it, and its supervisor stops it when this
+//! process exits), and against the hybrid runtime over `saga run
+//! --no-functions`: the embedded runtime's bus, rules, queues, DLQs and
+//! archive through its EventBridge and SQS APIs, the tables in moto.
 
 mod harness;
 mod host;
 mod http_api;
 mod provisioning;
+mod saga_run_bus;
 mod scenarios;
 
 macro_rules! on_every_backend {
@@ -24,6 +27,12 @@ macro_rules! on_every_backend {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $scenario() {
                 crate::scenarios::$scenario(crate::harness::Saga::moto().await).await;
+            })*
+        }
+        mod saga_run {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                crate::scenarios::$scenario(crate::harness::Saga::saga_run().await).await;
             })*
         }
         mod localstack {
@@ -71,6 +80,13 @@ macro_rules! transition {
                 crate::scenarios::$scenario(crate::harness::Saga::moto_from(&template).await).await;
             })*
         }
+        mod transition_saga_run {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                let (_dir, template) = crate::scenarios::template_with(&$edits);
+                crate::scenarios::$scenario(crate::harness::Saga::saga_run_from(&template).await).await;
+            })*
+        }
         mod transition_localstack {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $scenario() {
@@ -98,4 +114,14 @@ transition!(
 async fn the_same_requests_get_the_same_answers_from_the_embedded_server_the_hybrid_server_and_the_lambda_functions()
  {
     http_api::the_same_requests_get_the_same_answers_from_every_backend().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_functions_saga_run_leaves_its_queues_to_other_consumers_and_serves_no_order_api() {
+    saga_run_bus::without_functions_saga_run_leaves_its_queues_to_other_consumers_and_serves_no_order_api().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attaching_to_saga_run_of_another_template_names_the_queue_it_lacks() {
+    saga_run_bus::attaching_to_saga_run_of_another_template_names_the_queue_it_lacks().await;
 }

@@ -86,7 +86,12 @@ pub fn load(args: &SagaArgs) -> anyhow::Result<Saga> {
 }
 
 pub async fn start(args: &SagaArgs, options: Options) -> anyhow::Result<Runtime> {
-    let saga = load(args)?;
+    start_saga(args, load(args)?, options).await
+}
+
+/// [`start`] with the saga already loaded (and changed: `saga run
+/// --no-functions` leaves its functions out).
+pub async fn start_saga(args: &SagaArgs, saga: Saga, options: Options) -> anyhow::Result<Runtime> {
     let options = Options {
         database: Some(args.db.clone()),
         ..options

@@ -6,10 +6,9 @@ mod department;
 mod readme_commands;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub fn repo() -> PathBuf {
@@ -29,9 +28,10 @@ pub fn aws_cli() -> PathBuf {
     cli
 }
 
-/// `saga run` on an ephemeral loopback port; killed when dropped.
+/// `saga run` on an ephemeral loopback port (the workspace's one
+/// starter, `testkit::saga_run`); killed when dropped.
 pub struct SagaRun {
-    child: Child,
+    _server: testkit::saga_run::SagaRun,
     pub endpoint: String,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
@@ -40,37 +40,22 @@ pub struct SagaRun {
 impl SagaRun {
     pub fn start(extra: &[&str]) -> SagaRun {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_saga"))
-            .args(["run", "--listen", "127.0.0.1:0", "--template"])
-            .arg(repo().join("infra/template.yaml"))
-            .arg("--db")
-            .arg(dir.path().join("saga.db"))
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("saga run starts");
-        let stderr = child.stderr.take().unwrap();
-        let (lines, seen) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        let endpoint = loop {
-            let line = seen
-                .recv_timeout(Duration::from_secs(60))
-                .expect("saga run says where it serves");
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                let addr: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                break format!("http://{addr}");
-            }
-        };
+        let db = dir.path().join("saga.db");
+        let template = repo().join("infra/template.yaml");
+        let args = [
+            OsStr::new("--template"),
+            template.as_os_str(),
+            OsStr::new("--db"),
+            db.as_os_str(),
+        ];
+        let server = testkit::saga_run::start(
+            Path::new(env!("CARGO_BIN_EXE_saga")),
+            args.into_iter().chain(extra.iter().map(OsStr::new)),
+        );
         SagaRun {
-            child,
-            endpoint,
-            db: dir.path().join("saga.db"),
+            endpoint: server.endpoint(),
+            _server: server,
+            db,
             _dir: dir,
         }
     }
@@ -136,12 +121,5 @@ impl SagaRun {
             std::thread::sleep(Duration::from_millis(200));
         }
         panic!("never: {what}");
-    }
-}
-
-impl Drop for SagaRun {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -59,17 +59,18 @@ pub fn demo(db: &str) -> Run {
 }
 
 /// `saga run` of the project's template on `db`, on a free loopback port,
-/// logging at info to its piped stderr.
-pub fn spawn_run(db: &std::path::Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_saga"))
-        .args(["run", "--listen", "127.0.0.1:0", "--template", &template()])
-        .arg("--db")
-        .arg(db)
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("saga run starts")
+/// logging at info (the workspace's one starter, `testkit::saga_run`).
+pub fn start_run(db: &std::path::Path) -> testkit::saga_run::SagaRun {
+    let template = template();
+    testkit::saga_run::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_saga")),
+        [
+            std::ffi::OsStr::new("--template"),
+            std::ffi::OsStr::new(&template),
+            std::ffi::OsStr::new("--db"),
+            db.as_os_str(),
+        ],
+    )
 }
 
 pub fn fixture(name: &str) -> String {

@@ -3,9 +3,6 @@
 
 use clap::Parser;
 use saga::cli::{Cli, Command};
-use std::io::{BufRead, BufReader};
-use std::sync::mpsc;
-use std::time::Duration;
 
 #[test]
 fn saga_run_listens_on_loopback_unless_listen_says_otherwise() {
@@ -26,32 +23,14 @@ fn saga_run_listens_on_loopback_unless_listen_says_otherwise() {
 #[test]
 fn saga_run_says_it_serves_without_authentication_on_loopback_only() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = crate::spawn_run(&dir.path().join("saga.db"));
-    let stderr = child.stderr.take().unwrap();
-    let (lines, seen) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut log = Vec::new();
-    let serving = loop {
-        match seen.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) if line.contains("serving http://") => break Some(line),
-            Ok(line) => log.push(line),
-            Err(_) => break None,
-        }
-    };
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let serving = serving.unwrap_or_else(|| panic!("never served:\n{}", log.join("\n")));
+    let server = crate::start_run(&dir.path().join("saga.db"));
+    let log: Vec<&str> = server.log.lines().collect();
+    let serving = log.last().expect("the serving line");
     assert!(serving.contains("serving http://127.0.0.1:"), "{serving}");
     let notice = log
         .iter()
         .find(|l| l.contains("without authentication"))
-        .unwrap_or_else(|| panic!("no authentication notice:\n{}", log.join("\n")));
+        .unwrap_or_else(|| panic!("no authentication notice:\n{}", server.log));
     assert!(
         notice.contains("the deployed API requires")
             && notice.contains("AWS_IAM (SigV4)")

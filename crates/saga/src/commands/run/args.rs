@@ -23,6 +23,12 @@ pub struct RunArgs {
     /// recorder does not run), for SQS clients to list, read and redrive.
     #[arg(long)]
     pub hold_dead_letters: bool,
+    /// Run none of the template's functions: serve only the bus, rules,
+    /// queues, DLQs and archive, through their EventBridge and SQS APIs,
+    /// for functions that run elsewhere (`saga run --backend aws
+    /// --bus-endpoint http://<this address>`). No order API is served.
+    #[arg(long, conflicts_with_all = ["catalogue", "hold_dead_letters"])]
+    pub no_functions: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -73,6 +79,13 @@ pub struct AwsArgs {
     /// SQS without their `account`).
     #[arg(long)]
     pub moto: bool,
+    /// EventBridge and SQS at this endpoint instead, where the template's
+    /// bus, rules, queues and archive already exist (`saga run
+    /// --no-functions` of the same template): they are looked up, never
+    /// created, and one that is missing is an error naming it. The tables
+    /// stay at --endpoint (created there with --provision).
+    #[arg(long, value_name = "URL", conflicts_with = "stack_resources")]
+    pub bus_endpoint: Option<String>,
     /// Write the physical names used to this file (the describe-stack-resources
     /// shape), e.g. to run again with --stack-resources.
     #[arg(long)]
@@ -87,6 +100,7 @@ impl AwsArgs {
             ("--endpoint", self.endpoint.is_some()),
             ("--stack-resources", self.stack_resources.is_some()),
             ("--provision", self.provision.is_some()),
+            ("--bus-endpoint", self.bus_endpoint.is_some()),
             (
                 "--write-stack-resources",
                 self.write_stack_resources.is_some(),

@@ -23,6 +23,10 @@ pub async fn sdk_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
 pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     saga_env::init_logs("info");
     anyhow::ensure!(
+        !args.no_functions,
+        "--no-functions is for the embedded backend (the bus and queues another runtime's functions use)"
+    );
+    anyhow::ensure!(
         !args.faults.faults()?.is_active(),
         "fault injection (--fail-rate, --duplicate-rate, --crash-rate, --delay) needs the embedded backend"
     );
@@ -32,9 +36,34 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
     let wiring = saga_env::load(&args.saga)?.wiring;
     let template = Template::from_path(&args.saga.template)?;
     let config = sdk_config(aws.endpoint.as_deref()).await;
-    let (names, fresh) = match (&aws.stack_resources, &aws.provision) {
-        (Some(path), _) => (StackNames::from_path(path)?, false),
-        (None, Some(prefix)) => {
+    let delivery = match &aws.bus_endpoint {
+        Some(url) => Some(sdk_config(Some(url)).await),
+        None => None,
+    };
+    let (names, fresh) = match (&aws.stack_resources, &aws.provision, &delivery) {
+        (Some(path), _, _) => (StackNames::from_path(path)?, false),
+        (None, Some(prefix), Some(delivery)) => {
+            let mut names = Provisioner::new(&config)
+                .tables(&template, prefix)
+                .await
+                .map_err(|e: ProvisionError| anyhow::anyhow!(e))
+                .context("creating the template's tables (is --endpoint an emulator?)")?;
+            let found = hybrid::attach(delivery, &template, "")
+                .await
+                .map_err(|e: hybrid::AttachError| anyhow::anyhow!(e))
+                .with_context(|| {
+                    format!(
+                        "finding the template's bus, rules and queues at --bus-endpoint {}",
+                        aws.bus_endpoint.as_deref().unwrap_or_default()
+                    )
+                })?;
+            names.stack_resources.extend(found.stack_resources);
+            (names, true)
+        }
+        (None, None, Some(_)) => anyhow::bail!(
+            "--bus-endpoint needs --provision [PREFIX]: the tables are created at --endpoint"
+        ),
+        (None, Some(prefix), None) => {
             let names = Provisioner::new(&config)
                 .provision(&template, prefix)
                 .await
@@ -42,7 +71,7 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
                 .context("provisioning the template (is the endpoint an emulator?)")?;
             (names, true)
         }
-        (None, None) => anyhow::bail!(
+        (None, None, None) => anyhow::bail!(
             "--backend aws needs the stack's physical names: --stack-resources FILE \
              (from `aws cloudformation describe-stack-resources --stack-name <stack> > FILE`) \
              or --provision [PREFIX] to create the resources in an emulator"
@@ -59,6 +88,8 @@ pub async fn run(args: &RunArgs, started: Instant) -> anyhow::Result<()> {
         } else {
             hybrid::Quirks::default()
         },
+        delivery,
+        ..hybrid::HybridOptions::default()
     };
     let runtime = HybridRuntime::start(&config, &template, wiring, names, options).await?;
     let catalogue = match &args.catalogue {
