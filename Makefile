@@ -27,7 +27,8 @@ demo: ## place ORDERS orders (default 20000) across every saga path; prints thro
 test: tools lint test-rust fuzz-ci ## every test: fmt, clippy, template lint and policy tests, every Rust test (the console's in headless Chromium among them), then every fuzz target (5 s each; none links the AWS SDK)
 
 # aws-build: the Lambda invocations under the runtime interface emulator
-# run the functions' deploy-profile bootstraps (see docs/aws.md for its cost).
+# run the functions' bootstraps, profile lambda-test: the deploy profile's
+# semantics without its optimisation (mk/aws.mk, docs/aws.md).
 # localstack-install: the scenario suite starts its own LocalStack (see
 # mk/localstack.mk); localstack-tests-stopped checks it is gone afterwards.
 # On a cold clone it downloads (pip, npm) while aws-build compiles.

@@ -1,5 +1,6 @@
-# mk/fuzz.mk — the cargo-fuzz targets (fuzz/), with a pinned cargo-fuzz in
-# .tools and the nightly toolchain libFuzzer's instrumentation needs.
+# mk/fuzz.mk — the cargo-fuzz targets (fuzz/), with a pinned cargo-fuzz
+# (built once per machine, see CARGO_TOOLS_CACHE in mk/tools.mk) and the
+# nightly toolchain libFuzzer's instrumentation needs.
 #
 #   make fuzz       every target FUZZ_SECONDS (60) each
 #   make fuzz-ci    every target FUZZ_CI_SECONDS (5) each; `make test` runs
@@ -21,7 +22,8 @@ _FUZZ_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 CARGO ?= cargo
 CARGO_FUZZ_VERSION := 0.13.1
-CARGO_FUZZ := .tools/bin/cargo-fuzz
+CARGO_FUZZ_ROOT := $(call cargo_tool_root,cargo-fuzz,$(CARGO_FUZZ_VERSION))
+CARGO_FUZZ := $(CARGO_FUZZ_ROOT)/bin/cargo-fuzz
 # Every target of fuzz/Cargo.toml.
 FUZZ_CI_TARGETS := parse_pattern match_event bus_event_envelope post_order_body sqs_batch template_load
 
@@ -30,7 +32,7 @@ FUZZ_CI_TARGETS := parse_pattern match_event bus_event_envelope post_order_body 
 # cargo-fuzz itself builds with the default (stable) toolchain: its pinned
 # lock does not build on recent nightlies (rustix 0.36).
 $(CARGO_FUZZ):
-	$(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root .tools
+	$(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root $(CARGO_FUZZ_ROOT)
 
 fuzz-nightly:
 	@$(CARGO) +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
@@ -42,7 +44,7 @@ define fuzz_run
 	dirs="fuzz/corpus/$(1) fuzz/regressions/$(1)"; \
 	if [ -d fuzz/seeds/$(1) ]; then dirs="$$dirs fuzz/seeds/$(1)"; fi; \
 	log=$$(mktemp); \
-	if PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz run --fuzz-dir fuzz $(3) $(1) $$dirs -- \
+	if PATH="$(CARGO_FUZZ_ROOT)/bin:$$PATH" $(CARGO) +nightly fuzz run --fuzz-dir fuzz $(3) $(1) $$dirs -- \
 	  -max_total_time=$(2) -print_final_stats=1 >$$log 2>&1; then \
 	  echo "fuzz $(1): $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $$log | tail -1), no crash"; rm -f $$log; \
 	else tail -40 $$log; echo "fuzz $(1) FAILED (log $$log; reproducer under fuzz/artifacts/$(1))"; exit 1; fi
@@ -52,7 +54,7 @@ fuzz-ci: $(CARGO_FUZZ) fuzz-nightly ## every fuzz target FUZZ_CI_SECONDS (5) eac
 	$(foreach t,$(FUZZ_CI_TARGETS),$(call fuzz_run,$(t),$(or $(FUZZ_CI_SECONDS),5),)$(newline))
 
 fuzz: $(CARGO_FUZZ) fuzz-nightly ## every cargo-fuzz target FUZZ_SECONDS (60) each
-	$(foreach t,$(shell PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz list --fuzz-dir fuzz),$(call fuzz_run,$(t),$(or $(FUZZ_SECONDS),60),)$(newline))
+	$(foreach t,$(shell PATH="$(CARGO_FUZZ_ROOT)/bin:$$PATH" $(CARGO) +nightly fuzz list --fuzz-dir fuzz),$(call fuzz_run,$(t),$(or $(FUZZ_SECONDS),60),)$(newline))
 
 define newline
 

@@ -15,9 +15,10 @@ _RESILIENCE_MK_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 CARGO ?= cargo
 PYTHON ?= python3
-# oha, the HTTP load generator, pinned and installed into .tools.
+# oha, the HTTP load generator, pinned (built once per machine, see
+# CARGO_TOOLS_CACHE in mk/tools.mk).
 OHA_VERSION := 1.16.0
-OHA := .tools/bin/oha
+OHA := $(call cargo_tool_root,oha,$(OHA_VERSION))/bin/oha
 SAGA_RELEASE := $(CARGO_TARGET_DIR)/release/saga
 
 .PHONY: simulate soak load saga-release chaos
@@ -32,7 +33,7 @@ soak: saga-release ## the simulation over SEEDS seeds (5000), with the same summ
 	$(SAGA_RELEASE) simulate --seeds $(or $(SEEDS),5000) --from $(or $(FROM),0)
 
 $(OHA):
-	$(CARGO) install oha --version $(OHA_VERSION) --locked --root .tools
+	$(CARGO) install oha --version $(OHA_VERSION) --locked --root $(call cargo_tool_root,oha,$(OHA_VERSION))
 
 load: saga-release $(OHA) ## oha drives POST /orders on 127.0.0.1: requests/s, latency percentiles, no errors, no order lost, RSS flat
 	$(PYTHON) tools/load.py $(SAGA_RELEASE) $(OHA) --orders $(or $(ORDERS),10000) \

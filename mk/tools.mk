@@ -61,6 +61,15 @@ CARGO_LAMBDA_BUILD := $(TOOLS_ENV) $(CARGO_LAMBDA) lambda build --release --arm6
 
 PIP_FLAGS := --disable-pip-version-check -q
 
+# Tools built from source with `cargo install` (cargo-fuzz, oha) go to a
+# per-machine cache, one directory per tool and version, the way pip keeps
+# its wheels and cargo its registry: a fresh clone (CI's) finds the pinned
+# build there instead of compiling it again (cargo-fuzz: ~2 min of a cold
+# `make test` on 2 cores). A missing or other version is installed as before.
+CARGO_TOOLS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ordersaga/cargo-tools
+# $(call cargo_tool_root,NAME,VERSION): where that build of NAME lives.
+cargo_tool_root = $(CARGO_TOOLS_CACHE)/$(1)-$(2)
+
 $(VENV)/.installed: $(TOOLS_REQUIREMENTS) $(CHECKOV_REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r tools/requirements.txt -c tools/constraints.txt

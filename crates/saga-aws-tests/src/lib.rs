@@ -1,5 +1,5 @@
 //! The AWS side of ordersaga, proved on one machine without Docker: each
-//! Lambda `bootstrap` (profile `lambda-release`, built for this host) runs
+//! Lambda `bootstrap` (profile `lambda-test`, built for this host) runs
 //! under the AWS Lambda Runtime Interface Emulator shipped with aws-sam-cli, its AWS
 //! clients pointed at a `moto_server` holding the template's tables, bus,
 //! rules and queues. See docs/aws.md.

@@ -1,5 +1,6 @@
-//! A Lambda function's `bootstrap` (profile `lambda-release`) under the AWS
-//! Lambda Runtime Interface Emulator, started the way `sam local invoke` starts it in its
+//! A Lambda function's `bootstrap` (profile `lambda-test`, or
+//! `lambda-release` for the bench) under the AWS Lambda Runtime Interface
+//! Emulator, started the way `sam local invoke` starts it in its
 //! `provided.al2023` container: `aws-lambda-rie --log-level error
 //! <bootstrap>` in the code directory, with the variables SAM CLI sets
 //! (`samcli/local/lambdafn/env_vars.py`) plus the function's own from

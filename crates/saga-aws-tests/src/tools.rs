@@ -1,6 +1,6 @@
 //! Where the tools live (the `.venv` of `make tools`, the bootstraps of
-//! the `lambda-release` profile) and how a child process is started,
-//! awaited and stopped.
+//! the `lambda-test` profile, or `lambda-release` for the bench) and how a
+//! child process is started, awaited and stopped.
 
 use crate::function::Function;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,9 +24,16 @@ pub const SERVICE_PACKAGES: [&str; 6] = [
 /// own package, so building it beside the functions adds no feature.
 pub const HELLO_BIN: &str = "lambda-hello";
 
-/// The cargo profile of the Lambda bootstraps (root `Cargo.toml`), whose
-/// output directory is `target/<profile>`.
+/// The cargo profile of the Lambda bootstraps that ship (root
+/// `Cargo.toml`), whose output directory is `target/<profile>`: sizes and
+/// cold starts are measured on it (`make aws-bench`).
 pub const LAMBDA_PROFILE: &str = "lambda-release";
+
+/// The profile of the bootstraps the tests run under the emulator:
+/// `lambda-release`'s semantics (abort on panic, no debug assertions, no
+/// overflow checks) without its optimisation, which only costs build time
+/// (`crates/saga-aws-tests/tests/build_config.rs` checks the semantics).
+pub const TEST_PROFILE: &str = "lambda-test";
 
 #[derive(Debug, Clone)]
 pub struct Tools {
@@ -35,8 +42,11 @@ pub struct Tools {
     pub moto_server: PathBuf,
     /// `aws-lambda-rie-x86_64`, as shipped inside the aws-sam-cli package.
     pub rie: PathBuf,
-    /// `target/lambda-release`, where the bootstraps are (`target/debug`
-    /// with `SAGA_AWS_DEBUG_BOOTSTRAPS=1`).
+    /// The cargo profile of the bootstraps ([`TEST_PROFILE`] unless
+    /// `SAGA_AWS_BOOTSTRAP_PROFILE` names another; `debug` is the dev
+    /// profile).
+    pub bootstrap_profile: String,
+    /// `target/<bootstrap_profile>`, where the bootstraps are.
     pub bootstrap_dir: PathBuf,
 }
 
@@ -48,7 +58,16 @@ impl Tools {
         TOOLS.get_or_init(|| Tools::locate().unwrap_or_else(|e| panic!("{e}")))
     }
 
+    /// The tools, with the bootstraps of the test profile (or of
+    /// `SAGA_AWS_BOOTSTRAP_PROFILE`).
     pub fn locate() -> Result<Tools, String> {
+        let profile =
+            std::env::var("SAGA_AWS_BOOTSTRAP_PROFILE").unwrap_or_else(|_| TEST_PROFILE.into());
+        Tools::locate_for(&profile)
+    }
+
+    /// The tools, with the bootstraps of the cargo profile `profile`.
+    pub fn locate_for(profile: &str) -> Result<Tools, String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .ancestors()
             .nth(2)
@@ -94,11 +113,8 @@ impl Tools {
             python,
             moto_server,
             rie,
-            bootstrap_dir: target.join(if debug_bootstraps() {
-                "debug"
-            } else {
-                LAMBDA_PROFILE
-            }),
+            bootstrap_profile: profile.to_owned(),
+            bootstrap_dir: target.join(profile),
         })
     }
 
@@ -124,18 +140,19 @@ impl Tools {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(&cargo);
         cmd.arg("build")
-            .args(bootstrap_build_args(debug_bootstraps()));
+            .args(bootstrap_build_args(&self.bootstrap_profile));
         let status = cmd.current_dir(&self.root).status().expect("running cargo");
         assert!(status.success(), "building the bootstraps failed: {cmd:?}");
     }
 }
 
 /// `cargo build` arguments for every function's bootstrap and the hello
-/// world: `--profile lambda-release -p orders ... --bin orders-api ...`.
-pub fn bootstrap_build_args(debug: bool) -> Vec<String> {
+/// world: `--profile lambda-test -p orders ... --bin orders-api ...`
+/// (no `--profile` for `debug`, the dev profile's directory).
+pub fn bootstrap_build_args(profile: &str) -> Vec<String> {
     let mut args = Vec::new();
-    if !debug {
-        args.extend(["--profile".to_owned(), LAMBDA_PROFILE.to_owned()]);
+    if profile != "debug" {
+        args.extend(["--profile".to_owned(), profile.to_owned()]);
     }
     for package in SERVICE_PACKAGES.iter().chain([&HELLO_BIN]) {
         args.extend(["-p".to_owned(), (*package).to_owned()]);
@@ -144,12 +161,6 @@ pub fn bootstrap_build_args(debug: bool) -> Vec<String> {
         args.extend(["--bin".to_owned(), binary.to_owned()]);
     }
     args
-}
-
-/// `SAGA_AWS_DEBUG_BOOTSTRAPS=1` runs debug builds instead (a quick check
-/// of the harness; `make test` and the figures use `lambda-release`).
-fn debug_bootstraps() -> bool {
-    std::env::var_os("SAGA_AWS_DEBUG_BOOTSTRAPS").is_some_and(|v| v == "1")
 }
 
 /// A free TCP port on 127.0.0.1 (the OS picks it; it is released before

@@ -4,7 +4,7 @@
 //! files only: no tool, no build.
 
 use saga_aws_tests::rie::Function;
-use saga_aws_tests::tools::{LAMBDA_PROFILE, SERVICE_PACKAGES};
+use saga_aws_tests::tools::{LAMBDA_PROFILE, SERVICE_PACKAGES, TEST_PROFILE};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -125,4 +125,35 @@ fn the_arm64_release_builds_get_the_settings_of_the_lambda_profile() {
         env, wanted,
         "mk/aws.mk LAMBDA_RELEASE_ENV must repeat [profile.{LAMBDA_PROFILE}]"
     );
+}
+
+/// The tests run `lambda-test` bootstraps, not the ones that ship: that is
+/// only sound while everything a test can observe is the same. Cargo's
+/// documented defaults (https://doc.rust-lang.org/cargo/reference/profiles.html):
+/// `dev` has debug assertions and overflow checks on and unwinds,
+/// `release` (which `lambda-release` inherits) has both off; so the test
+/// profile must turn both off and abort on panic, and `lambda-release` and
+/// `release` must not turn them back on.
+#[test]
+fn the_test_bootstraps_behave_as_the_deploy_profile_does() {
+    let manifest = read("Cargo.toml");
+    let test = profile(&manifest, TEST_PROFILE);
+    let deploy = profile(&manifest, LAMBDA_PROFILE);
+    let release = profile(&manifest, "release");
+    assert_eq!(test.get("inherits").map(String::as_str), Some("dev"));
+    assert_eq!(deploy.get("panic"), test.get("panic"), "panic strategy");
+    assert_eq!(test.get("panic").map(String::as_str), Some("abort"));
+    for key in ["debug-assertions", "overflow-checks"] {
+        assert_eq!(
+            test.get(key).map(String::as_str),
+            Some("false"),
+            "[profile.{TEST_PROFILE}] must set {key} = false, as release has it"
+        );
+        for (name, table) in [(LAMBDA_PROFILE, &deploy), ("release", &release)] {
+            assert!(
+                table.get(key).is_none_or(|v| v == "false"),
+                "[profile.{name}] turns {key} on: the test profile no longer mirrors it"
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! same profile (`lambda-release`):
 //!
 //! `make aws-bench` (or `cargo run -p saga-aws-tests --bin lambda-bench [-- --runs N]`
-//! after `make aws-build`)
+//! after `make aws-build-release`)
 //!
 //! Size: the bootstrap, raw and zipped (deflate, as a Lambda .zip
 //! package). Cold start: from starting the Runtime Interface Emulator
@@ -18,7 +18,7 @@
 //! plus that.
 
 use saga_aws_tests::rie::{self, Function, Target};
-use saga_aws_tests::tools::HELLO_BIN;
+use saga_aws_tests::tools::{HELLO_BIN, LAMBDA_PROFILE};
 use saga_aws_tests::{Moto, Stack, Tools, payload};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -167,7 +167,8 @@ async fn main() {
             .expect("--runs N"),
         None => 7,
     };
-    let tools = Tools::locate().unwrap_or_else(|e| {
+    // The figures are of what ships: the deploy profile, not the tests' one.
+    let tools = Tools::locate_for(LAMBDA_PROFILE).unwrap_or_else(|e| {
         eprintln!("lambda-bench: {e}");
         std::process::exit(2)
     });
