@@ -262,10 +262,13 @@ impl Saga {
     pub async fn saga_run_from(template_path: &std::path::Path) -> Saga {
         init_logs();
         let path = template_path.to_owned();
-        let bus = tokio::task::spawn_blocking(move || SagaRunBus::start(&path))
-            .await
-            .expect("saga run starts");
-        let moto = saga_aws_tests::Moto::start(saga_aws_tests::Tools::get());
+        // Both at once: each start waits on a process.
+        let bus = tokio::task::spawn_blocking(move || SagaRunBus::start(&path));
+        let moto = tokio::task::spawn_blocking(|| {
+            saga_aws_tests::Moto::start(saga_aws_tests::Tools::get())
+        });
+        let bus = bus.await.expect("saga run starts");
+        let moto = moto.await.expect("moto starts");
         let data = sdk_config(&moto.endpoint()).await;
         let delivery = sdk_config(&bus.server.endpoint()).await;
         let template = Template::from_path(template_path).expect("template parses");

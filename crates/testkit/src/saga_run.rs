@@ -45,9 +45,24 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    try_start_with_env(binary, args, &[])
+}
+
+/// [`try_start`] with these environment variables set too (the AWS
+/// credentials of `saga run --backend aws`).
+pub fn try_start_with_env<I, S>(
+    binary: &Path,
+    args: I,
+    env: &[(&str, &str)],
+) -> Result<SagaRun, String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let mut child = Command::new(binary)
         .args(["run", "--listen", "127.0.0.1:0"])
         .args(args)
+        .envs(env.iter().copied())
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())

@@ -2,6 +2,9 @@
 
 mod archive_retention;
 mod careless_user;
+#[path = "../support/http.rs"]
+mod http;
+mod hybrid_over_saga_run;
 mod lint_command;
 mod match_command;
 mod replay_archive;
