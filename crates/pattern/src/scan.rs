@@ -209,6 +209,20 @@ pub(crate) fn number_end(bytes: &[u8], start: usize) -> Scan<(usize, bool)> {
     Ok((pos, integral))
 }
 
+/// Steps over a number no rule names, starting at `pos`: `number_end`, with
+/// the common case (a short integer not starting with 0) inline, so that
+/// skipping it costs no call and no result returned through memory.
+#[inline(always)]
+pub(crate) fn skip_number(bytes: &[u8], pos: usize) -> Scan<usize> {
+    if let Some(b'1'..=b'9') = bytes.get(pos) {
+        let end = digits_end(bytes, pos + 1);
+        if !matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+            return Ok(end);
+        }
+    }
+    Ok(number_end(bytes, pos)?.0)
+}
+
 /// Steps over `true`, `false` or `null` starting at `pos`.
 #[inline]
 pub(crate) fn literal_end(bytes: &[u8], pos: usize) -> Scan<usize> {
@@ -276,6 +290,74 @@ mod tests {
                 let mut text = clean.clone();
                 text[at] = 0x7f;
                 assert!(plain_ascii(&text), "DEL is printable enough for JSON");
+            }
+        }
+    }
+
+    #[test]
+    fn a_plain_string_ends_at_the_next_quote_at_any_distance_and_alignment() {
+        // Every body length around the 16-byte steps, starting at every
+        // offset, in ASCII and in multi-byte UTF-8 (whose bytes are never a
+        // quote), with the string running to the very end of the text or not.
+        for body in 0..70 {
+            for lead in 0..20 {
+                for filler in ["a", "é", "€"] {
+                    let mut text = " ".repeat(lead) + "\"" + &filler.repeat(body);
+                    let open = lead + 1;
+                    let close = text.len();
+                    assert_eq!(
+                        string_end::<true>(text.as_bytes(), open),
+                        Err(syntax(text.len(), "unterminated string")),
+                        "unterminated {body} {lead} {filler}"
+                    );
+                    text.push('"');
+                    assert_eq!(
+                        string_end::<true>(text.as_bytes(), open),
+                        Ok((close + 1, false))
+                    );
+                    text.push_str(r#","b":"c""#);
+                    assert_eq!(
+                        string_end::<true>(text.as_bytes(), open),
+                        Ok((close + 1, false))
+                    );
+                    assert_eq!(
+                        string_end::<false>(text.as_bytes(), open),
+                        Ok((close + 1, false))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_a_number_agrees_with_reading_it() {
+        for text in [
+            "0",
+            "7",
+            "12",
+            "8419",
+            "1234567890123",
+            "-0",
+            "-12",
+            "0.5",
+            "10.25",
+            "1e5",
+            "2E-3",
+            "3.5e+10",
+            "01",
+            "-",
+            "1.",
+            "1e",
+            ".5",
+            "+1",
+            "1.e3",
+            "-a",
+            "12x",
+        ] {
+            for tail in ["", ",", "}", "]", " "] {
+                let bytes = format!("{text}{tail}");
+                let read = number_end(bytes.as_bytes(), 0).map(|(end, _)| end);
+                assert_eq!(skip_number(bytes.as_bytes(), 0), read, "{bytes}");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! stepped over without scanning it again (see `valid`).
 
 use crate::MAX_NESTING_DEPTH;
-use crate::scan::{Fail, Scan, literal_end, number_end, skip_ws, string_end, syntax};
+use crate::scan::{Fail, Scan, literal_end, skip_number, skip_ws, string_end, syntax};
 
 /// Where a container ends: the position after its closing bracket, and the
 /// ordinal (in document order) of the first container after it, i.e. after
@@ -101,7 +101,7 @@ fn compact_members<const PLAIN: bool>(
         let (key_end, _) = string_end::<PLAIN>(bytes, key)?;
         pos = match pair(key_end) {
             Some(b":\"") => string_end::<PLAIN>(bytes, key_end + 2)?.0,
-            Some([b':', b'-' | b'0'..=b'9']) => number_end(bytes, key_end + 1)?.0,
+            Some([b':', b'-' | b'0'..=b'9']) => skip_number(bytes, key_end + 1)?,
             _ => {
                 let colon = skip_ws(bytes, key_end);
                 if bytes.get(colon) != Some(&b':') {
@@ -162,7 +162,7 @@ pub(crate) fn skip_recording<const PLAIN: bool>(
                     pos
                 }
             }
-            Some(b'-' | b'0'..=b'9') => number_end(bytes, pos)?.0,
+            Some(b'-' | b'0'..=b'9') => skip_number(bytes, pos)?,
             Some(b't' | b'f' | b'n') => literal_end(bytes, pos)?,
             Some(_) => return Err(syntax(pos, "expected a value")),
             None => return Err(syntax(pos, "unexpected end of input")),

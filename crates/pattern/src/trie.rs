@@ -40,6 +40,16 @@ pub(crate) struct FieldTrie {
     joined: HashMap<(u32, u32), Box<[u8]>>,
     /// Edges in `edges`, own and joined.
     placed: usize,
+    /// By node id, the lengths of its edges' keys as bits (`length_bit`),
+    /// so that most keys no rule names are refused without hashing: an
+    /// event's objects hold many more keys than the rules name.
+    lengths: Vec<u64>,
+}
+
+/// A key length's bit in `FieldTrie::lengths`; lengths from 63 share one.
+#[inline(always)]
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 impl Default for FieldTrie {
@@ -51,6 +61,7 @@ impl Default for FieldTrie {
             joined: HashMap::new(),
             // The root counts, as it did when the table was sized by nodes.
             placed: 1,
+            lengths: vec![0],
         }
     }
 }
@@ -117,6 +128,10 @@ impl FieldTrie {
         guess: u32,
     ) -> Option<u32> {
         let key = bytes.get(start..end)?;
+        if self.lengths.get(node as usize).copied().unwrap_or_default() & length_bit(key.len()) == 0
+        {
+            return None;
+        }
         let head = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
             Some(chunk) if key.len() >= 8 => u64::from_le_bytes(*chunk),
             Some(chunk) => u64::from_le_bytes(*chunk) & ((1u64 << (8 * key.len())) - 1),
@@ -178,6 +193,7 @@ impl FieldTrie {
         }
         let child = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         self.keys.push(key.into());
+        self.lengths.push(0);
         let edge = Edge {
             head: head(key),
             tail: tail(key),
@@ -232,6 +248,9 @@ impl FieldTrie {
     }
 
     fn add_edge(&mut self, edge: Edge) {
+        if let Some(lengths) = self.lengths.get_mut(edge.parent as usize) {
+            *lengths |= length_bit(edge.len as usize);
+        }
         self.placed += 1;
         // Keep the table at most half full so that probes stay short.
         if self.placed * 2 > self.edges.len() {
@@ -278,6 +297,29 @@ mod tests {
         assert_eq!(trie.child_in(ROOT, text, 2, 8), Some(detail));
         assert_eq!(trie.child_in(ROOT, b"detail", 0, 6), Some(detail));
         assert_eq!(trie.child_in(ROOT, b"detai", 0, 5), None);
+    }
+
+    #[test]
+    fn keys_of_a_length_no_edge_has_are_refused_before_hashing_and_long_keys_share_a_bit() {
+        let mut trie = FieldTrie::default();
+        let detail = trie.insert(ROOT, "detail");
+        let long = "k".repeat(70);
+        let long_id = trie.insert(detail, &long);
+        let deep = trie.insert(detail, "state");
+        let status = trie.insert(deep, "status");
+        trie.add_joined_keys();
+        let lookup = |node: u32, key: &[u8]| trie.child_guessed(node, key, 0, key.len(), ROOT);
+        assert_eq!(lookup(ROOT, b"detail"), Some(detail));
+        assert_eq!(lookup(ROOT, b"detai"), None);
+        assert_eq!(lookup(ROOT, b"source"), None);
+        assert_eq!(lookup(detail, long.as_bytes()), Some(long_id));
+        // 63 bytes and more share a bit: the hash lookup decides.
+        assert_eq!(lookup(detail, "k".repeat(63).as_bytes()), None);
+        assert_eq!(lookup(detail, "k".repeat(71).as_bytes()), None);
+        // Joined keys count with the lengths of the node they leave from.
+        assert_eq!(lookup(detail, b"state.status"), Some(status));
+        assert_eq!(lookup(ROOT, b"detail.state.status"), Some(status));
+        assert_eq!(lookup(ROOT, b"detail.state.statuz"), None);
     }
 
     #[test]
