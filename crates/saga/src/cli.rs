@@ -30,6 +30,10 @@ pub enum Command {
     /// Places N orders across every saga path and reports throughput,
     /// latency, outcomes and the invariants.
     Demo(commands::demo::DemoArgs),
+    /// Writes a database of N settled orders, the rows the saga writes,
+    /// copied from a real run of each kind of the demo's mix (for
+    /// measuring a big database).
+    Seed(commands::seed::SeedArgs),
     /// Shows an order's event timeline, as text and as a Mermaid diagram.
     Trace(commands::trace::TraceArgs),
     /// Replays archived events onto the bus.
@@ -67,6 +71,7 @@ pub fn main() -> ExitCode {
                 .map(|()| ExitCode::SUCCESS)
         }),
         Command::Demo(args) => block_on(commands::demo::run(&args, &mut out)),
+        Command::Seed(args) => block_on(commands::seed::run(&args, &mut out)),
         Command::Trace(args) => block_on(commands::trace::run(&args, &mut out)),
         Command::Replay(args) => block_on(commands::replay::run(&args, &mut out)),
         Command::Dlq(args) => block_on(commands::dlq::run(&args, &mut out)),

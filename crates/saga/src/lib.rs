@@ -7,4 +7,5 @@ pub mod input;
 pub mod rule_set;
 pub mod saga_env;
 pub mod schema;
+pub mod seed;
 pub mod sim;

@@ -80,7 +80,7 @@ pub fn order_body(i: usize) -> Value {
 
 /// The seed catalogue with enough stock for `orders` orders (the sold-out
 /// item stays at zero, for the out-of-stock path).
-fn demo_catalogue(orders: usize) -> anyhow::Result<Vec<StockItem>> {
+pub fn demo_catalogue(orders: usize) -> anyhow::Result<Vec<StockItem>> {
     let mut items = inventory::catalogue::parse(inventory::catalogue::SEED)?;
     for item in &mut items {
         if item.available > 0 {
@@ -187,11 +187,11 @@ pub async fn run(args: &DemoArgs, out: &mut impl Write) -> anyhow::Result<std::p
     saga_env::load(&saga)?;
     let options = Options {
         faults,
-        lock: Some(crate::fresh_db::claim(&args.db)?),
+        lock: Some(crate::fresh_db::claim(&args.db, crate::fresh_db::DEMO)?),
         ..Options::default()
     };
     let runtime = Arc::new(saga_env::start(&saga, options).await?);
-    crate::fresh_db::record(&runtime.services.db)?;
+    crate::fresh_db::record(&runtime.services.db, crate::fresh_db::DEMO)?;
     let catalogue = demo_catalogue(args.orders)?;
     inventory::catalogue::load(&runtime.services.inventory, &catalogue).await?;
     let mut rss = Rss::default();

@@ -9,6 +9,7 @@ pub mod replay;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod seed;
 pub mod simulate;
 pub mod test_event_pattern;
 pub mod trace;

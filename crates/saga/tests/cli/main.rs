@@ -12,6 +12,7 @@ mod report_command;
 mod run_binding;
 mod runtime_commands;
 mod schema_command;
+mod seed_command;
 mod template_loading;
 mod test_event_pattern;
 
