@@ -12,6 +12,9 @@
 //! embedded runtime only, to keep the code exercised.
 
 #[allow(dead_code)]
+#[path = "../scenarios/backends.rs"]
+mod backends;
+#[allow(dead_code)]
 #[path = "../scenarios/harness.rs"]
 mod harness;
 

@@ -8,6 +8,7 @@
 //! --no-functions`: the embedded runtime's bus, rules, queues, DLQs and
 //! archive through its EventBridge and SQS APIs, the tables in moto.
 
+mod backends;
 mod harness;
 mod host;
 mod http_api;

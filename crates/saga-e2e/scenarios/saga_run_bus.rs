@@ -5,7 +5,7 @@
 //! answers as SQS does (`QueueDoesNotExist`,
 //! https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html#API_GetQueueUrl_Errors).
 
-use crate::harness::{SagaRunBus, sdk_config};
+use crate::backends::{SagaRunBus, sdk_config};
 use aws_sdk_sqs::types::QueueAttributeName;
 use std::time::Duration;
 
