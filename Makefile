@@ -13,7 +13,7 @@ include mk/fuzz.mk
 include mk/localstack.mk
 include mk/browser.mk
 
-.PHONY: help run demo test test-rust lint fmt schema schema-check build sam-build deploy bench bench-aws-api bench-backends fuzz clean
+.PHONY: help run demo test test-rust lint fmt schema schema-check build sam-build deploy bench bench-aws-api bench-backends bench-scale fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*:([a-z-]+):.*## /\1\t/; s/^([a-z-]+):.*## /\1\t/' | sort | column -t -s $$'\t'
@@ -69,12 +69,16 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side
+bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side; a big database (bench-scale)
 	$(CARGO) bench -p pattern
 	$(CARGO) bench --locked -p saga --bench match_file
 	$(MAKE) bench-aws-api
 	$(MAKE) aws-bench
 	$(MAKE) bench-backends
+	$(MAKE) bench-scale
+
+bench-scale: ## a big database: saga seed of 10k, 100k and 1M orders (SCALE_ORDERS=10000,100000 for a quick run; SCALE_SECONDS per load phase, 10), then saga run on each: start-up, POST /orders and GET /orders/{id} p50/p99 at 500/s open loop, every report over the last day and over everything, saga trace, peak RSS, bytes per order, each with its ratio to the first size
+	$(CARGO) bench --locked -p saga --bench scale
 
 bench-aws-api: tools localstack-install ## saga run's EventBridge and SQS APIs against LocalStack's, with the Rust SDK: PutEvents (10-entry batches) and SQS round trips per second, and the ratios
 	$(CARGO) bench --locked -p saga --bench aws_api; status=$$?; \

@@ -55,7 +55,13 @@ pub async fn run(args: &SeedArgs, out: &mut impl Write) -> anyhow::Result<std::p
     let report = runtime.invariants(&seeded.catalogue)?;
     runtime.shutdown().await;
     let elapsed = started.elapsed().as_secs_f64();
-    let bytes = std::fs::metadata(&args.db).map_or(0, |m| m.len());
+    // The file and its write-ahead log, whose pages a later checkpoint
+    // moves into the file.
+    let wal = PathBuf::from(format!("{}-wal", args.db.display()));
+    let bytes: u64 = [&args.db, &wal]
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
     writeln!(
         out,
         "seeded:      {} orders ({} rows) in {elapsed:.1} s, {:.0} orders/s, {:.1} days of history",
