@@ -311,6 +311,12 @@ fn row(name: &str, unit: &str, values: &[f64]) {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this
+    // binary without it, and then it only says so.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("scale: run with `cargo bench -p saga --bench scale` (or make bench-scale)");
+        return;
+    }
     let seconds: u64 = env_or("SCALE_SECONDS", 10);
     let kept = std::env::var("SCALE_DIR").ok().map(PathBuf::from);
     let scratch = tempfile::tempdir().expect("temp dir");
