@@ -187,7 +187,8 @@ impl Saga {
     /// The hybrid runtime's handlers over the bus, rules, queues, DLQs and
     /// archive of `saga run --no-functions` (through its EventBridge and
     /// SQS APIs; found with [`hybrid::attach()`], never created), with the
-    /// tables in a fresh moto. Queues keep the template's attributes there,
+    /// tables in the moto the `saga_run` tests of this process share
+    /// ([`saga_aws_tests::Moto::shared`]), under a prefix of their own. Queues keep the template's attributes there,
     /// so the pollers ask for a 1 s visibility timeout on each receive.
     pub async fn saga_run() -> Saga {
         Self::saga_run_from(&template_path()).await
@@ -200,16 +201,15 @@ impl Saga {
         let path = template_path.to_owned();
         // Both at once: each start waits on a process.
         let bus = tokio::task::spawn_blocking(move || SagaRunBus::start(&path));
-        let moto = tokio::task::spawn_blocking(|| {
-            saga_aws_tests::Moto::start(saga_aws_tests::Tools::get())
-        });
+        let moto = tokio::task::spawn_blocking(|| saga_aws_tests::Moto::shared().endpoint());
         let bus = bus.await.expect("saga run starts");
-        let moto = moto.await.expect("moto starts");
-        let data = sdk_config(&moto.endpoint()).await;
+        let data = sdk_config(&moto.await.expect("moto starts")).await;
         let delivery = sdk_config(&bus.server.endpoint()).await;
         let template = Template::from_path(template_path).expect("template parses");
+        // One moto for the run: each saga's tables under its own prefix.
+        let prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let mut names: StackNames = Provisioner::new(&data)
-            .tables(&template, "")
+            .tables(&template, &prefix)
             .await
             .unwrap_or_else(|e| panic!("creating the tables in moto: {e}"));
         let found = hybrid::attach(&delivery, &template, "")
@@ -224,7 +224,7 @@ impl Saga {
         let ends = Ends {
             data,
             delivery: Some(delivery),
-            moto: Some(moto),
+            moto: None,
             saga_run: Some(bus),
         };
         Self::hybrid(&template, names, options, ends, Emulator::SagaRun).await
