@@ -5,7 +5,8 @@
 //! `cargo run --release -p pattern --example match_loop -- b 20000 [quamina]`
 //! runs workload (a), (b) or (c) 20,000 times with this engine, or quamina;
 //! `validated` matches events validated once beforehand (`ValidEvent`),
-//! `validate` only validates them.
+//! `validate` only validates them. Workload `v` names no field (reading is
+//! validation alone); `c0`, `v0` are `c`, `v` on events whose `detail` is 0.
 
 use std::hint::black_box;
 
@@ -20,10 +21,19 @@ fn main() {
     let workload = args.get(1).map_or("b", String::as_str);
     let rounds: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let engine = args.get(3).map_or("ours", String::as_str);
-    let events = match workload {
+    // A trailing `0` (`c0`, `v0`): the same events with `detail` replaced
+    // by 0, to see what reading `detail` costs each engine.
+    let (workload, trim) = match workload.strip_suffix('0') {
+        Some(base) => (base, true),
+        None => (workload, false),
+    };
+    let mut events = match workload {
         "c" => workloads::exact_events(1000, 64),
         _ => workloads::order_events(64),
     };
+    if trim {
+        events = workloads::without_detail(&events);
+    }
     let rules = match workload {
         "a" => workloads::saga_rules(),
         "c" => workloads::exact_rules(1000),
