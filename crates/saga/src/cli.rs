@@ -54,6 +54,10 @@ pub enum Command {
     /// Runs the saga under seeded faults, seed after seed, and checks the
     /// invariants after each.
     Simulate(commands::simulate::SimulateArgs),
+    /// Writes the env file for `cargo lambda watch`: every function's
+    /// variables from the template, pointed at `saga run`'s EventBridge and
+    /// SQS APIs and a local DynamoDB; `--create-tables` creates the tables.
+    LambdaEnv(commands::lambda_env::LambdaEnvArgs),
 }
 
 /// Runs the tool; errors go to stderr with a non-zero exit code.
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(&args, &mut out),
         Command::Schema(args) => commands::schema::run(&args, &mut out),
         Command::Simulate(args) => block_on(commands::simulate::run(&args, &mut out)),
+        Command::LambdaEnv(args) => block_on(commands::lambda_env::run(&args, &mut out)),
     };
     let flushed = out.flush();
     match result.and_then(|code| flushed.map(|()| code).map_err(Into::into)) {

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod dlq;
+pub mod lambda_env;
 pub mod lint;
 pub mod match_events;
 pub mod replay;

@@ -18,19 +18,18 @@
 //! the functions) are not created; see the README of this crate for the
 //! list and for each emulator quirk.
 
+mod tables;
+
+pub use tables::ProvisionedTable;
+
 use crate::names::StackNames;
 use crate::resolved::{Resolved, text, unresolved_target};
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    SseSpecification, StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification,
-};
 use aws_sdk_eventbridge::types::{
     DeadLetterConfig, InputTransformer, RetryPolicy, RuleState, Target,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
 use thiserror::Error;
 use wiring::template::{Template, TemplateError, resolve};
 
@@ -143,133 +142,6 @@ impl Provisioner {
                 .await?;
         }
         Ok(created)
-    }
-
-    async fn table(
-        &self,
-        created: &mut Resolved,
-        id: &str,
-        prefix: &str,
-        properties: &serde_yaml_ng::Mapping,
-    ) -> Result<(), ProvisionError> {
-        let props = resolve(&properties.clone().into(), created, (id, "Properties"))?;
-        let name = format!("{prefix}{id}");
-        let mut create = self.dynamodb.create_table().table_name(&name);
-        for a in props["AttributeDefinitions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            create = create.attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(text(&a["AttributeName"]).unwrap_or_default())
-                    .attribute_type(ScalarAttributeType::from(
-                        text(&a["AttributeType"]).unwrap_or_default().as_str(),
-                    ))
-                    .build()
-                    .map_err(call(id))?,
-            );
-        }
-        for k in props["KeySchema"].as_array().into_iter().flatten() {
-            create = create.key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name(text(&k["AttributeName"]).unwrap_or_default())
-                    .key_type(KeyType::from(
-                        text(&k["KeyType"]).unwrap_or_default().as_str(),
-                    ))
-                    .build()
-                    .map_err(call(id))?,
-            );
-        }
-        if let Some(mode) = text(&props["BillingMode"]) {
-            create = create.billing_mode(BillingMode::from(mode.as_str()));
-        }
-        if let Some(view) = text(&props["StreamSpecification"]["StreamViewType"]) {
-            create = create.stream_specification(
-                StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(StreamViewType::from(view.as_str()))
-                    .build()
-                    .map_err(call(id))?,
-            );
-        }
-        if props["SSESpecification"]["SSEEnabled"] == Json::Bool(true) {
-            create = create.sse_specification(SseSpecification::builder().enabled(true).build());
-        }
-        let out = create.send().await.map_err(sdk(id))?;
-        let description = out.table_description();
-        let arn = description.and_then(|d| d.table_arn()).unwrap_or_default();
-        let mut stream = description
-            .and_then(|d| d.latest_stream_arn())
-            .map(str::to_owned);
-        self.wait_active(&name, id).await?;
-        if stream.is_none() && props["StreamSpecification"].is_object() {
-            stream = self
-                .dynamodb
-                .describe_table()
-                .table_name(&name)
-                .send()
-                .await
-                .map_err(sdk(id))?
-                .table
-                .and_then(|t| t.latest_stream_arn);
-        }
-        if let (Some(attribute), Json::Bool(true)) = (
-            text(&props["TimeToLiveSpecification"]["AttributeName"]),
-            &props["TimeToLiveSpecification"]["Enabled"],
-        ) {
-            self.dynamodb
-                .update_time_to_live()
-                .table_name(&name)
-                .time_to_live_specification(
-                    TimeToLiveSpecification::builder()
-                        .attribute_name(attribute)
-                        .enabled(true)
-                        .build()
-                        .map_err(call(id))?,
-                )
-                .send()
-                .await
-                .map_err(sdk(id))?;
-        }
-        created.refs.insert(id.into(), name.clone());
-        created
-            .attributes
-            .insert((id.into(), "Arn".into()), arn.to_owned());
-        if let Some(stream) = stream {
-            created
-                .attributes
-                .insert((id.into(), "StreamArn".into()), stream);
-        }
-        created.names.insert(id, &name, "AWS::DynamoDB::Table");
-        tracing::info!(table = %name, "table created");
-        Ok(())
-    }
-
-    /// Polls DescribeTable until ACTIVE (LocalStack takes a moment; moto is
-    /// ACTIVE at once).
-    async fn wait_active(&self, name: &str, id: &str) -> Result<(), ProvisionError> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let status = self
-                .dynamodb
-                .describe_table()
-                .table_name(name)
-                .send()
-                .await
-                .map_err(sdk(id))?
-                .table
-                .and_then(|t| t.table_status);
-            if status == Some(TableStatus::Active) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(call(id)(format!(
-                    "table {name} still {status:?} after 60 s"
-                )));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
     }
 
     async fn queue(
