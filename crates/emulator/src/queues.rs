@@ -207,7 +207,9 @@ impl Queues {
     }
 
     /// Sends messages to one queue in one transaction, like
-    /// `SendMessageBatch`; each may be delayed. Returns their ids in order.
+    /// `SendMessageBatch`; each may be delayed. Returns their ids in order,
+    /// once the transaction is committed: SQS's `200` means the messages
+    /// are stored, so a crash right after it must not lose them.
     pub async fn send_batch(
         &self,
         queue: &str,
@@ -216,7 +218,7 @@ impl Queues {
         self.known(queue)?;
         let ids: Vec<String> = messages.iter().map(|_| message_id()).collect();
         self.db
-            .transaction_async(|tx| {
+            .transaction_durable(|tx| {
                 for (m, id) in messages.iter().zip(&ids) {
                     let delay = i64::try_from(m.delay.as_millis()).unwrap_or(i64::MAX / 4);
                     Self::send_in(tx, queue, id, Body::Inline(&m.body), &m.attributes, delay)?;
@@ -337,20 +339,36 @@ impl Queues {
         Ok((out, moved_to))
     }
 
-    /// Deletes handled messages.
+    /// Deletes handled messages. A delete lost in a crash only delivers
+    /// the messages again, which the poller's functions are idempotent
+    /// for: it shares its group's commit without waiting for it.
     pub async fn delete(&self, queue: &str, ids: &[&str]) -> Result<(), StoreError> {
+        self.delete_in(queue, ids, false).await
+    }
+
+    /// [`Queues::delete`] that returns once the delete is committed, for
+    /// `DeleteMessage`: a client told its message is deleted must not get
+    /// it again after a crash.
+    pub async fn delete_durable(&self, queue: &str, ids: &[&str]) -> Result<(), StoreError> {
+        self.delete_in(queue, ids, true).await
+    }
+
+    async fn delete_in(&self, queue: &str, ids: &[&str], durable: bool) -> Result<(), StoreError> {
         if ids.is_empty() {
             return Ok(());
         }
-        self.db
-            .transaction_async(|tx| {
-                let mut stmt = tx.prepare_cached(DELETE)?;
-                for id in ids {
-                    stmt.execute(params![queue, id])?;
-                }
-                Ok::<_, StoreError>(())
-            })
-            .await?;
+        let work = |tx: &Connection| {
+            let mut stmt = tx.prepare_cached(DELETE)?;
+            for id in ids {
+                stmt.execute(params![queue, id])?;
+            }
+            Ok::<_, StoreError>(())
+        };
+        if durable {
+            self.db.transaction_durable(work).await?;
+        } else {
+            self.db.transaction_async(work).await?;
+        }
         self.activity.notify_waiters();
         Ok(())
     }

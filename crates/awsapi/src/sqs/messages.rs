@@ -490,7 +490,7 @@ pub(crate) async fn delete_message(
     let id = handle_id(&input.receipt_handle)?;
     api.emulator
         .queues
-        .delete(&queue, &[id])
+        .delete_durable(&queue, &[id])
         .await
         .map_err(ApiError::store)?;
     Ok(Empty {})
@@ -548,7 +548,7 @@ pub(crate) async fn delete_message_batch(
     }
     api.emulator
         .queues
-        .delete(&queue, &ids)
+        .delete_durable(&queue, &ids)
         .await
         .map_err(ApiError::store)?;
     Ok(DeleteMessageBatchOutput { successful, failed })

@@ -3,7 +3,8 @@
 //! and restarted each time. In the end every order is final, the saga's
 //! invariants hold, and the stored orders are exactly the accepted ones:
 //! none lost, none duplicated. A POST cut off by a kill is retried after
-//! the restart with the same Idempotency-Key, as a client would.
+//! the restart with the same Idempotency-Key, as a client would. And what
+//! the SQS API acknowledged survives a kill right after (`sqs_api`).
 
 #[path = "../support/http.rs"]
 mod http;
@@ -11,6 +12,8 @@ mod http;
 mod server;
 #[path = "../support/stores.rs"]
 mod stores;
+
+mod sqs_api;
 
 use server::start;
 use std::collections::{BTreeMap, BTreeSet};
