@@ -267,20 +267,32 @@ impl LocalBus {
     }
 
     /// `PutEvents` for the handlers: waiting for the database does not
-    /// hold up the thread.
+    /// hold up the thread. A handler's events lost in a crash are put
+    /// again: the message that caused them was not deleted either, and is
+    /// delivered again to a handler that republishes its recorded outcome.
+    /// So they share their group's commit without waiting for it.
     pub async fn put_events_async(&self, entries: &[Entry<'_>]) -> Result<(), BusError> {
         let events = Self::envelopes(entries)?;
-        self.put_envelopes(&events).await
+        self.put_async(&events, false).await
     }
 
     /// Puts events that already have their envelope (id, time, source,
     /// detail-type, detail...), as the EventBridge API's `PutEvents` builds
-    /// them from its entries: archived, matched, delivered, in one unit.
+    /// them from its entries: archived, matched, delivered, in one unit,
+    /// and committed when this returns: the client is told they are on
+    /// the bus, and does not send them again.
     pub async fn put_envelopes(&self, events: &[serde_json::Value]) -> Result<(), BusError> {
+        self.put_async(events, true).await
+    }
+
+    async fn put_async(&self, events: &[serde_json::Value], durable: bool) -> Result<(), BusError> {
         let routed = self.route(events, self.archive, None)?;
-        self.db
-            .transaction_async(|tx| Self::write(tx, events, &routed))
-            .await?;
+        let work = |tx: &rusqlite::Connection| Self::write(tx, events, &routed);
+        if durable {
+            self.db.transaction_durable(work).await?;
+        } else {
+            self.db.transaction_async(work).await?;
+        }
         self.wake(&routed);
         Ok(())
     }

@@ -4,7 +4,8 @@
 //! invariants hold, and the stored orders are exactly the accepted ones:
 //! none lost, none duplicated. A POST cut off by a kill is retried after
 //! the restart with the same Idempotency-Key, as a client would. And what
-//! the SQS API acknowledged survives a kill right after (`sqs_api`).
+//! the EventBridge and SQS APIs acknowledged survives a kill right after
+//! (`aws_api`).
 
 #[path = "../support/http.rs"]
 mod http;
@@ -13,7 +14,7 @@ mod server;
 #[path = "../support/stores.rs"]
 mod stores;
 
-mod sqs_api;
+mod aws_api;
 
 use server::start;
 use std::collections::{BTreeMap, BTreeSet};
