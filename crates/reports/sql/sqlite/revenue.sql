@@ -6,6 +6,10 @@ WITH confirmed AS (
            MIN(julianday(json_extract(event, '$.detail.metadata.occurredAt'))) AS at
     FROM bus_archive
     WHERE source = 'shop.orders' AND detail_type = 'Order Confirmed'
+    -- The archive's put time (whole seconds) is never before the event's
+    -- occurredAt: events before the window's start second cannot end in
+    -- it, and the time index skips them (a window's cost is its events').
+    AND time >= substr(:from, 1, 19) || 'Z'
     GROUP BY 1, 2, 3
 )
 SELECT currency, COUNT(*) AS orders, SUM(minor) AS revenue_minor

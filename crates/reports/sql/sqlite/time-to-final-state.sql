@@ -15,6 +15,10 @@ finals AS (
            MIN(julianday(json_extract(event, '$.detail.metadata.occurredAt'))) AS at
     FROM bus_archive
     WHERE source = 'shop.orders' AND detail_type IN ('Order Confirmed', 'Order Cancelled')
+    -- The archive's put time (whole seconds) is never before the event's
+    -- occurredAt: events before the window's start second cannot end in
+    -- it, and the time index skips them (a window's cost is its events').
+    AND time >= substr(:from, 1, 19) || 'Z'
     GROUP BY 1, 2
 ),
 timed AS (
