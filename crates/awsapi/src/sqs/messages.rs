@@ -7,7 +7,7 @@ use super::attributes::MAX_MESSAGE_SIZE;
 use super::{Empty, in_range, invalid_parameter, queue_arn, queue_of};
 use crate::{Api, ApiError};
 use axum::http::StatusCode;
-use emulator::{NewMessage, QueueMessage};
+use emulator::{MOVED_ATTRIBUTES, NewMessage, QueueMessage};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -406,15 +406,33 @@ fn message(m: QueueMessage, input: &ReceiveMessageInput) -> Message {
             attributes.insert(name.to_owned(), value);
         }
     };
+    let moved = m.attributes.get("DeadLetterSourceQueue");
+    // A message moved to its DLQ keeps counting its receives from where
+    // the source queue left off, as moto and LocalStack count them (the
+    // scenario suite's poison message on both); the queues restart their
+    // own count at the move and keep the source's in `Attempts`.
+    let carried: u32 = moved
+        .and_then(|_| m.attributes.get("Attempts"))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(0);
     add("SentTimestamp", m.sent_at.to_string());
-    add("ApproximateReceiveCount", m.receive_count.to_string());
+    add(
+        "ApproximateReceiveCount",
+        m.receive_count.saturating_add(carried).to_string(),
+    );
     add("SenderId", emulator::ACCOUNT.to_owned());
-    if let Some(source) = m.attributes.get("DeadLetterSourceQueue") {
+    if let Some(source) = moved {
         add("DeadLetterQueueSourceArn", queue_arn(source));
     }
+    // What the queues note on a message they move to its DLQ (the
+    // consumer's error, the attempts, the source) is the runtime's own
+    // bookkeeping for its DLQ recorder. SQS moves a message as it is and
+    // only adds the DeadLetterQueueSourceArn system attribute, so an SQS
+    // client sees the attributes the message was sent with and no others.
     let message_attributes: BTreeMap<String, AttributeValue> = m
         .attributes
         .iter()
+        .filter(|(name, _)| moved.is_none() || !MOVED_ATTRIBUTES.contains(&name.as_str()))
         .filter(|(name, _)| {
             input.message_attribute_names.iter().any(|n| {
                 n == "All"

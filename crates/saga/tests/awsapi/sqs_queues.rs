@@ -2,7 +2,7 @@
 //! redrive (StartMessageMoveTask, ListMessageMoveTasks) through the SDK.
 
 use crate::{Local, depth, eventually};
-use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName};
 use testkit::aws::service_error;
 
 #[tokio::test]
@@ -137,8 +137,11 @@ async fn purge_queue_deletes_every_message_and_refuses_a_second_purge_within_a_m
 }
 
 /// A message received maxReceiveCount (5) times without being deleted
-/// moves to the DLQ on the next receive, marked with its source
-/// (DeadLetterQueueSourceArn); StartMessageMoveTask moves it back
+/// moves to the DLQ on the next receive, as it was sent (its own message
+/// attributes and no others), marked with its source by the
+/// DeadLetterQueueSourceArn system attribute
+/// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html);
+/// StartMessageMoveTask moves it back
 /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
 #[tokio::test]
 async fn a_message_received_too_often_moves_to_its_dlq_and_a_message_move_task_redrives_it() {
@@ -149,6 +152,14 @@ async fn a_message_received_too_often_moves_to_its_dlq_and_a_message_move_task_r
     sqs.send_message()
         .queue_url(&url)
         .message_body("poison")
+        .message_attributes(
+            "origin",
+            MessageAttributeValue::builder()
+                .data_type("String")
+                .string_value("tests")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -175,11 +186,18 @@ async fn a_message_received_too_often_moves_to_its_dlq_and_a_message_move_task_r
         .queue_url(&dlq)
         .visibility_timeout(0)
         .message_system_attribute_names(MessageSystemAttributeName::All)
+        .message_attribute_names("All")
         .send()
         .await
         .unwrap();
     let message = &dead.messages()[0];
     assert_eq!(message.body(), Some("poison"));
+    let attributes: Vec<&String> = message.message_attributes().unwrap().keys().collect();
+    assert_eq!(
+        attributes,
+        ["origin"],
+        "the DLQ's copy has the sent attributes only"
+    );
     assert_eq!(
         message
             .attributes()
@@ -187,6 +205,15 @@ async fn a_message_received_too_often_moves_to_its_dlq_and_a_message_move_task_r
             .get(&MessageSystemAttributeName::DeadLetterQueueSourceArn)
             .map(String::as_str),
         Some("arn:aws:sqs:local:000000000000:PromotionOrdersQueue")
+    );
+    assert_eq!(
+        message
+            .attributes()
+            .unwrap()
+            .get(&MessageSystemAttributeName::ApproximateReceiveCount)
+            .map(String::as_str),
+        Some("6"),
+        "five receives on the source queue, the first on the DLQ"
     );
 
     let err = service_error(
