@@ -69,13 +69,14 @@ sam-build: tools ## sam build (runs cargo lambda for every function of the templ
 deploy: sam-build ## sam deploy with infra/samconfig.toml (add ARGS=--guided the first time)
 	cd infra && ../$(SAM) deploy $(ARGS)
 
-bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side; a big database (bench-scale)
+bench: tools localstack-install ## criterion benchmarks of the pattern engine against quamina, with same-run ratios; saga match end to end against quamina on one file; saga run's AWS APIs against LocalStack's; bootstrap sizes and cold starts; the same orders on embedded, moto and LocalStack side by side; a big database (bench-scale); keyed against keyless orders (bench-keys)
 	$(CARGO) bench -p pattern
 	$(CARGO) bench --locked -p saga --bench match_file
 	$(MAKE) bench-aws-api
 	$(MAKE) aws-bench
 	$(MAKE) bench-backends
 	$(MAKE) bench-scale
+	$(MAKE) bench-keys
 
 bench-scale: ## a big database: saga seed of 10k, 100k and 1M orders (SCALE_ORDERS=10000,100000 for a quick run; SCALE_SECONDS per load phase, 10), then saga run on each: start-up, POST /orders and GET /orders/{id} p50/p99 at 500/s open loop, every report over the last day and over everything, saga trace, peak RSS, bytes per order, each with its ratio to the first size
 	$(CARGO) bench --locked -p saga --bench scale

@@ -21,7 +21,7 @@ OHA_VERSION := 1.16.0
 OHA := $(call cargo_tool_root,oha,$(OHA_VERSION))/bin/oha
 SAGA_RELEASE := $(CARGO_TARGET_DIR)/release/saga
 
-.PHONY: simulate soak load saga-release chaos
+.PHONY: simulate soak load saga-release chaos bench-keys
 
 saga-release:
 	$(CARGO) build --release --locked -p saga --bin saga
@@ -31,6 +31,9 @@ simulate: saga-release ## the whole saga under a seeded fault schedule, SEEDS se
 
 soak: saga-release ## the simulation over SEEDS seeds (5000), with the same summary
 	$(SAGA_RELEASE) simulate --seeds $(or $(SEEDS),5000) --from $(or $(FROM),0)
+
+bench-keys: saga-release ## saga demo with an Idempotency-Key on every order and without, alternating PAIRS (4) pairs of ORDERS (10000) in one session: each run's orders/s, each mode's median, the keyed/keyless ratio (target: within 10 %)
+	$(PYTHON) tools/bench_keys.py $(SAGA_RELEASE) --orders $(or $(ORDERS),10000) --pairs $(or $(PAIRS),4)
 
 $(OHA):
 	$(CARGO) install oha --version $(OHA_VERSION) --locked --root $(call cargo_tool_root,oha,$(OHA_VERSION))
