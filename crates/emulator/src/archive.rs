@@ -30,13 +30,15 @@ CREATE TABLE IF NOT EXISTS bus_archive (
 
 const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS bus_archive_time ON bus_archive (time);
--- No index on correlation_id: `saga trace` reads an order's events by a
--- scan (`archived` cannot use one anyway), and each event's insert into an
--- index keyed by a random order id cost a write of a random page at every
--- group commit. `seq` is a plain rowid, not AUTOINCREMENT: the retention
--- (crate::retention) never deletes the newest event, so a rowid is never
--- reused, and each insert no longer updates sqlite_sequence as well.
-DROP INDEX IF EXISTS bus_archive_correlation;
+-- `saga trace` reads an order's events by correlation id. The index was
+-- dropped once, when order ids were random and each insert wrote a random
+-- page at every group commit; order ids are time-ordered (UUID v7) now, so
+-- an order's events land near the index's end, beside the other orders in
+-- flight, and a trace no longer scans the whole archive (docs/benchmarks.md,
+-- A big database). `seq` is a plain rowid, not AUTOINCREMENT: the
+-- retention (crate::retention) never deletes the newest event, so a rowid
+-- is never reused, and each insert no longer updates sqlite_sequence.
+CREATE INDEX IF NOT EXISTS bus_archive_correlation ON bus_archive (correlation_id);
 ";
 
 /// During a replay, the archive is looked up by the event's own id (see
@@ -55,7 +57,11 @@ const AFTER: &str = "SELECT seq, event FROM bus_archive WHERE seq > ?1 ORDER BY 
 const LAST: &str = "SELECT seq, event FROM bus_archive ORDER BY seq DESC LIMIT ?1";
 const SELECT: &str = "SELECT seq, event FROM bus_archive
      WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time <= ?2)
-       AND (?3 IS NULL OR correlation_id = ?3)
+     ORDER BY seq";
+/// One order's events, through `bus_archive_correlation` (an `OR` with a
+/// NULL test, as in SELECT, would keep SQLite from using the index).
+const SELECT_CORRELATED: &str = "SELECT seq, event FROM bus_archive
+     WHERE correlation_id = ?3 AND (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time <= ?2)
      ORDER BY seq";
 
 /// One archived event, as it was put on the bus.
@@ -119,8 +125,15 @@ pub(crate) fn read(
     let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let (from, to) = (filter.from.map(stamp), filter.to.map(stamp));
     db.transaction(|tx| {
-        let mut stmt = tx.prepare_cached(SELECT)?;
-        let rows = stmt.query_map(params![from, to, correlation], |r| {
+        let mut stmt = match correlation {
+            Some(_) => tx.prepare_cached(SELECT_CORRELATED)?,
+            None => tx.prepare_cached(SELECT)?,
+        };
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&from, &to];
+        if let Some(id) = &correlation {
+            values.push(id);
+        }
+        let rows = stmt.query_map(values.as_slice(), |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = Vec::new();
@@ -174,4 +187,56 @@ fn archived_event(seq: i64, text: &str) -> Result<ArchivedEvent, StoreError> {
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| StoreError::Corrupt(format!("archive #{seq}: no time")))?;
     Ok(ArchivedEvent { seq, time, event })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bus::Entry;
+    use crate::bus::ingestion_tests::bus;
+
+    /// `saga trace` reads one order's events through the correlation id
+    /// index, in the order they were archived, and no other order's.
+    #[test]
+    fn one_orders_events_are_read_through_the_correlation_index_in_archive_order() {
+        let (bus, _queues, db) = bus();
+        let detail = |order: &str, n: usize| {
+            format!(r#"{{"metadata": {{"correlationId": "{order}", "n": {n}}}}}"#)
+        };
+        let details: Vec<String> = (0..6)
+            .map(|n| detail(if n % 2 == 0 { "order-a" } else { "order-b" }, n))
+            .collect();
+        let entries: Vec<Entry<'_>> = details
+            .iter()
+            .map(|d| Entry {
+                source: "shop.orders",
+                detail_type: "Order Placed",
+                detail: d,
+            })
+            .collect();
+        bus.put_events(&entries).unwrap();
+
+        let events = read(&db, &ReplayFilter::default(), Some("order-a")).unwrap();
+        let ns: Vec<i64> = events
+            .iter()
+            .map(|e| e.event["detail"]["metadata"]["n"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ns, [0, 2, 4]);
+        assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+        assert_eq!(read(&db, &ReplayFilter::default(), None).unwrap().len(), 6);
+
+        let plan: String = db
+            .transaction(|tx| {
+                tx.query_row(
+                    &format!("EXPLAIN QUERY PLAN {SELECT_CORRELATED}"),
+                    params![None::<String>, None::<String>, "order-a"],
+                    |r| r.get(3),
+                )
+            })
+            .unwrap();
+        assert!(
+            plan.contains("USING INDEX bus_archive_correlation"),
+            "{plan}"
+        );
+    }
 }
