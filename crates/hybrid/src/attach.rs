@@ -156,12 +156,7 @@ pub async fn attach(
             .await
             .map_err(|e| lookup.fail(e))?;
         let arn = out.arn.ok_or_else(|| lookup.incomplete("Arn"))?;
-        found.refs.insert(id.into(), name.clone());
-        found.attributes.insert((id.into(), "Arn".into()), arn);
-        found
-            .attributes
-            .insert((id.into(), "Name".into()), name.clone());
-        found.names.insert(id, &name, lookup.resource_type);
+        found.record_bus(id, &name, arn);
     }
     for queue in template.resources_of_type("AWS::SQS::Queue") {
         let id = queue.logical_id.as_str();
@@ -189,12 +184,7 @@ pub async fn attach(
             .attributes
             .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
             .ok_or_else(|| lookup.incomplete("QueueArn attribute"))?;
-        found.refs.insert(id.into(), url.clone());
-        found.attributes.insert((id.into(), "Arn".into()), arn);
-        found
-            .attributes
-            .insert((id.into(), "QueueName".into()), name.clone());
-        found.names.insert(id, &url, lookup.resource_type);
+        found.record_queue(id, &url, &name, arn);
     }
     for archive in template.resources_of_type("AWS::Events::Archive") {
         let id = archive.logical_id.as_str();
@@ -216,8 +206,7 @@ pub async fn attach(
             .send()
             .await
             .map_err(|e| lookup.fail(e))?;
-        found.refs.insert(id.into(), name.clone());
-        found.names.insert(id, &name, lookup.resource_type);
+        found.record(id, &name, None, lookup.resource_type);
     }
     for rule in template.resources_of_type("AWS::Events::Rule") {
         let id = rule.logical_id.as_str();
@@ -263,8 +252,7 @@ pub async fn attach(
                 });
             }
         }
-        found.refs.insert(id.into(), name.clone());
-        found.names.insert(id, &name, lookup.resource_type);
+        found.record(id, &name, None, lookup.resource_type);
     }
     Ok(found.names)
 }

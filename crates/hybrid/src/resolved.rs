@@ -31,6 +31,32 @@ impl Resolver for Resolved {
 }
 
 impl Resolved {
+    /// A resource now known by its physical id: what `!Ref` gives, its
+    /// `Arn` attribute when it has one, and its entry in the stack's names.
+    pub fn record(&mut self, id: &str, physical: &str, arn: Option<String>, resource_type: &str) {
+        self.refs.insert(id.into(), physical.to_owned());
+        if let Some(arn) = arn {
+            self.attributes.insert((id.into(), "Arn".into()), arn);
+        }
+        self.names.insert(id, physical, resource_type);
+    }
+
+    /// An event bus, created or found: `!Ref` and `!GetAtt .Name` give its
+    /// name.
+    pub fn record_bus(&mut self, id: &str, name: &str, arn: String) {
+        self.record(id, name, Some(arn), "AWS::Events::EventBus");
+        self.attributes
+            .insert((id.into(), "Name".into()), name.to_owned());
+    }
+
+    /// A queue, created or found: `!Ref` gives its URL, `!GetAtt
+    /// .QueueName` its name.
+    pub fn record_queue(&mut self, id: &str, url: &str, name: &str, arn: String) {
+        self.record(id, url, Some(arn), "AWS::SQS::Queue");
+        self.attributes
+            .insert((id.into(), "QueueName".into()), name.to_owned());
+    }
+
     /// The template's parameter defaults (the bus name prefixed like every
     /// other name) and the pseudo parameters of `region`.
     pub fn new(template: &Template, prefix: &str, region: &str) -> Self {

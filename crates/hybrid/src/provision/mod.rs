@@ -196,12 +196,7 @@ impl Provisioner {
             .attributes
             .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
             .unwrap_or_default();
-        created.refs.insert(id.into(), url.clone());
-        created.attributes.insert((id.into(), "Arn".into()), arn);
-        created
-            .attributes
-            .insert((id.into(), "QueueName".into()), name);
-        created.names.insert(id, &url, "AWS::SQS::Queue");
+        created.record_queue(id, &url, &name, arn);
         Ok(())
     }
 
@@ -227,12 +222,7 @@ impl Provisioner {
                 .refs
                 .insert("AWS::AccountId".into(), account.to_owned());
         }
-        created.refs.insert(id.into(), name.clone());
-        created.attributes.insert((id.into(), "Arn".into()), arn);
-        created
-            .attributes
-            .insert((id.into(), "Name".into()), name.clone());
-        created.names.insert(id, &name, "AWS::Events::EventBus");
+        created.record_bus(id, &name, arn);
         Ok(())
     }
 
@@ -262,9 +252,7 @@ impl Provisioner {
             .map_err(sdk(id))?
             .archive_arn
             .unwrap_or_default();
-        created.refs.insert(id.into(), name.clone());
-        created.attributes.insert((id.into(), "Arn".into()), arn);
-        created.names.insert(id, &name, "AWS::Events::Archive");
+        created.record(id, &name, Some(arn), "AWS::Events::Archive");
         Ok(())
     }
 
@@ -331,9 +319,7 @@ impl Provisioner {
                 out.failed_entries()
             )));
         }
-        created.refs.insert(id.into(), name.clone());
-        created.attributes.insert((id.into(), "Arn".into()), arn);
-        created.names.insert(id, &name, "AWS::Events::Rule");
+        created.record(id, &name, Some(arn), "AWS::Events::Rule");
         Ok(())
     }
 

@@ -179,16 +179,12 @@ impl Provisioner {
                 .await
                 .map_err(sdk(id))?;
         }
-        created.refs.insert(id.into(), name.clone());
-        created
-            .attributes
-            .insert((id.into(), "Arn".into()), arn.to_owned());
+        created.record(id, &name, Some(arn.to_owned()), "AWS::DynamoDB::Table");
         if let Some(stream) = stream {
             created
                 .attributes
                 .insert((id.into(), "StreamArn".into()), stream);
         }
-        created.names.insert(id, &name, "AWS::DynamoDB::Table");
         tracing::info!(table = %name, "table created");
         Ok(())
     }
